@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers, bottom up (see docs/ARCHITECTURE in README): CRC32C -> EventLog -> Replay -> rewind.
+// Arrows only point down: nothing below `rewind` knows about the command line.
+let package = Package(
+    name: "Rewind",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rewind", targets: ["rewind"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Replay", targets: ["Replay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // Hardware CRC32C (SSE4.2) with a slicing-by-8 software fallback.
+        .target(name: "CRC32C", path: "Sources/CRC32C"),
+        // The storage engine: segments, batches, indexes, lock, recovery, readers, tailing.
+        .target(name: "EventLog", dependencies: ["CRC32C"], path: "Sources/EventLog"),
+        // JSON values, reducers, time travel, snapshots, projections.
+        .target(
+            name: "Replay",
+            dependencies: [
+                "EventLog",
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            path: "Sources/Replay"
+        ),
+        .executableTarget(
+            name: "rewind",
+            dependencies: [
+                "EventLog", "Replay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/rewind"
+        ),
+        // A writer that appends forever and prints what was acknowledged: the victim of the
+        // kill -9 fault tests.
+        .executableTarget(name: "rewind-crash-writer", dependencies: ["EventLog"], path: "Tests/CrashWriter"),
+        // Benchmarks are programs that print figures: `swift run -c release rewind-bench`.
+        .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
+        .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

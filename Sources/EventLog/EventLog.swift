@@ -1,0 +1,1 @@
+// Placeholder; the engine lands in this target.
