@@ -1,0 +1,151 @@
+/// Encodes and checks batches: the byte grammar of `LogFormat`, in code.
+enum BatchCodec {
+    /// The fixed part of a decoded batch; `bodyStart` is where the body starts in the buffer
+    /// it was checked in.
+    struct Header {
+        var stream: String
+        var eventCount: Int
+        var firstPosition: UInt64
+        var firstVersion: UInt64
+        var bodyStart: Int
+        var bodyLength: Int
+        /// Offset of the first event, relative to the start of the body.
+        var eventsStart: Int
+        var frameLength: Int { bodyLength + LogFormat.batchFrameOverhead }
+        var lastPosition: UInt64 { firstPosition + UInt64(eventCount) - 1 }
+        var lastVersion: UInt64 { firstVersion + UInt64(eventCount) - 1 }
+    }
+
+    enum Check {
+        case valid(Header)
+        /// The frame runs past the bytes available: `needed` bytes from its start would hold it.
+        case incomplete(needed: Int)
+        case invalid(reason: String)
+    }
+
+    /// Bytes a framed batch of these events takes.
+    static func frameSize(stream: String, events: [NewEvent]) -> Int {
+        var size = LogFormat.batchFrameOverhead + LogFormat.batchBodyHeaderSize + stream.utf8.count
+        for e in events { size += e.encodedSize }
+        return size
+    }
+
+    /// Appends one framed batch to `out`. The caller has validated sizes and names.
+    static func encode(
+        stream: String, firstPosition: UInt64, firstVersion: UInt64, events: [NewEvent],
+        recordedMicros: Int64, into out: inout ByteWriter
+    ) {
+        let start = out.bytes.count
+        out.u32(0)  // body length, patched below
+        out.u8(LogFormat.batchKindEvents)
+        out.u8(0)
+        out.u16(UInt16(stream.utf8.count))
+        out.u32(UInt32(events.count))
+        out.u64(firstPosition)
+        out.u64(firstVersion)
+        out.raw(stream.utf8)
+        for e in events {
+            out.raw(e.id.bytes)
+            out.i64(recordedMicros)
+            out.i64(e.originalMicros ?? recordedMicros)
+            out.u32(e.schemaVersion)
+            out.u8(e.contentType.rawValue)
+            out.u8(0)
+            out.u16(UInt16(e.type.utf8.count))
+            out.u32(UInt32(e.metadata.count))
+            out.u32(UInt32(e.data.count))
+            out.raw(e.type.utf8)
+            out.raw(e.metadata)
+            out.raw(e.data)
+        }
+        let bodyLength = out.bytes.count - start - 4
+        out.patchU32(UInt32(bodyLength), at: start)
+        out.u32(0)  // crc placeholder
+        out.u32(UInt32(bodyLength))
+        let crc = out.bytes.withUnsafeBytes { raw -> UInt32 in
+            let prefixAndBody = UnsafeRawBufferPointer(rebasing: raw[start..<(start + 4 + bodyLength)])
+            let suffix = UnsafeRawBufferPointer(rebasing: raw[(start + 8 + bodyLength)..<(start + 12 + bodyLength)])
+            return Checksum.crc32c(suffix, extending: Checksum.crc32c(prefixAndBody))
+        }
+        out.patchU32(crc, at: start + 4 + bodyLength)
+    }
+
+    /// Checks the frame that starts at `offset` in `buffer`: lengths, CRC and the body's structure.
+    /// Never reads outside `buffer` and never allocates for a corrupt length.
+    static func check(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Check {
+        let available = buffer.count - offset
+        if available < 4 { return .incomplete(needed: 4) }
+        let bodyLength = Int(buffer.u32(at: offset))
+        if bodyLength < LogFormat.batchBodyHeaderSize || bodyLength > LogFormat.maxBatchBodyBytes {
+            return .invalid(reason: "batch length field \(bodyLength) is out of range")
+        }
+        let frame = bodyLength + LogFormat.batchFrameOverhead
+        if available < frame { return .incomplete(needed: frame) }
+        let suffix = Int(buffer.u32(at: offset + 8 + bodyLength))
+        if suffix != bodyLength {
+            return .invalid(reason: "batch length prefix \(bodyLength) and suffix \(suffix) differ")
+        }
+        let stored = buffer.u32(at: offset + 4 + bodyLength)
+        let prefixAndBody = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 4 + bodyLength)])
+        let suffixBytes = UnsafeRawBufferPointer(rebasing: buffer[(offset + 8 + bodyLength)..<(offset + 12 + bodyLength)])
+        let crc = Checksum.crc32c(suffixBytes, extending: Checksum.crc32c(prefixAndBody))
+        if crc != stored {
+            return .invalid(reason: "batch checksum mismatch (stored \(hex(stored)), computed \(hex(crc)))")
+        }
+        let body = UnsafeRawBufferPointer(rebasing: buffer[(offset + 4)..<(offset + 4 + bodyLength)])
+        return decodeBody(body, bodyStart: offset + 4)
+    }
+
+    /// Walks a checksummed body so that later reads of any field stay inside it.
+    private static func decodeBody(_ body: UnsafeRawBufferPointer, bodyStart: Int) -> Check {
+        guard body[0] == LogFormat.batchKindEvents else { return .invalid(reason: "unknown batch kind \(body[0])") }
+        let streamLength = Int(body.u16(at: 2))
+        let count = Int(body.u32(at: 4))
+        let firstPosition = body.u64(at: 8)
+        let firstVersion = body.u64(at: 16)
+        guard count >= 1, count <= LogFormat.maxEventsPerBatch else {
+            return .invalid(reason: "batch event count \(count) is out of range")
+        }
+        guard firstPosition >= 1, firstVersion >= 1 else {
+            return .invalid(reason: "batch position or version is zero")
+        }
+        var cursor = LogFormat.batchBodyHeaderSize + streamLength
+        guard streamLength >= 1, cursor <= body.count else { return .invalid(reason: "batch stream name overruns the batch") }
+        let stream = String(decoding: UnsafeRawBufferPointer(rebasing: body[LogFormat.batchBodyHeaderSize..<cursor]), as: UTF8.self)
+        let eventsStart = cursor
+        for _ in 0..<count {
+            guard cursor + LogFormat.eventHeaderSize <= body.count else {
+                return .invalid(reason: "event header overruns the batch")
+            }
+            let variable = Int(body.u16(at: cursor + 38)) + Int(body.u32(at: cursor + 40)) + Int(body.u32(at: cursor + 44))
+            cursor += LogFormat.eventHeaderSize + variable
+            guard cursor <= body.count else { return .invalid(reason: "event payload overruns the batch") }
+        }
+        guard cursor == body.count else { return .invalid(reason: "\(body.count - cursor) stray bytes after the last event") }
+        return .valid(Header(
+            stream: stream, eventCount: count, firstPosition: firstPosition, firstVersion: firstVersion,
+            bodyStart: bodyStart, bodyLength: body.count, eventsStart: eventsStart))
+    }
+
+    /// Calls `body` with a view of each event of a checked batch, in order; stops when it returns false.
+    @discardableResult
+    static func forEachEvent(
+        of header: Header, in buffer: UnsafeRawBufferPointer, _ visit: (EventView) throws -> Bool
+    ) rethrows -> Bool {
+        let body = UnsafeRawBufferPointer(rebasing: buffer[header.bodyStart..<(header.bodyStart + header.bodyLength)])
+        var cursor = header.eventsStart
+        for i in 0..<header.eventCount {
+            let view = EventView(
+                stream: header.stream, version: header.firstVersion + UInt64(i),
+                position: header.firstPosition + UInt64(i), body: body, offset: cursor)
+            if try !visit(view) { return false }
+            cursor += LogFormat.eventHeaderSize + view.typeLength + view.metadataLength + view.dataLength
+        }
+        return true
+    }
+
+    static func hex(_ v: UInt32) -> String {
+        let s = String(v, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - s.count) + s
+    }
+}

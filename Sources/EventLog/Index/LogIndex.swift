@@ -1,0 +1,110 @@
+/// The in-memory index of a whole log: position → (segment, batch offset) and stream → positions.
+///
+/// Derived from the segments (or from persisted segment indexes) and never written as truth.
+/// About 12 bytes per event: a u32 batch offset per position and a u64 position per stream
+/// entry. Not synchronised: `EventLog` guards it with its lock.
+struct LogIndex {
+    struct Segment {
+        var number: UInt32
+        var basePosition: UInt64
+        /// Offset (in the segment file) of the batch holding position basePosition + i.
+        var batchOffsets: [UInt32] = []
+        /// End offset of the last indexed batch: bytes past it are not (yet) part of the log.
+        var length: Int
+        /// For the active segment only: the stream of each event, to persist the index at seal.
+        var streamOfEvent: [Int32] = []
+
+        var eventCount: Int { batchOffsets.count }
+        var endPosition: UInt64 { basePosition + UInt64(batchOffsets.count) }  // one past the last
+    }
+
+    struct Stream {
+        var name: String
+        var positions: [UInt64] = []
+        var lastRecordedMicros: Int64 = 0
+        var count: UInt64 { UInt64(positions.count) }
+    }
+
+    /// Why an indexed batch does not follow the one before it.
+    struct Inconsistency: Error {
+        var reason: String
+    }
+
+    var segments: [Segment] = []
+    var streamIDs: [String: Int32] = [:]
+    var streams: [Stream] = []
+    /// The last position in the log (0 when empty).
+    var head: UInt64 = 0
+
+    func streamID(_ name: String) -> Int32? { streamIDs[name] }
+
+    func count(of stream: String) -> UInt64 {
+        guard let id = streamIDs[stream] else { return 0 }
+        return streams[Int(id)].count
+    }
+
+    mutating func id(for name: String) -> Int32 {
+        if let id = streamIDs[name] { return id }
+        let id = Int32(streams.count)
+        streams.append(Stream(name: name))
+        streamIDs[name] = id
+        return id
+    }
+
+    /// Adds a checked batch found at `offset` of the last segment. Throws when the batch's
+    /// position or version does not continue the log: a gap is corruption, never skipped.
+    mutating func add(
+        stream: String, firstPosition: UInt64, firstVersion: UInt64, count: Int,
+        lastRecordedMicros: Int64, offset: Int, frameLength: Int, trackStreams: Bool
+    ) throws {
+        guard firstPosition == head + 1 else {
+            throw Inconsistency(reason: "batch starts at position \(firstPosition) but the log's head is \(head)")
+        }
+        let id = id(for: stream)
+        let current = streams[Int(id)].count
+        guard firstVersion == current + 1 else {
+            throw Inconsistency(reason: "batch of stream '\(stream)' starts at version \(firstVersion) but the stream is at version \(current)")
+        }
+        let last = segments.count - 1
+        let off = UInt32(offset)
+        for i in 0..<count {
+            segments[last].batchOffsets.append(off)
+            streams[Int(id)].positions.append(firstPosition + UInt64(i))
+            if trackStreams { segments[last].streamOfEvent.append(id) }
+        }
+        segments[last].length = offset + frameLength
+        streams[Int(id)].lastRecordedMicros = lastRecordedMicros
+        head = firstPosition + UInt64(count) - 1
+    }
+
+    /// Where the batch holding `position` is: segment array index and byte offset.
+    func location(of position: UInt64) -> (segment: Int, offset: Int)? {
+        guard position >= 1, position <= head else { return nil }
+        var lo = 0, hi = segments.count - 1
+        while lo < hi {  // last segment whose base <= position
+            let mid = (lo + hi + 1) / 2
+            if segments[mid].basePosition <= position { lo = mid } else { hi = mid - 1 }
+        }
+        let s = segments[lo]
+        let i = Int(position - s.basePosition)
+        guard i >= 0, i < s.batchOffsets.count else { return nil }
+        return (lo, Int(s.batchOffsets[i]))
+    }
+
+    func info(of id: Int32) -> StreamInfo {
+        let s = streams[Int(id)]
+        return StreamInfo(
+            name: s.name, category: StreamName.category(of: s.name), count: s.count,
+            firstPosition: s.positions.first ?? 0, lastPosition: s.positions.last ?? 0,
+            lastRecordedMicros: s.lastRecordedMicros)
+    }
+
+    /// Bytes held by the index arrays (capacity, not count): the figure benchmarks report.
+    var memoryBytes: Int {
+        var total = 0
+        for s in segments { total += s.batchOffsets.capacity * 4 + s.streamOfEvent.capacity * 4 }
+        for s in streams { total += s.positions.capacity * 8 + s.name.utf8.count + 48 }
+        total += streamIDs.capacity * 24
+        return total
+    }
+}

@@ -1,0 +1,115 @@
+/// The persisted index of one sealed segment, so that opening a large log reads no event.
+///
+///     index    := magic[8] "RWNDIDX\u{1}" | format u16 | reserved u16 | segmentNumber u32
+///                 | basePosition u64 | eventCount u64 | segmentLength u64 | streamCount u32
+///                 | reserved u32                                                    (48 bytes)
+///                 | batchOffset u32 × eventCount
+///                 | stream × streamCount | crc u32
+///     stream   := nameLength u16 | name | count u32 | firstVersion u64 | lastRecordedMicros i64
+///                 | position u64 × count
+///     crc      = crc32c(everything before it)
+///
+/// It is derived data: a missing or damaged file is rebuilt from the segment.
+struct SegmentIndexFile {
+    static let magic: [UInt8] = Array("RWNDIDX".utf8) + [1]
+    static let headerSize = 48
+
+    struct StreamRun {
+        var name: String
+        var firstVersion: UInt64
+        var lastRecordedMicros: Int64
+        var positions: [UInt64]
+    }
+
+    var number: UInt32
+    var basePosition: UInt64
+    var segmentLength: Int
+    var batchOffsets: [UInt32]
+    var streams: [StreamRun]
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: Self.headerSize + batchOffsets.count * 12 + streams.count * 64 + 4)
+        w.raw(Self.magic)
+        w.u16(LogFormat.formatVersion)
+        w.u16(0)
+        w.u32(number)
+        w.u64(basePosition)
+        w.u64(UInt64(batchOffsets.count))
+        w.u64(UInt64(segmentLength))
+        w.u32(UInt32(streams.count))
+        w.u32(0)
+        batchOffsets.withUnsafeBytes { raw in
+            if Int(littleEndian: 1) == 1 { w.raw(raw) } else { for o in batchOffsets { w.u32(o) } }
+        }
+        for s in streams {
+            w.u16(UInt16(s.name.utf8.count))
+            w.raw(s.name.utf8)
+            w.u32(UInt32(s.positions.count))
+            w.u64(s.firstVersion)
+            w.i64(s.lastRecordedMicros)
+            s.positions.withUnsafeBytes { raw in
+                if Int(littleEndian: 1) == 1 { w.raw(raw) } else { for p in s.positions { w.u64(p) } }
+            }
+        }
+        w.u32(Checksum.crc32c(w.bytes))
+        return w.bytes
+    }
+
+    /// Decodes and checks a persisted index; the error says why it cannot be used.
+    static func decode(_ bytes: [UInt8]) -> Result<SegmentIndexFile, IndexProblem> {
+        bytes.withUnsafeBytes { raw -> Result<SegmentIndexFile, IndexProblem> in
+            guard raw.count >= headerSize + 4 else { return .failure(.init("index file is too short")) }
+            guard Array(raw[0..<8]) == magic else { return .failure(.init("index file has a bad magic")) }
+            guard raw.u16(at: 8) == LogFormat.formatVersion else { return .failure(.init("index file has an unknown format version")) }
+            let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 4)])
+            guard Checksum.crc32c(body) == raw.u32(at: raw.count - 4) else {
+                return .failure(.init("index file checksum mismatch"))
+            }
+            let number = raw.u32(at: 12)
+            let base = raw.u64(at: 16)
+            let eventCount = raw.u64(at: 24)
+            let length = raw.u64(at: 32)
+            let streamCount = Int(raw.u32(at: 40))
+            var cursor = headerSize
+            guard eventCount <= UInt64(body.count), cursor + Int(eventCount) * 4 <= body.count else {
+                return .failure(.init("index file event count \(eventCount) overruns the file"))
+            }
+            let n = Int(eventCount)
+            let offsets = [UInt32](unsafeUninitializedCapacity: n) { buf, done in
+                for i in 0..<n { buf[i] = raw.u32(at: cursor + 4 * i) }
+                done = n
+            }
+            cursor += n * 4
+            var streams: [StreamRun] = []
+            streams.reserveCapacity(streamCount)
+            for _ in 0..<streamCount {
+                guard cursor + 2 <= body.count else { return .failure(.init("index file stream table overruns the file")) }
+                let nameLength = Int(raw.u16(at: cursor))
+                cursor += 2
+                guard cursor + nameLength + 20 <= body.count else { return .failure(.init("index file stream table overruns the file")) }
+                let name = String(decoding: UnsafeRawBufferPointer(rebasing: raw[cursor..<(cursor + nameLength)]), as: UTF8.self)
+                cursor += nameLength
+                let count = Int(raw.u32(at: cursor))
+                let firstVersion = raw.u64(at: cursor + 4)
+                let lastMicros = raw.i64(at: cursor + 12)
+                cursor += 20
+                guard cursor + count * 8 <= body.count else { return .failure(.init("index file positions overrun the file")) }
+                let start = cursor
+                let positions = [UInt64](unsafeUninitializedCapacity: count) { buf, done in
+                    for i in 0..<count { buf[i] = raw.u64(at: start + 8 * i) }
+                    done = count
+                }
+                cursor += count * 8
+                streams.append(StreamRun(name: name, firstVersion: firstVersion, lastRecordedMicros: lastMicros, positions: positions))
+            }
+            guard cursor == body.count else { return .failure(.init("index file has \(body.count - cursor) stray bytes")) }
+            return .success(SegmentIndexFile(
+                number: number, basePosition: base, segmentLength: Int(length), batchOffsets: offsets, streams: streams))
+        }
+    }
+
+    struct IndexProblem: Error, CustomStringConvertible {
+        var description: String
+        init(_ text: String) { description = text }
+    }
+}

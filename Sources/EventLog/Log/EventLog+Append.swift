@@ -1,0 +1,216 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension EventLog {
+    /// Appends `events` to `stream` as one all-or-nothing batch, if the stream is at `expected`.
+    ///
+    /// Returns once the batch is durable (after fdatasync, shared with concurrent appends), or
+    /// once written in `.noSync` mode. Throws `wrongExpectedVersion` naming the stream, the
+    /// expected and the actual version; `invalidArgument` for bad names or sizes.
+    @discardableResult
+    public func append(to stream: String, _ events: [NewEvent], expected: ExpectedVersion = .any) throws -> AppendResult {
+        try append(to: stream, events, expected: expected, transaction: nil)
+    }
+
+    func append(to stream: String, _ events: [NewEvent], expected: ExpectedVersion, transaction: ObjectIdentifier?) throws -> AppendResult {
+        try Self.validate(stream: stream, events: events)
+        let recorded = Self.nowMicros()
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard !isClosed else { throw EventLogError.closed }
+        guard let w = writer else { throw EventLogError.readOnly(log: path) }
+        if let failure = w.failure { throw failure }
+        if let open = w.transaction, open != transaction {
+            throw EventLogError.invalidArgument("an import into \(path) is in progress in this process; append after it commits")
+        }
+        let current = w.pendingVersions[stream] ?? index.count(of: stream)
+        guard expected.accepts(current: current) else {
+            throw EventLogError.wrongExpectedVersion(stream: stream, expected: expected, actual: current)
+        }
+        let n = UInt64(events.count)
+        let firstPosition = w.nextPosition
+        w.nextPosition += n
+        w.pendingVersions[stream] = current + n
+        let start = w.pending.bytes.count
+        BatchCodec.encode(stream: stream, firstPosition: firstPosition, firstVersion: current + 1, events: events, recordedMicros: recorded, into: &w.pending)
+        w.issuedTicket += 1
+        let ticket = w.issuedTicket
+        w.batches.append(.init(
+            stream: stream, firstPosition: firstPosition, firstVersion: current + 1, count: events.count,
+            recordedMicros: recorded, start: start, length: w.pending.bytes.count - start, ticket: ticket))
+        let result = AppendResult(
+            stream: stream, firstVersion: current + 1, lastVersion: current + n,
+            firstPosition: firstPosition, lastPosition: firstPosition + n - 1)
+        if transaction != nil {
+            // Imports write in large groups and sync once, at commit.
+            if w.pending.bytes.count >= 4 << 20 { try waitDurable(ticket, w, sync: false) }
+            return result
+        }
+        try waitDurable(ticket, w, sync: w.durability == .fsync)
+        return result
+    }
+
+    static func validate(stream: String, events: [NewEvent]) throws {
+        if let problem = StreamName.problem(with: stream) { throw EventLogError.invalidArgument(problem) }
+        guard !events.isEmpty else { throw EventLogError.invalidArgument("an append needs at least one event") }
+        guard events.count <= LogFormat.maxEventsPerBatch else {
+            throw EventLogError.invalidArgument("an append holds at most \(LogFormat.maxEventsPerBatch) events (this one has \(events.count)); split it")
+        }
+        for e in events {
+            if e.type.isEmpty { throw EventLogError.invalidArgument("an event type cannot be empty") }
+            if e.type.utf8.count > LogFormat.maxTypeBytes {
+                throw EventLogError.invalidArgument("an event type is at most \(LogFormat.maxTypeBytes) bytes (\(e.type.prefix(40))… has \(e.type.utf8.count))")
+            }
+        }
+        let size = BatchCodec.frameSize(stream: stream, events: events) - LogFormat.batchFrameOverhead
+        guard size <= LogFormat.maxBatchBodyBytes else {
+            throw EventLogError.invalidArgument("an append is at most \(LogFormat.maxBatchBodyBytes >> 20) MiB (this one is \(size) bytes); split it into smaller appends")
+        }
+    }
+
+    /// Waits (monitor held) until `ticket` is durable, leading a group flush when none runs.
+    func waitDurable(_ ticket: UInt64, _ w: WriterState, sync: Bool) throws {
+        while w.durableTicket < ticket {
+            if let failure = w.failure { throw failure }
+            if !w.flushing {
+                w.flushing = true
+                flushGroup(w, sync: sync)
+                w.flushing = false
+                monitor.broadcast()
+            } else {
+                monitor.wait()
+            }
+        }
+    }
+
+    /// Writes every pending batch (monitor held on entry and exit; released during I/O), rolling
+    /// segments as they fill; marks the batches durable and indexes them, or records the failure.
+    func flushGroup(_ w: WriterState, sync: Bool) {
+        let batches = w.batches
+        let bytes = w.pending.bytes
+        w.batches = []
+        w.pending = ByteWriter(capacity: min(bytes.count, 1 << 20))
+        guard !batches.isEmpty else { return }
+        monitor.unlock()
+        var failure: EventLogError?
+        do {
+            var i = 0
+            while i < batches.count {
+                if w.writeOffset > LogFormat.segmentHeaderSize && w.writeOffset + batches[i].length > segmentBytes {
+                    try roll(w, nextBase: batches[i].firstPosition, sync: sync)
+                }
+                var j = i
+                var runBytes = 0
+                while j < batches.count, runBytes == 0 || w.writeOffset + runBytes + batches[j].length <= segmentBytes {
+                    runBytes += batches[j].length
+                    j += 1
+                }
+                guard let handle = w.activeHandle else { throw EventLogError.closed }
+                let runStart = batches[i].start
+                let offset = w.writeOffset
+                let written = bytes.withUnsafeBytes { raw -> Result<Void, any Error> in
+                    do {
+                        return .success(try handle.write(UnsafeRawBufferPointer(rebasing: raw[runStart..<(runStart + runBytes)]), at: offset))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                do {
+                    try written.get()
+                    if sync { try handle.syncData() }
+                } catch {
+                    throw EventLogError.wrap(error)
+                }
+                monitor.lock()
+                do {
+                    for b in batches[i..<j] {
+                        try index.add(
+                            stream: b.stream, firstPosition: b.firstPosition, firstVersion: b.firstVersion, count: b.count,
+                            lastRecordedMicros: b.recordedMicros, offset: w.writeOffset + (b.start - runStart),
+                            frameLength: b.length, trackStreams: true)
+                        if w.pendingVersions[b.stream] == index.count(of: b.stream) { w.pendingVersions[b.stream] = nil }
+                    }
+                } catch {
+                    monitor.unlock()
+                    throw EventLogError.writerFailed(reason: "internal index inconsistency: \((error as? LogIndex.Inconsistency)?.reason ?? "\(error)")")
+                }
+                w.durableTicket = batches[j - 1].ticket
+                monitor.broadcast()
+                monitor.unlock()
+                w.writeOffset += runBytes
+                i = j
+            }
+        } catch let error as EventLogError {
+            failure = error
+        } catch {
+            failure = .writerFailed(reason: "\(error)")
+        }
+        monitor.lock()
+        if let failure {
+            w.failure = .writerFailed(reason: failure.description)
+            monitor.broadcast()
+        }
+    }
+
+    /// Seals the active segment (fsync, persisted index) and starts the next one at `nextBase`.
+    /// Sealing always fsyncs, even in `.noSync` mode: sealed segments must be whole.
+    func roll(_ w: WriterState, nextBase: UInt64, sync: Bool) throws {
+        guard let handle = w.activeHandle else { throw EventLogError.closed }
+        do { try handle.syncData() } catch { throw EventLogError.wrap(error) }
+        monitor.lock()
+        let last = index.segments.count - 1
+        let file = Self.makeIndexFile(segment: index.segments[last], index: index)
+        index.segments[last].streamOfEvent = []
+        monitor.unlock()
+        let number = w.activeNumber + 1
+        do {
+            try FileSystem.writeAtomically(file.encoded(), to: indexFilePath(w.activeNumber), durable: true)
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+        let newHandle = try Self.createSegment(path: segmentPath(number), number: number, base: nextBase)
+        monitor.lock()
+        index.segments.append(LogIndex.Segment(number: number, basePosition: nextBase, length: LogFormat.segmentHeaderSize))
+        files.append(newHandle)
+        monitor.unlock()
+        w.activeHandle = newHandle
+        w.activeNumber = number
+        w.writeOffset = LogFormat.segmentHeaderSize
+    }
+
+    /// Creates a segment file with its header, durable (file and directory fsynced).
+    static func createSegment(path: String, number: UInt32, base: UInt64) throws -> FileHandle {
+        do {
+            let handle = try FileHandle.open(path, flags: O_RDWR | O_CREAT | O_EXCL)
+            try handle.write(SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros()).encoded(), at: 0)
+            try handle.sync()
+            try FileSystem.syncDirectory(FileSystem.parentDirectory(of: path))
+            return handle
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+    }
+
+    /// Opens the last segment for appending (creating segment 1 in an empty log).
+    static func prepareWriter(log: String, loaded: inout LoadedLog, options: WriterOptions, report: inout RecoveryReport) throws -> WriterState {
+        let segments = log + "/" + LogFormat.segmentsDirectory
+        if loaded.index.segments.isEmpty {
+            let handle = try createSegment(path: segments + "/" + LogFormat.segmentFileName(1), number: 1, base: 1)
+            loaded.index.segments.append(LogIndex.Segment(number: 1, basePosition: 1, length: LogFormat.segmentHeaderSize))
+            loaded.files.append(handle)
+        }
+        let last = loaded.index.segments.count - 1
+        let segment = loaded.index.segments[last]
+        let handle: FileHandle
+        do {
+            handle = try FileHandle.open(segments + "/" + LogFormat.segmentFileName(segment.number), flags: O_RDWR)
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+        loaded.files[last] = handle
+        return WriterState(
+            durability: options.durability, nextPosition: loaded.index.head + 1,
+            activeHandle: handle, activeNumber: segment.number, writeOffset: segment.length)
+    }
+}

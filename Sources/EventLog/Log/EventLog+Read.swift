@@ -1,0 +1,239 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Direction of a stream read.
+public enum ReadDirection: Sendable {
+    case forward, backward
+}
+
+extension EventLog {
+    /// One batch to visit during a stream read: where it is and which positions of it are wanted.
+    struct BatchRef {
+        var file: FileHandle
+        var offset: Int
+        var limit: Int
+        var lowest: UInt64
+        var highest: UInt64
+    }
+
+    /// Visits the events of `stream` starting at version `from` (inclusive), forward or backward,
+    /// at most `limit` of them; stops early when `visit` returns false. Views are valid only
+    /// inside `visit`. A stream that does not exist visits nothing.
+    public func readStream(
+        _ stream: String, from version: UInt64 = 1, direction: ReadDirection = .forward, limit: Int = .max,
+        _ visit: (EventView) throws -> Bool
+    ) throws {
+        guard limit > 0 else { return }
+        var reader = BatchReader(chunkSize: 256 << 10)
+        var remaining = limit
+        // Versions still to read, as array indexes into the stream's positions.
+        var cursor: Int
+        monitor.lock()
+        guard let id = index.streamID(stream) else { monitor.unlock(); return }
+        let total = index.streams[Int(id)].positions.count
+        monitor.unlock()
+        switch direction {
+        case .forward:
+            cursor = Int(clamping: max(version, 1)) - 1
+            if cursor >= total { return }
+        case .backward:
+            cursor = min(Int(clamping: version), total) - 1
+            if cursor < 0 { return }
+        }
+        while remaining > 0 {
+            // Plan a chunk of batches under the lock, read them without it.
+            let refs = plan(stream: id, cursor: &cursor, direction: direction, maxEvents: min(remaining, 4096))
+            if refs.isEmpty { return }
+            for ref in refs {
+                var keepGoing = true
+                try reader.withBatch(ref.file, at: ref.offset, limit: ref.limit) { header, buffer in
+                    if direction == .forward {
+                        try BatchCodec.forEachEvent(of: header, in: buffer) { view in
+                            guard view.position >= ref.lowest else { return true }
+                            guard view.position <= ref.highest else { return false }
+                            remaining -= 1
+                            keepGoing = try visit(view) && remaining > 0
+                            return keepGoing
+                        }
+                    } else {
+                        var views: [EventView] = []
+                        views.reserveCapacity(header.eventCount)
+                        BatchCodec.forEachEvent(of: header, in: buffer) { view in
+                            if view.position >= ref.lowest && view.position <= ref.highest { views.append(view) }
+                            return view.position < ref.highest
+                        }
+                        for view in views.reversed() {
+                            remaining -= 1
+                            keepGoing = try visit(view) && remaining > 0
+                            if !keepGoing { break }
+                        }
+                    }
+                }
+                if !keepGoing { return }
+            }
+        }
+    }
+
+    /// Groups up to `maxEvents` of a stream's positions from `cursor` into batch reads.
+    private func plan(stream id: Int32, cursor: inout Int, direction: ReadDirection, maxEvents: Int) -> [BatchRef] {
+        monitor.lock()
+        defer { monitor.unlock() }
+        let positions = index.streams[Int(id)].positions
+        var refs: [BatchRef] = []
+        var taken = 0
+        while taken < maxEvents, cursor >= 0, cursor < positions.count {
+            let p = positions[cursor]
+            guard let loc = index.location(of: p) else { break }
+            if let last = refs.last, last.offset == loc.offset, last.file === files[loc.segment] {
+                if direction == .forward { refs[refs.count - 1].highest = p } else { refs[refs.count - 1].lowest = p }
+            } else {
+                refs.append(BatchRef(file: files[loc.segment], offset: loc.offset, limit: index.segments[loc.segment].length, lowest: p, highest: p))
+            }
+            taken += 1
+            cursor += direction == .forward ? 1 : -1
+        }
+        return refs
+    }
+
+    /// Visits every event in global order from position `from` (inclusive) to the head as it is
+    /// when the call starts; stops early when `visit` returns false.
+    public func readAll(from position: UInt64 = 1, limit: Int = .max, _ visit: (EventView) throws -> Bool) throws {
+        guard limit > 0 else { return }
+        monitor.lock()
+        let head = index.head
+        guard position <= head, let start = index.location(of: max(position, 1)) else { monitor.unlock(); return }
+        let segments = Array(index.segments[start.segment...]).map { (length: $0.length, number: $0.number) }
+        let handles = Array(files[start.segment...])
+        monitor.unlock()
+
+        var reader = BatchReader(chunkSize: 4 << 20)
+        var remaining = limit
+        let from = max(position, 1)
+        for (i, segment) in segments.enumerated() {
+            let begin = i == 0 ? start.offset : LogFormat.segmentHeaderSize
+            var done = false
+            let (stop, _) = try reader.scan(handles[i], from: begin, limit: segment.length) { header, buffer, _ in
+                if header.lastPosition < from { return true }
+                try BatchCodec.forEachEvent(of: header, in: buffer) { view in
+                    if view.position < from { return true }
+                    if view.position > head { done = true; return false }
+                    remaining -= 1
+                    if try !visit(view) || remaining == 0 { done = true; return false }
+                    return true
+                }
+                return !done
+            }
+            if done { return }
+            if case .end = stop {} else {
+                throw Self.corruption(for: stop, segment: handles[i].path, sealed: true)
+            }
+        }
+    }
+
+    /// The event at a global position, or nil when there is none.
+    public func event(at position: UInt64) throws -> RecordedEvent? {
+        var found: RecordedEvent?
+        try readAll(from: position, limit: 1) { view in
+            if view.position == position { found = view.materialize() }
+            return false
+        }
+        return found
+    }
+
+    /// The event of `stream` at `version`, or nil.
+    public func event(in stream: String, version: UInt64) throws -> RecordedEvent? {
+        var found: RecordedEvent?
+        try readStream(stream, from: version, limit: 1) { view in
+            if view.version == version { found = view.materialize() }
+            return false
+        }
+        return found
+    }
+
+    /// Convenience: owned copies of a stream's events.
+    public func events(in stream: String, from version: UInt64 = 1, direction: ReadDirection = .forward, limit: Int = .max) throws -> [RecordedEvent] {
+        var out: [RecordedEvent] = []
+        try readStream(stream, from: version, direction: direction, limit: limit) { out.append($0.materialize()); return true }
+        return out
+    }
+
+    /// For a reader: picks up what the writer appended since the last look (new batches, new
+    /// segments). Returns true when the head moved. A writer's own log is always current.
+    @discardableResult
+    public func refresh() throws -> Bool {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard !isClosed, writer == nil else { return false }
+        let before = index.head
+        var reader = BatchReader(chunkSize: 4 << 20)
+        while true {
+            if index.segments.isEmpty {
+                // Nothing was readable at open: look for segment 1 again.
+                guard try adoptSegment(number: 1) else { break }
+                continue
+            }
+            let last = index.segments.count - 1
+            let handle = files[last]
+            let size: Int
+            do { size = try handle.size() } catch { throw EventLogError.wrap(error) }
+            let stop = try Self.scanSegment(handle, from: index.segments[last].length, limit: size, reader: &reader, index: &index, trackStreams: false)
+            let next = index.segments[last].number + 1
+            guard FileSystem.exists(segmentPath(next)) else { break }
+            // The writer moved on, so this segment is sealed: it must have been read whole.
+            let sealedSize: Int
+            do { sealedSize = try handle.size() } catch { throw EventLogError.wrap(error) }
+            if index.segments[last].length < sealedSize {
+                if case .end = stop { continue }  // it grew between our two looks
+                throw Self.corruption(for: stop, segment: handle.path, sealed: true)
+            }
+            guard try adoptSegment(number: next) else { break }
+        }
+        if index.head != before { monitor.broadcast() }
+        return index.head != before
+    }
+
+    /// Starts reading a segment the writer created; false while its header is not complete.
+    private func adoptSegment(number: UInt32) throws -> Bool {
+        let p = segmentPath(number)
+        guard FileSystem.exists(p) else { return false }
+        let handle: FileHandle
+        do { handle = try FileHandle.open(p, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
+        let bytes: [UInt8]
+        do { bytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch { throw EventLogError.wrap(error) }
+        guard bytes.count == LogFormat.segmentHeaderSize else { return false }
+        switch SegmentHeader.decode(bytes) {
+        case .success(let header):
+            guard header.number == number, header.basePosition == index.head + 1 else {
+                throw EventLogError.corrupt(segment: p, offset: 0, reason: "segment header (number \(header.number), base \(header.basePosition)) does not continue the log at position \(index.head + 1)")
+            }
+            index.segments.append(LogIndex.Segment(number: number, basePosition: header.basePosition, length: LogFormat.segmentHeaderSize))
+            files.append(handle)
+            return true
+        case .failure(let problem):
+            throw EventLogError.corrupt(segment: p, offset: 0, reason: problem.description)
+        }
+    }
+
+    /// Waits until the head passes `position` or `timeout` seconds pass; returns the head.
+    /// Readers poll the files (every 20 ms); a writer's log wakes on its own appends.
+    public func waitForEvents(after position: UInt64, timeout: Double) throws -> UInt64 {
+        let deadline = Self.nowMicros() + Int64(timeout * 1_000_000)
+        while true {
+            if writer == nil { try refresh() }
+            monitor.lock()
+            let head = index.head
+            if head > position || isClosed || Self.nowMicros() >= deadline {
+                monitor.unlock()
+                return head
+            }
+            if writer != nil {
+                _ = monitor.wait(until: .init(timeIntervalSinceNow: min(0.02, Double(deadline - Self.nowMicros()) / 1e6)))
+                monitor.unlock()
+            } else {
+                monitor.unlock()
+                usleep(20_000)
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Rewind event log: a directory of append-only segments, opened by one writer or any
+/// number of readers.
+///
+/// Thread safety: all methods may be called from any thread. Appends from many threads share
+/// fsyncs (group commit); readers in the same process see an event once it is durable. Readers
+/// in other processes call `refresh()` (or use `LogFollower`) to see what the writer added.
+///
+/// Ownership: the log owns its file descriptors and, when writing, the `LOCK` file's flock;
+/// `close()` releases them (so does deinit).
+public final class EventLog: @unchecked Sendable {
+    /// How a writer makes appends durable.
+    public enum Durability: Sendable, Equatable {
+        /// Acknowledge an append only after fdatasync (the default).
+        case fsync
+        /// Never fsync: for bulk imports that can be redone. A crash can lose recent appends
+        /// (never corrupt older ones: the torn tail is cut on the next open).
+        case noSync
+    }
+
+    public struct WriterOptions: Sendable {
+        public var durability: Durability
+        /// Written into the lock file so that a second writer's error names this one.
+        public var command: String
+
+        public init(durability: Durability = .fsync, command: String = "rewind") {
+            self.durability = durability
+            self.command = command
+        }
+    }
+
+    public let path: String
+    public let segmentBytes: Int
+    public let isWritable: Bool
+    /// What opening found and repaired.
+    public let recovery: RecoveryReport
+
+    /// Guards everything below (and `writer`), and signals "durable" and "the log grew".
+    let monitor = NSCondition()
+    var index: LogIndex
+    var files: [FileHandle]
+    var isClosed = false
+    var writer: WriterState?
+    let lock: WriterLock?
+
+    init(path: String, segmentBytes: Int, loaded: LoadedLog, lock: WriterLock?, writer: WriterState?, recovery: RecoveryReport) {
+        self.path = path
+        self.segmentBytes = segmentBytes
+        self.index = loaded.index
+        self.files = loaded.files
+        self.lock = lock
+        self.writer = writer
+        self.isWritable = writer != nil
+        self.recovery = recovery
+    }
+
+    deinit {
+        lock?.release()
+    }
+
+    /// Creates an empty log at `path` (the directory may exist but must not hold a log).
+    public static func create(at path: String, segmentBytes: Int = LogFormat.defaultSegmentBytes) throws {
+        guard segmentBytes >= LogFormat.minimumSegmentBytes else {
+            throw EventLogError.invalidArgument("segment size \(segmentBytes) is too small; use at least \(LogFormat.minimumSegmentBytes) bytes")
+        }
+        if FileSystem.exists(path + "/" + LogFormat.markerFile) { throw EventLogError.alreadyExists(path: path) }
+        if FileSystem.exists(path) && !FileSystem.isDirectory(path) {
+            throw EventLogError.invalidArgument("\(path) exists and is not a directory; choose a directory for the log")
+        }
+        do {
+            try FileSystem.makeDirectory(path)
+            try FileSystem.makeDirectory(path + "/" + LogFormat.segmentsDirectory)
+            try FileSystem.makeDirectory(path + "/" + LogFormat.indexDirectory)
+            let marker = LogMarker(format: Int(LogFormat.formatVersion), segmentBytes: segmentBytes)
+            try FileSystem.writeAtomically(marker.encoded(), to: path + "/" + LogFormat.markerFile)
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+    }
+
+    /// Opens the log at `path` for reading only: takes no lock, repairs nothing.
+    public static func openReadOnly(at path: String) throws -> EventLog {
+        try open(at: path, writer: nil)
+    }
+
+    /// Opens the log at `path` as its single writer: takes the lock, recovers (torn tail,
+    /// interrupted import, damaged indexes) and reports what it did in `recovery`.
+    public static func openWriter(at path: String, options: WriterOptions = WriterOptions()) throws -> EventLog {
+        try open(at: path, writer: options)
+    }
+
+    /// Releases the lock and the files. Appends waiting for durability finish first.
+    public func close() {
+        monitor.lock()
+        while writer?.flushing == true { monitor.wait() }
+        isClosed = true
+        for f in files { f.close() }
+        writer?.activeHandle?.close()
+        monitor.broadcast()
+        monitor.unlock()
+        lock?.release()
+    }
+
+    // MARK: - Summary queries
+
+    /// The global position of the last event (0 for an empty log).
+    public var head: UInt64 {
+        monitor.lock(); defer { monitor.unlock() }
+        return index.head
+    }
+
+    public var streamCount: Int {
+        monitor.lock(); defer { monitor.unlock() }
+        return index.streams.count
+    }
+
+    public var segmentCount: Int {
+        monitor.lock(); defer { monitor.unlock() }
+        return index.segments.count
+    }
+
+    /// Every stream, in the order they first appeared.
+    public func streams() -> [StreamInfo] {
+        monitor.lock(); defer { monitor.unlock() }
+        return (0..<index.streams.count).map { index.info(of: Int32($0)) }
+    }
+
+    public func streamInfo(_ name: String) -> StreamInfo? {
+        monitor.lock(); defer { monitor.unlock() }
+        return index.streamID(name).map { index.info(of: $0) }
+    }
+
+    /// The current version of a stream (0 when it does not exist).
+    public func version(of stream: String) -> UInt64 {
+        monitor.lock(); defer { monitor.unlock() }
+        return index.count(of: stream)
+    }
+
+    /// Bytes the in-memory index holds (for benchmarks and `verify`).
+    public var indexMemoryBytes: Int {
+        monitor.lock(); defer { monitor.unlock() }
+        return index.memoryBytes
+    }
+
+    /// The time now, in microseconds since the epoch.
+    static func nowMicros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+
+    var segmentsPath: String { path + "/" + LogFormat.segmentsDirectory }
+    var indexPath: String { path + "/" + LogFormat.indexDirectory }
+    func segmentPath(_ n: UInt32) -> String { segmentsPath + "/" + LogFormat.segmentFileName(n) }
+    func indexFilePath(_ n: UInt32) -> String { indexPath + "/" + LogFormat.indexFileName(n) }
+}

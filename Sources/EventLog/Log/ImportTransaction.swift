@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An all-or-nothing import: every append through it is kept only if `commit()` completes.
+///
+/// Before the first write, `LOG/import.pending` records where the log ended (durably). Commit
+/// writes everything, fsyncs once (unless the log is `.noSync`) and removes the marker. If the
+/// process dies or `rollback()` is called first, the log is cut back to where it was — at once
+/// by `rollback()`, or by the next writer's open. Other appends through the same log are refused
+/// while the transaction is open. Not thread-safe: one thread drives a transaction.
+public final class ImportTransaction {
+    let log: EventLog
+    private var finished = false
+
+    init(log: EventLog) {
+        self.log = log
+    }
+
+    deinit {
+        if !finished { try? rollback() }
+    }
+
+    /// Queues one batch (no fsync); the expected version is checked now, against everything
+    /// before it including this transaction's earlier appends.
+    @discardableResult
+    public func append(to stream: String, _ events: [NewEvent], expected: ExpectedVersion = .any) throws -> AppendResult {
+        guard !finished else { throw EventLogError.invalidArgument("this import transaction has already finished") }
+        return try log.append(to: stream, events, expected: expected, transaction: ObjectIdentifier(self))
+    }
+
+    /// Makes every queued append durable and the import permanent.
+    public func commit() throws {
+        guard !finished else { return }
+        try log.commitTransaction(ObjectIdentifier(self))
+        finished = true
+    }
+
+    /// Undoes every append of this transaction: the log is cut back to where it was.
+    public func rollback() throws {
+        guard !finished else { return }
+        finished = true
+        try log.rollbackTransaction(ObjectIdentifier(self))
+    }
+}
+
+/// Where the log ended when an import began: `segment=N length=L head=H`.
+struct PendingImportMarker: Equatable {
+    var segment: UInt32
+    var length: Int
+    var head: UInt64
+
+    func encoded() -> [UInt8] { Array("segment=\(segment) length=\(length) head=\(head)\n".utf8) }
+
+    static func decode(_ bytes: [UInt8]) -> PendingImportMarker? {
+        var values: [String: String] = [:]
+        for field in String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let parts = field.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
+        }
+        guard let s = values["segment"].flatMap({ UInt32($0) }), let l = values["length"].flatMap({ Int($0) }),
+              let h = values["head"].flatMap({ UInt64($0) }) else { return nil }
+        return PendingImportMarker(segment: s, length: l, head: h)
+    }
+}
+
+extension EventLog {
+    /// Starts an atomic import; see `ImportTransaction`.
+    public func beginImport() throws -> ImportTransaction {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard !isClosed else { throw EventLogError.closed }
+        guard let w = writer else { throw EventLogError.readOnly(log: path) }
+        if let failure = w.failure { throw failure }
+        guard w.transaction == nil else { throw EventLogError.invalidArgument("an import into \(path) is already in progress") }
+        while w.flushing || !w.batches.isEmpty {
+            if !w.flushing { try waitDurable(w.issuedTicket, w, sync: w.durability == .fsync) } else { monitor.wait() }
+        }
+        let marker = PendingImportMarker(segment: w.activeNumber, length: w.writeOffset, head: index.head)
+        do {
+            try FileSystem.writeAtomically(marker.encoded(), to: path + "/" + LogFormat.pendingImportFile, durable: true)
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+        let transaction = ImportTransaction(log: self)
+        w.transaction = ObjectIdentifier(transaction)
+        return transaction
+    }
+
+    func commitTransaction(_ id: ObjectIdentifier) throws {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard let w = writer, w.transaction == id else { throw EventLogError.invalidArgument("no such import transaction") }
+        try waitDurable(w.issuedTicket, w, sync: false)
+        if w.durability == .fsync, let handle = w.activeHandle {
+            do { try handle.syncData() } catch {
+                w.failure = .writerFailed(reason: "\(error)")
+                throw EventLogError.wrap(error)
+            }
+        }
+        do {
+            try FileSystem.remove(path + "/" + LogFormat.pendingImportFile)
+            if w.durability == .fsync { try FileSystem.syncDirectory(path) }
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+        w.transaction = nil
+    }
+
+    /// Cuts the log back to the transaction's marker and reloads the index from disk.
+    func rollbackTransaction(_ id: ObjectIdentifier) throws {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard let w = writer, w.transaction == id else { return }
+        while w.flushing { monitor.wait() }
+        w.batches = []
+        w.pending = ByteWriter()
+        w.pendingVersions = [:]
+        var report = RecoveryReport()
+        try Self.rollBackPendingImport(log: path, report: &report)
+        var loaded = try Self.loadSegments(log: path, repair: true, report: &report)
+        let fresh = try Self.prepareWriter(log: path, loaded: &loaded, options: WriterOptions(durability: w.durability), report: &report)
+        for f in files { f.close() }
+        w.activeHandle?.close()
+        index = loaded.index
+        files = loaded.files
+        w.activeHandle = fresh.activeHandle
+        w.activeNumber = fresh.activeNumber
+        w.writeOffset = fresh.writeOffset
+        w.nextPosition = index.head + 1
+        w.durableTicket = w.issuedTicket
+        w.failure = nil
+        w.transaction = nil
+        monitor.broadcast()
+    }
+
+    /// If an import was interrupted, cuts the log back to where it began (the writer does this
+    /// before reading anything).
+    static func rollBackPendingImport(log: String, report: inout RecoveryReport) throws {
+        let markerPath = log + "/" + LogFormat.pendingImportFile
+        guard FileSystem.exists(markerPath) else { return }
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.readFile(markerPath) } catch { throw EventLogError.wrap(error) }
+        guard let marker = PendingImportMarker.decode(bytes) else {
+            throw EventLogError.invalidArgument("\(markerPath) is damaged, so an interrupted import cannot be rolled back automatically; inspect the log with 'rewind verify'")
+        }
+        let numbers = try segmentNumbers(log: log)
+        var cut = 0
+        do {
+            for n in numbers where n > marker.segment {
+                let p = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(n)
+                cut += (try? FileSystem.fileSize(p)) ?? 0
+                try FileSystem.remove(p)
+            }
+            for n in numbers where n >= marker.segment {
+                try FileSystem.remove(log + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(n))
+            }
+            let p = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(marker.segment)
+            if FileSystem.exists(p) {
+                let size = try FileSystem.fileSize(p)
+                if size > marker.length {
+                    cut += size - marker.length
+                    try truncateTail(path: p, at: marker.length)
+                }
+            }
+            try FileSystem.syncDirectory(log + "/" + LogFormat.segmentsDirectory)
+            try FileSystem.remove(markerPath)
+            try FileSystem.syncDirectory(log)
+        } catch let error as IOError {
+            throw EventLogError.wrap(error)
+        }
+        report.rolledBackBytes += cut
+        report.messages.append("rolled back an interrupted import: cut \(cut) bytes, the log ends at position \(marker.head) again")
+    }
+}

@@ -1,0 +1,278 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What opening reads off disk: the index and one read handle per segment.
+struct LoadedLog {
+    var index = LogIndex()
+    var files: [FileHandle] = []
+}
+
+extension EventLog {
+    static func open(at rawPath: String, writer options: WriterOptions?) throws -> EventLog {
+        let path = FileSystem.absolutePath(rawPath)
+        guard FileSystem.isDirectory(path) else {
+            if FileSystem.exists(path) { throw EventLogError.notALog(path: path) }
+            throw EventLogError.invalidArgument("no log at \(path) (the directory does not exist); create one with 'rewind init \(rawPath)'")
+        }
+        let markerBytes: [UInt8]
+        do { markerBytes = try FileSystem.readFile(path + "/" + LogFormat.markerFile) } catch {
+            if let e = error as? IOError, e.errno == ENOENT { throw EventLogError.notALog(path: path) }
+            throw EventLogError.wrap(error)
+        }
+        guard let marker = LogMarker.decode(markerBytes) else {
+            throw EventLogError.invalidArgument("\(path)/\(LogFormat.markerFile) is damaged; it should read {\"format\":1,\"segmentBytes\":N}")
+        }
+        guard marker.format == Int(LogFormat.formatVersion) else {
+            throw EventLogError.invalidArgument("log format \(marker.format) is not supported by this rewind (it reads format \(LogFormat.formatVersion)); upgrade rewind")
+        }
+        let segmentBytes = max(marker.segmentBytes, LogFormat.minimumSegmentBytes)
+
+        var lock: WriterLock?
+        var report = RecoveryReport()
+        if let options {
+            lock = try WriterLock.acquire(log: path, command: options.command)
+        }
+        do {
+            if options != nil { try rollBackPendingImport(log: path, report: &report) }
+            var loaded = try loadSegments(log: path, repair: options != nil, report: &report)
+            var writerState: WriterState?
+            if let options {
+                writerState = try prepareWriter(log: path, loaded: &loaded, options: options, report: &report)
+            }
+            return EventLog(path: path, segmentBytes: segmentBytes, loaded: loaded, lock: lock, writer: writerState, recovery: report)
+        } catch {
+            lock?.release()
+            throw error
+        }
+    }
+
+    /// Segment numbers present, sorted; they must run 1, 2, 3… with no gap.
+    static func segmentNumbers(log: String) throws -> [UInt32] {
+        let names: [String]
+        do { names = try FileSystem.list(log + "/" + LogFormat.segmentsDirectory) } catch {
+            throw EventLogError.wrap(error)
+        }
+        let numbers = names.compactMap { LogFormat.segmentNumber(fromFileName: $0) }.sorted()
+        for (i, n) in numbers.enumerated() where n != UInt32(i + 1) {
+            throw EventLogError.corrupt(
+                segment: log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(UInt32(i + 1)),
+                offset: 0, reason: "segment \(i + 1) is missing (found \(LogFormat.segmentFileName(n)) instead)")
+        }
+        return numbers
+    }
+
+    /// Reads every segment into an index: persisted indexes for sealed segments (rebuilt when
+    /// missing or damaged), a scan of the last one. With `repair` (the writer), a torn tail is
+    /// cut and rebuilt indexes are saved.
+    static func loadSegments(log: String, repair: Bool, report: inout RecoveryReport) throws -> LoadedLog {
+        var loaded = LoadedLog()
+        let numbers = try segmentNumbers(log: log)
+        var reader = BatchReader(chunkSize: 4 << 20)
+        segments: for (i, number) in numbers.enumerated() {
+            let path = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(number)
+            let isLast = i == numbers.count - 1
+            let handle: FileHandle
+            do { handle = try FileHandle.open(path, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
+            let size: Int
+            do { size = try handle.size() } catch { throw EventLogError.wrap(error) }
+
+            // The header. A last segment whose header never made it to disk is an empty tail.
+            let headerBytes: [UInt8]
+            do { headerBytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch { throw EventLogError.wrap(error) }
+            let header: SegmentHeader
+            switch SegmentHeader.decode(headerBytes) {
+            case .success(let h):
+                guard h.number == number else {
+                    throw EventLogError.corrupt(segment: path, offset: 12, reason: "header names segment \(h.number)")
+                }
+                guard h.basePosition == loaded.index.head + 1 else {
+                    throw EventLogError.corrupt(segment: path, offset: 16, reason: "segment starts at position \(h.basePosition) but the segments before it end at \(loaded.index.head)")
+                }
+                header = h
+            case .failure(let problem):
+                if isLast && size <= LogFormat.segmentHeaderSize {
+                    // Created but its header not yet (or only partly) written: nothing in it.
+                    // A reader waits for it; the writer finishes it.
+                    guard repair else { break segments }
+                    header = try rewriteHeader(path: path, number: number, base: loaded.index.head + 1, report: &report, wasBytes: size)
+                } else {
+                    throw EventLogError.corrupt(segment: path, offset: 0, reason: problem.description)
+                }
+            }
+            loaded.index.segments.append(LogIndex.Segment(number: number, basePosition: header.basePosition, length: LogFormat.segmentHeaderSize))
+            loaded.files.append(handle)
+
+            if !isLast, try loadPersistedIndex(log: log, number: number, segmentSize: size, into: &loaded.index) {
+                continue
+            }
+            // Scan: the last segment always, a sealed one whose index could not be used.
+            let stop = try scanSegment(handle, from: LogFormat.segmentHeaderSize, limit: size, reader: &reader, index: &loaded.index, trackStreams: repair)
+            if !isLast {
+                if case .end = stop {} else {
+                    throw corruption(for: stop, segment: path, sealed: true)
+                }
+                report.rebuiltIndexes.append(number)
+                report.messages.append("rebuilt the index of segment \(number) (it was missing or damaged)")
+                if repair {
+                    try persistIndex(log: log, segment: loaded.index.segments[i], index: loaded.index, sync: true)
+                    loaded.index.segments[i].streamOfEvent = []
+                }
+                continue
+            }
+            switch stop {
+            case .end:
+                break
+            case .incomplete(let offset), .invalid(let offset, _):
+                guard repair else { break }  // a reader stops at a tail the writer may still be writing
+                // Torn tail or corruption? A torn write leaves no valid batch after the damage.
+                if try reader.validBatchExists(handle, after: offset, limit: size) {
+                    throw corruption(for: stop, segment: path, sealed: false)
+                }
+                try truncateTail(path: path, at: offset)
+                report.bytesCut += size - offset
+                report.messages.append("cut a torn tail of \(size - offset) bytes from segment \(number) at offset \(offset) (a write that was never acknowledged)")
+            }
+        }
+        return loaded
+    }
+
+    /// Scans batches into the index until the end or the first damage.
+    static func scanSegment(
+        _ handle: FileHandle, from: Int, limit: Int, reader: inout BatchReader, index: inout LogIndex, trackStreams: Bool
+    ) throws -> BatchReader.Stop {
+        var inconsistency: LogIndex.Inconsistency?
+        var at = from
+        let (stop, _) = try reader.scan(handle, from: from, limit: limit) { header, buffer, offset in
+            var lastMicros: Int64 = 0
+            BatchCodec.forEachEvent(of: header, in: buffer) { view in
+                lastMicros = view.recordedMicros
+                return true
+            }
+            do {
+                try index.add(
+                    stream: header.stream, firstPosition: header.firstPosition, firstVersion: header.firstVersion,
+                    count: header.eventCount, lastRecordedMicros: lastMicros, offset: offset,
+                    frameLength: header.frameLength, trackStreams: trackStreams)
+            } catch let error as LogIndex.Inconsistency {
+                inconsistency = error
+                at = offset
+                return false
+            }
+            return true
+        }
+        if let inconsistency {
+            throw EventLogError.corrupt(segment: handle.path, offset: at, reason: inconsistency.reason)
+        }
+        return stop
+    }
+
+    static func corruption(for stop: BatchReader.Stop, segment: String, sealed: Bool) -> EventLogError {
+        switch stop {
+        case .end:
+            return .corrupt(segment: segment, offset: 0, reason: "unexpected end")
+        case .incomplete(let offset):
+            return .corrupt(segment: segment, offset: offset, reason: sealed
+                ? "a batch runs past the end of this sealed segment" : "a batch runs past the end of the segment")
+        case .invalid(let offset, let reason):
+            return .corrupt(segment: segment, offset: offset, reason: sealed ? reason : reason + ", and valid batches follow it (so it is not a torn tail)")
+        }
+    }
+
+    /// Uses the persisted index of a sealed segment when it matches the segment; false when it
+    /// is missing or damaged (the caller scans instead).
+    static func loadPersistedIndex(log: String, number: UInt32, segmentSize: Int, into index: inout LogIndex) throws -> Bool {
+        let path = log + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(number)
+        guard let bytes = try? FileSystem.readFile(path) else { return false }
+        guard case .success(let file) = SegmentIndexFile.decode(bytes),
+              file.number == number, file.basePosition == index.head + 1,
+              file.segmentLength == segmentSize else { return false }
+        // Check the stream runs continue the streams before committing anything to the index.
+        var total = 0
+        for run in file.streams {
+            let current = index.count(of: run.name)
+            guard run.firstVersion == current + 1 else { return false }
+            for p in run.positions where p < file.basePosition || p >= file.basePosition + UInt64(file.batchOffsets.count) {
+                return false
+            }
+            total += run.positions.count
+        }
+        guard total == file.batchOffsets.count else { return false }
+        let last = index.segments.count - 1
+        index.segments[last].batchOffsets = file.batchOffsets
+        index.segments[last].length = file.segmentLength
+        for run in file.streams {
+            let id = index.id(for: run.name)
+            index.streams[Int(id)].positions.append(contentsOf: run.positions)
+            index.streams[Int(id)].lastRecordedMicros = run.lastRecordedMicros
+        }
+        index.head = file.basePosition + UInt64(file.batchOffsets.count) - 1
+        return true
+    }
+
+    /// Writes the index of a (now sealed) segment from the in-memory index.
+    static func persistIndex(log: String, segment: LogIndex.Segment, index: LogIndex, sync: Bool) throws {
+        let file = makeIndexFile(segment: segment, index: index)
+        do {
+            try FileSystem.writeAtomically(file.encoded(), to: log + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(segment.number), durable: sync)
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+    }
+
+    static func makeIndexFile(segment: LogIndex.Segment, index: LogIndex) -> SegmentIndexFile {
+        let first = segment.basePosition
+        // The writer tracks which stream each event belongs to until the segment is sealed.
+        precondition(segment.streamOfEvent.count == segment.eventCount, "segment \(segment.number) was indexed without stream tracking")
+        var order: [Int32] = []
+        var byStream: [Int32: [UInt64]] = [:]
+        for (i, id) in segment.streamOfEvent.enumerated() {
+            if byStream[id] == nil { order.append(id) }
+            byStream[id, default: []].append(first + UInt64(i))
+        }
+        let runs = order.map { id in makeRun(stream: index.streams[Int(id)], positions: byStream[id] ?? []) }
+        return SegmentIndexFile(number: segment.number, basePosition: first, segmentLength: segment.length, batchOffsets: segment.batchOffsets, streams: runs)
+    }
+
+    private static func makeRun(stream s: LogIndex.Stream, positions: [UInt64]) -> SegmentIndexFile.StreamRun {
+        let firstIndex = lowerBound(s.positions, positions.first ?? 0)
+        // lastRecordedMicros of the run is the stream's time as of the segment's end; the stream's
+        // later segments overwrite it when loaded in order.
+        return SegmentIndexFile.StreamRun(name: s.name, firstVersion: UInt64(firstIndex + 1), lastRecordedMicros: s.lastRecordedMicros, positions: positions)
+    }
+
+    static func lowerBound(_ a: [UInt64], _ value: UInt64) -> Int {
+        var lo = 0, hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    static func truncateTail(path: String, at offset: Int) throws {
+        do {
+            let handle = try FileHandle.open(path, flags: O_RDWR)
+            try handle.truncate(to: offset)
+            try handle.sync()
+            handle.close()
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+    }
+
+    static func rewriteHeader(path: String, number: UInt32, base: UInt64, report: inout RecoveryReport, wasBytes: Int) throws -> SegmentHeader {
+        let header = SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros())
+        do {
+            let handle = try FileHandle.open(path, flags: O_RDWR)
+            try handle.truncate(to: 0)
+            try handle.write(header.encoded(), at: 0)
+            try handle.sync()
+            handle.close()
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+        report.messages.append("rewrote the unfinished header of segment \(number) (\(wasBytes) bytes were on disk)")
+        return header
+    }
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The single-writer lock: an flock on `LOG/LOCK`, held for the writer's lifetime, whose file
+/// names the holder so that a second writer's error can say who it is.
+final class WriterLock: @unchecked Sendable {
+    let handle: FileHandle
+
+    private init(handle: FileHandle) {
+        self.handle = handle
+    }
+
+    /// Takes the lock or throws `EventLogError.locked` naming the holder's pid and command.
+    static func acquire(log: String, command: String) throws -> WriterLock {
+        let path = log + "/" + LogFormat.lockFile
+        let handle: FileHandle
+        do {
+            handle = try FileHandle.open(path, flags: O_RDWR | O_CREAT)
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+        let taken: Bool
+        do { taken = try handle.tryLockExclusive() } catch { throw EventLogError.wrap(error) }
+        guard taken else {
+            let text = (try? handle.read(count: 512, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            throw EventLogError.locked(log: log, holder: describeHolder(text))
+        }
+        let line = "pid=\(FileSystem.processID) command=\(command)\n"
+        do {
+            try handle.truncate(to: 0)
+            try handle.write(Array(line.utf8), at: 0)
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+        return WriterLock(handle: handle)
+    }
+
+    /// "pid 4121 (rewind import)" from the lock file's text.
+    static func describeHolder(_ text: String) -> String {
+        var pid = "", command = ""
+        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        if let p = line.range(of: "pid=") {
+            pid = String(line[p.upperBound...].prefix(while: { $0.isNumber }))
+        }
+        if let c = line.range(of: "command=") { command = String(line[c.upperBound...]) }
+        if pid.isEmpty { return "another process (its lock file names no pid)" }
+        return command.isEmpty ? "pid \(pid)" : "pid \(pid) (\(command))"
+    }
+
+    func release() {
+        handle.close()
+    }
+}

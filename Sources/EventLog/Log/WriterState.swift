@@ -1,0 +1,43 @@
+/// The writer's side of an open log. Guarded by `EventLog.monitor`, except the fields marked
+/// "leader only", which only the thread currently flushing (`flushing == true`) touches.
+final class WriterState {
+    /// An encoded batch waiting in `pending` for the next group write.
+    struct PendingBatch {
+        var stream: String
+        var firstPosition: UInt64
+        var firstVersion: UInt64
+        var count: Int
+        var recordedMicros: Int64
+        var start: Int
+        var length: Int
+        var ticket: UInt64
+    }
+
+    let durability: EventLog.Durability
+    var pending = ByteWriter(capacity: 1 << 16)
+    var batches: [PendingBatch] = []
+    /// The position the next enqueued event gets.
+    var nextPosition: UInt64
+    /// Versions of streams with enqueued, not yet durable appends (including them).
+    var pendingVersions: [String: UInt64] = [:]
+    var flushing = false
+    var issuedTicket: UInt64 = 0
+    var durableTicket: UInt64 = 0
+    /// Set when a write or fsync failed: every later append is refused.
+    var failure: EventLogError?
+    /// The open import transaction, if any: only it may append.
+    var transaction: ObjectIdentifier?
+
+    // Leader only.
+    var activeHandle: FileHandle?
+    var activeNumber: UInt32
+    var writeOffset: Int
+
+    init(durability: EventLog.Durability, nextPosition: UInt64, activeHandle: FileHandle, activeNumber: UInt32, writeOffset: Int) {
+        self.durability = durability
+        self.nextPosition = nextPosition
+        self.activeHandle = activeHandle
+        self.activeNumber = activeNumber
+        self.writeOffset = writeOffset
+    }
+}
