@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `rewind verify` found: every segment's header and every batch's CRC and structure,
+/// position and version continuity, and whether the persisted indexes match the data.
+public struct VerifyReport: Sendable, Equatable {
+    public enum Severity: String, Sendable {
+        /// Data is damaged or inconsistent: readers will refuse it.
+        case error
+        /// Repairable by the next writer (a torn tail, a missing or stale index).
+        case warning
+    }
+
+    public struct Problem: Sendable, Equatable {
+        public var severity: Severity
+        public var segment: String
+        public var offset: Int
+        public var message: String
+    }
+
+    public var segments = 0
+    public var batches = 0
+    public var events: UInt64 = 0
+    public var streams = 0
+    public var bytes = 0
+    public var problems: [Problem] = []
+
+    /// True when nothing is damaged (warnings allowed).
+    public var isHealthy: Bool { !problems.contains { $0.severity == .error } }
+}
+
+/// Reads a whole log and checks it without changing anything. Safe to run while a writer
+/// appends: the growing tail is checked up to where it was when the verifier reached it.
+public enum LogVerifier {
+    /// - Parameter progress: called now and then with (bytes checked, bytes in all segments).
+    public static func verify(at rawPath: String, progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
+        let path = FileSystem.absolutePath(rawPath)
+        // Opening read-only checks the marker and reports a missing segment clearly.
+        guard FileSystem.exists(path + "/" + LogFormat.markerFile) else { throw EventLogError.notALog(path: path) }
+        let numbers = try EventLog.segmentNumbers(log: path)
+        var report = VerifyReport()
+        var sizes: [Int] = []
+        for n in numbers {
+            sizes.append((try? FileSystem.fileSize(path + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(n))) ?? 0)
+        }
+        let total = sizes.reduce(0, +)
+        var done = 0
+        var expectedPosition: UInt64 = 1
+        var versions: [String: UInt64] = [:]
+        var reader = BatchReader(chunkSize: 4 << 20)
+
+        for (i, number) in numbers.enumerated() {
+            let segmentPath = path + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(number)
+            let isLast = i == numbers.count - 1
+            let size = sizes[i]
+            report.segments += 1
+            func problem(_ severity: VerifyReport.Severity, _ offset: Int, _ message: String) {
+                report.problems.append(.init(severity: severity, segment: segmentPath, offset: offset, message: message))
+            }
+            let handle: FileHandle
+            do { handle = try FileHandle.open(segmentPath, flags: O_RDONLY) } catch {
+                problem(.error, 0, "cannot open: \(error)")
+                continue
+            }
+            let headerBytes = (try? handle.read(count: LogFormat.segmentHeaderSize, at: 0)) ?? []
+            switch SegmentHeader.decode(headerBytes) {
+            case .failure(let why):
+                if isLast && size <= LogFormat.segmentHeaderSize {
+                    problem(.warning, 0, "unfinished segment header (\(size) bytes); the next writer rewrites it")
+                } else {
+                    problem(.error, 0, why.description)
+                }
+                done += size
+                continue
+            case .success(let header):
+                if header.number != number { problem(.error, 12, "header names segment \(header.number)") }
+                if header.basePosition != expectedPosition {
+                    problem(.error, 16, "segment starts at position \(header.basePosition) but the log before it ends at \(expectedPosition - 1)")
+                    expectedPosition = header.basePosition
+                }
+            }
+
+            // Rebuild this segment's index from its bytes while checking every batch.
+            var offsets: [UInt32] = []
+            var runs: [String: SegmentIndexFile.StreamRun] = [:]
+            var runOrder: [String] = []
+            let basePosition = expectedPosition
+            var lastReported = 0
+            let (stop, _) = try reader.scan(handle, from: LogFormat.segmentHeaderSize, limit: size) { header, buffer, offset in
+                report.batches += 1
+                if header.firstPosition != expectedPosition {
+                    problem(.error, offset, "batch starts at position \(header.firstPosition), expected \(expectedPosition)")
+                }
+                let current = versions[header.stream] ?? 0
+                if header.firstVersion != current + 1 {
+                    problem(.error, offset, "batch of stream '\(header.stream)' starts at version \(header.firstVersion), expected \(current + 1)")
+                }
+                var lastMicros: Int64 = 0
+                BatchCodec.forEachEvent(of: header, in: buffer) { view in
+                    lastMicros = view.recordedMicros
+                    return true
+                }
+                versions[header.stream] = header.lastVersion
+                if runs[header.stream] == nil {
+                    runOrder.append(header.stream)
+                    runs[header.stream] = .init(name: header.stream, firstVersion: header.firstVersion, lastRecordedMicros: 0, positions: [])
+                }
+                for k in 0..<header.eventCount {
+                    offsets.append(UInt32(offset))
+                    runs[header.stream]?.positions.append(header.firstPosition + UInt64(k))
+                }
+                runs[header.stream]?.lastRecordedMicros = lastMicros
+                report.events += UInt64(header.eventCount)
+                expectedPosition = header.lastPosition + 1
+                if let progress, offset - lastReported > 8 << 20 {
+                    lastReported = offset
+                    progress(done + offset, total)
+                }
+                return true
+            }
+            done += size
+            progress?(done, total)
+            switch stop {
+            case .end:
+                break
+            case .incomplete(let offset), .invalid(let offset, _):
+                let reason: String
+                if case .invalid(_, let r) = stop { reason = r } else { reason = "a batch runs past the end of the segment" }
+                if isLast, try !reader.validBatchExists(handle, after: offset, limit: size) {
+                    problem(.warning, offset, "torn tail of \(size - offset) bytes (\(reason)); the next writer cuts it — these events were never acknowledged")
+                } else {
+                    problem(.error, offset, reason + (isLast ? ", and valid batches follow it" : " in a sealed segment"))
+                }
+                continue
+            }
+            if isLast { continue }
+            // A sealed segment's persisted index must describe exactly these bytes.
+            let indexPath = path + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(number)
+            guard let bytes = try? FileSystem.readFile(indexPath) else {
+                problem(.warning, 0, "index file \(LogFormat.indexFileName(number)) is missing; the next open rebuilds it")
+                continue
+            }
+            switch SegmentIndexFile.decode(bytes) {
+            case .failure(let why):
+                problem(.warning, 0, "index file \(LogFormat.indexFileName(number)) is unusable (\(why)); the next open rebuilds it")
+            case .success(let file):
+                let expected = SegmentIndexFile(
+                    number: number, basePosition: basePosition, segmentLength: size, batchOffsets: offsets,
+                    streams: runOrder.compactMap { runs[$0] })
+                if !file.describesSameData(as: expected) {
+                    problem(.warning, 0, "index file \(LogFormat.indexFileName(number)) does not match the segment; the next open rebuilds it")
+                }
+            }
+        }
+        report.streams = versions.count
+        report.bytes = total
+        return report
+    }
+}
+
+extension SegmentIndexFile {
+    /// Same segment, offsets and stream runs (in any order).
+    func describesSameData(as other: SegmentIndexFile) -> Bool {
+        guard number == other.number, basePosition == other.basePosition, segmentLength == other.segmentLength,
+              batchOffsets == other.batchOffsets, streams.count == other.streams.count else { return false }
+        var mine: [String: StreamRun] = [:]
+        for s in streams { mine[s.name] = s }
+        for s in other.streams {
+            guard let m = mine[s.name], m.firstVersion == s.firstVersion, m.positions == s.positions,
+                  m.lastRecordedMicros == s.lastRecordedMicros else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+
+/// The `rewind` command line. Data goes to stdout, messages and errors to stderr; errors exit
+/// non-zero (1 failure, 3 wrong expected version, 4 corrupt log, 64 usage).
+@main
+struct Rewind: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rewind",
+        abstract: "A terminal time machine for event-sourced systems.",
+        discussion: """
+            Rewind keeps events in its own append-only log (a directory) and lets you browse
+            streams, replay state and watch projections. Run a command with --help for details.
+            """,
+        subcommands: [
+            InitCommand.self, AppendCommand.self, ImportCommand.self, ExportCommand.self,
+            ReadCommand.self, StreamsCommand.self, TailCommand.self, VerifyCommand.self,
+        ]
+    )
+
+    func run() throws {
+        // Until the dashboard lands, `rewind` alone shows where to start.
+        print(Rewind.overview)
+    }
+
+    static let overview = """
+        rewind — a terminal time machine for event-sourced systems
+
+        Start with a log of your own:
+          rewind init ./bank                                  create an empty log
+          rewind append ./bank account-1 AccountOpened '{"currency":"EUR"}' --expected-version no-stream
+          rewind import ./bank events.jsonl                   import JSON Lines, all or nothing
+          rewind streams ./bank                               list streams with counts and last activity
+          rewind read ./bank account-1                        the events of one stream
+          rewind read ./bank --from 1 --json                  every event in global order, as JSON Lines
+          rewind tail ./bank --follow                         watch new events arrive
+          rewind export ./bank > copy.jsonl                   a copy that imports back
+          rewind verify ./bank                                check every checksum and index
+
+        Commands:
+          init      Create an empty log.
+          append    Append one event, durably, with optimistic concurrency.
+          import    Import events from JSON Lines (a file or -), atomically.
+          export    Write events as JSON Lines.
+          read      Read one stream, or the whole log from a position.
+          streams   List streams.
+          tail      Show the newest events; --follow keeps watching.
+          verify    Check the whole log: checksums, continuity, indexes.
+
+        See 'rewind help <command>' for the options of each.
+        """
+}

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Buffered writes to stdout (data) — printing millions of lines one `print` at a time is slow.
+/// Flushed when the buffer fills, on `flush()`, and before the process exits through `CLI.run`.
+final class Output: @unchecked Sendable {
+    static let standard = Output(fd: 1)
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func line(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(10)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func line(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(10)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        var done = 0
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            while done < raw.count {
+                let n = Glibc.write(fd, base + done, raw.count - done)
+                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { break }
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// True when stdout is a terminal (human output may be trimmed to its width).
+    static var isTerminal: Bool { isatty(1) == 1 }
+
+    /// The terminal's width, or nil when stdout is not a terminal.
+    static var terminalWidth: Int? {
+        guard isTerminal else { return nil }
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+}
+
+/// Messages for the user on stderr.
+enum Console {
+    static func error(_ text: String) {
+        Output.standard.flush()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var out = "rewind: error: " + (lines.first.map(String.init) ?? "") + "\n"
+        for l in lines.dropFirst() { out += "  " + l + "\n" }
+        writeStandardError(out)
+    }
+
+    static func note(_ text: String) {
+        writeStandardError("rewind: " + text + "\n")
+    }
+
+    /// Unbuffered write to fd 2 (stderr is a C global Swift 6 will not touch).
+    static func writeStandardError(_ text: String) {
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Glibc.write(2, base + done, raw.count - done)
+            }
+            if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+    }
+}

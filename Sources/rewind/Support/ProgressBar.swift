@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal: bar, percent,
+/// rate and ETA, redrawn at most ten times a second, erased when done.
+final class ProgressBar {
+    private let label: String
+    private let unit: String
+    private let enabled: Bool
+    private var started: Double
+    private var lastDraw: Double = 0
+    private var drawn = false
+
+    init(label: String, unit: String = "B") {
+        self.label = label
+        self.unit = unit
+        enabled = isatty(2) == 1 && getenv("CI") == nil
+        started = ProgressBar.now()
+    }
+
+    func restart(label newLabel: String? = nil) {
+        started = ProgressBar.now()
+        if let newLabel { currentLabel = newLabel }
+    }
+
+    private lazy var currentLabel = label
+
+    func update(_ done: Int, of total: Int) {
+        guard enabled else { return }
+        let now = ProgressBar.now()
+        guard now - lastDraw >= 0.1 || done >= total else { return }
+        lastDraw = now
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let elapsed = max(now - started, 0.001)
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 && total > done ? Double(total - done) / rate : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let text = "\r\(currentLabel) \(bar) \(Int(fraction * 100))%  \(ProgressBar.human(rate))\(unit)/s  ETA \(ProgressBar.duration(eta))\u{1B}[K"
+        Console.writeStandardError(text)
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { Console.writeStandardError("\r\u{1B}[K") }
+        drawn = false
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func human(_ value: Double) -> String {
+        let units = ["", "k", "M", "G", "T"]
+        var v = value
+        var i = 0
+        while v >= 1000 && i < units.count - 1 { v /= 1000; i += 1 }
+        return i == 0 ? String(Int(v)) : String(format1: v) + units[i]
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded(.up))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(s % 60)s" }
+        return "\(s / 3600)h\((s % 3600) / 60)m"
+    }
+}
+
+extension String {
+    /// One decimal place, without Foundation.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}
