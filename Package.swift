@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
-        .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
+        .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

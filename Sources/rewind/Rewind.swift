@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The `rewind` command line. Data goes to stdout, messages and errors to stderr; errors exit
 /// non-zero (1 failure, 3 wrong expected version, 4 corrupt log, 64 usage).
 @main
@@ -16,6 +20,27 @@ struct Rewind: ParsableCommand {
             ReadCommand.self, StreamsCommand.self, TailCommand.self, VerifyCommand.self,
         ]
     )
+
+    /// A parent may start us with signals blocked (a blocked mask survives exec); Ctrl-C and
+    /// SIGTERM must always work, so unblock them before anything else.
+    static func main() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { sigaddset(&set, s) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        var mutable = command
+        do {
+            try mutable.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     func run() throws {
         // Until the dashboard lands, `rewind` alone shows where to start.
