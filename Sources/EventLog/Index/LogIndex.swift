@@ -91,11 +91,17 @@ struct LogIndex {
         return (lo, Int(s.batchOffsets[i]))
     }
 
-    func info(of id: Int32) -> StreamInfo {
+    /// The stream's summary counting only events up to position `limit` (nil when it has none).
+    func info(of id: Int32, upTo limit: UInt64 = .max) -> StreamInfo? {
         let s = streams[Int(id)]
+        var count = s.positions.count
+        if let last = s.positions.last, last > limit {
+            count = EventLog.lowerBound(s.positions, limit + 1)
+        }
+        guard count > 0 else { return nil }
         return StreamInfo(
-            name: s.name, category: StreamName.category(of: s.name), count: s.count,
-            firstPosition: s.positions.first ?? 0, lastPosition: s.positions.last ?? 0,
+            name: s.name, category: StreamName.category(of: s.name), count: UInt64(count),
+            firstPosition: s.positions[0], lastPosition: s.positions[count - 1],
             lastRecordedMicros: s.lastRecordedMicros)
     }
 

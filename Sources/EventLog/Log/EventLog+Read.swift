@@ -30,8 +30,8 @@ extension EventLog {
         // Versions still to read, as array indexes into the stream's positions.
         var cursor: Int
         monitor.lock()
-        guard let id = index.streamID(stream) else { monitor.unlock(); return }
-        let total = index.streams[Int(id)].positions.count
+        guard let id = index.streamID(stream), let visible = index.info(of: id, upTo: visibleHead) else { monitor.unlock(); return }
+        let total = Int(visible.count)
         monitor.unlock()
         switch direction {
         case .forward:
@@ -80,10 +80,12 @@ extension EventLog {
         monitor.lock()
         defer { monitor.unlock() }
         let positions = index.streams[Int(id)].positions
+        let limit = visibleHead
         var refs: [BatchRef] = []
         var taken = 0
         while taken < maxEvents, cursor >= 0, cursor < positions.count {
             let p = positions[cursor]
+            if p > limit { break }
             guard let loc = index.location(of: p) else { break }
             if let last = refs.last, last.offset == loc.offset, last.file === files[loc.segment] {
                 if direction == .forward { refs[refs.count - 1].highest = p } else { refs[refs.count - 1].lowest = p }
@@ -101,7 +103,7 @@ extension EventLog {
     public func readAll(from position: UInt64 = 1, limit: Int = .max, _ visit: (EventView) throws -> Bool) throws {
         guard limit > 0 else { return }
         monitor.lock()
-        let head = index.head
+        let head = visibleHead
         guard position <= head, let start = index.location(of: max(position, 1)) else { monitor.unlock(); return }
         let segments = Array(index.segments[start.segment...]).map { (length: $0.length, number: $0.number) }
         let handles = Array(files[start.segment...])
@@ -160,6 +162,7 @@ extension EventLog {
 
     /// For a reader: picks up what the writer appended since the last look (new batches, new
     /// segments). Returns true when the head moved. A writer's own log is always current.
+    /// Throws `.corrupt` when damage is followed by valid later batches (not a write in flight).
     @discardableResult
     public func refresh() throws -> Bool {
         monitor.lock()
@@ -177,15 +180,30 @@ extension EventLog {
             let handle = files[last]
             let size: Int
             do { size = try handle.size() } catch { throw EventLogError.wrap(error) }
-            let stop = try Self.scanSegment(handle, from: index.segments[last].length, limit: size, reader: &reader, index: &index, trackStreams: false)
+            // Look for an import in progress only after taking the size: whatever an import
+            // writes after this check lies beyond `size`.
+            let cap = Self.pendingImportCap(log: path)
+            var capped = false
+            let stop = try Self.scanSegment(handle, from: index.segments[last].length, limit: size, reader: &reader, index: &index, trackStreams: false, cap: cap, capped: &capped)
+            if capped { break }
             let next = index.segments[last].number + 1
-            guard FileSystem.exists(segmentPath(next)) else { break }
-            // The writer moved on, so this segment is sealed: it must have been read whole.
+            guard FileSystem.exists(segmentPath(next)) else {
+                if case .end = stop {} else {
+                    let offset = index.segments[last].length
+                    if try reader.validBatchExists(handle, after: offset, limit: size, beyond: index.head) {
+                        throw Self.corruption(for: stop, segment: handle.path, sealed: false)
+                    }
+                }
+                break
+            }
+            // The writer moved on, so this segment is sealed and complete: read the rest of it
+            // (it may have been finished between our two looks), which must end exactly at its end.
             let sealedSize: Int
             do { sealedSize = try handle.size() } catch { throw EventLogError.wrap(error) }
-            if index.segments[last].length < sealedSize {
-                if case .end = stop { continue }  // it grew between our two looks
-                throw Self.corruption(for: stop, segment: handle.path, sealed: true)
+            let finalStop = try Self.scanSegment(handle, from: index.segments[last].length, limit: sealedSize, reader: &reader, index: &index, trackStreams: false, cap: Self.pendingImportCap(log: path), capped: &capped)
+            if capped { break }
+            guard case .end = finalStop, index.segments[last].length == sealedSize else {
+                throw Self.corruption(for: finalStop, segment: handle.path, sealed: true)
             }
             guard try adoptSegment(number: next) else { break }
         }
@@ -222,7 +240,7 @@ extension EventLog {
         while true {
             if writer == nil { try refresh() }
             monitor.lock()
-            let head = index.head
+            let head = visibleHead
             if head > position || isClosed || Self.nowMicros() >= deadline {
                 monitor.unlock()
                 return head

@@ -46,6 +46,12 @@ public final class EventLog: @unchecked Sendable {
     var files: [FileHandle]
     var isClosed = false
     var writer: WriterState?
+    /// While an import transaction is open: the head before it. Readers of this handle see
+    /// nothing past it until the import commits.
+    var readCap: UInt64?
+
+    /// The last position readers may see (monitor held).
+    var visibleHead: UInt64 { min(index.head, readCap ?? .max) }
     let lock: WriterLock?
 
     init(path: String, segmentBytes: Int, loaded: LoadedLog, lock: WriterLock?, writer: WriterState?, recovery: RecoveryReport) {
@@ -111,7 +117,7 @@ public final class EventLog: @unchecked Sendable {
     /// The global position of the last event (0 for an empty log).
     public var head: UInt64 {
         monitor.lock(); defer { monitor.unlock() }
-        return index.head
+        return visibleHead
     }
 
     public var streamCount: Int {
@@ -127,18 +133,19 @@ public final class EventLog: @unchecked Sendable {
     /// Every stream, in the order they first appeared.
     public func streams() -> [StreamInfo] {
         monitor.lock(); defer { monitor.unlock() }
-        return (0..<index.streams.count).map { index.info(of: Int32($0)) }
+        return (0..<index.streams.count).compactMap { index.info(of: Int32($0), upTo: visibleHead) }
     }
 
     public func streamInfo(_ name: String) -> StreamInfo? {
         monitor.lock(); defer { monitor.unlock() }
-        return index.streamID(name).map { index.info(of: $0) }
+        return index.streamID(name).flatMap { index.info(of: $0, upTo: visibleHead) }
     }
 
     /// The current version of a stream (0 when it does not exist).
     public func version(of stream: String) -> UInt64 {
         monitor.lock(); defer { monitor.unlock() }
-        return index.count(of: stream)
+        guard let id = index.streamID(stream) else { return 0 }
+        return index.info(of: id, upTo: visibleHead)?.count ?? 0
     }
 
     /// Bytes the in-memory index holds (for benchmarks and `verify`).

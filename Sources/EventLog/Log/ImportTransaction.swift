@@ -84,6 +84,7 @@ extension EventLog {
         }
         let transaction = ImportTransaction(log: self)
         w.transaction = ObjectIdentifier(transaction)
+        readCap = index.head
         return transaction
     }
 
@@ -105,6 +106,8 @@ extension EventLog {
             throw EventLogError.wrap(error)
         }
         w.transaction = nil
+        readCap = nil
+        monitor.broadcast()
     }
 
     /// Cuts the log back to the transaction's marker and reloads the index from disk.
@@ -131,6 +134,7 @@ extension EventLog {
         w.durableTicket = w.issuedTicket
         w.failure = nil
         w.transaction = nil
+        readCap = nil
         monitor.broadcast()
     }
 

@@ -68,6 +68,9 @@ extension EventLog {
     static func loadSegments(log: String, repair: Bool, report: inout RecoveryReport) throws -> LoadedLog {
         var loaded = LoadedLog()
         let numbers = try segmentNumbers(log: log)
+        // A reader shows nothing of an import that has not committed (the writer rolled any
+        // interrupted one back before calling this).
+        let cap = repair ? nil : pendingImportCap(log: log)
         var reader = BatchReader(chunkSize: 4 << 20)
         segments: for (i, number) in numbers.enumerated() {
             let path = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(number)
@@ -86,6 +89,7 @@ extension EventLog {
                 guard h.number == number else {
                     throw EventLogError.corrupt(segment: path, offset: 12, reason: "header names segment \(h.number)")
                 }
+                if let cap, h.basePosition > cap { break segments }
                 guard h.basePosition == loaded.index.head + 1 else {
                     throw EventLogError.corrupt(segment: path, offset: 16, reason: "segment starts at position \(h.basePosition) but the segments before it end at \(loaded.index.head)")
                 }
@@ -103,11 +107,13 @@ extension EventLog {
             loaded.index.segments.append(LogIndex.Segment(number: number, basePosition: header.basePosition, length: LogFormat.segmentHeaderSize))
             loaded.files.append(handle)
 
-            if !isLast, try loadPersistedIndex(log: log, number: number, segmentSize: size, into: &loaded.index) {
+            if !isLast, try loadPersistedIndex(log: log, number: number, segmentSize: size, cap: cap, into: &loaded.index) {
                 continue
             }
             // Scan: the last segment always, a sealed one whose index could not be used.
-            let stop = try scanSegment(handle, from: LogFormat.segmentHeaderSize, limit: size, reader: &reader, index: &loaded.index, trackStreams: repair)
+            var capped = false
+            let stop = try scanSegment(handle, from: LogFormat.segmentHeaderSize, limit: size, reader: &reader, index: &loaded.index, trackStreams: repair, cap: cap, capped: &capped)
+            if capped { break segments }
             if !isLast {
                 if case .end = stop {} else {
                     throw corruption(for: stop, segment: path, sealed: true)
@@ -124,11 +130,12 @@ extension EventLog {
             case .end:
                 break
             case .incomplete(let offset), .invalid(let offset, _):
-                guard repair else { break }  // a reader stops at a tail the writer may still be writing
-                // Torn tail or corruption? A torn write leaves no valid batch after the damage.
-                if try reader.validBatchExists(handle, after: offset, limit: size) {
+                // Torn tail (or, for a reader, a write in flight) or corruption? Neither a torn
+                // nor an unfinished write has a valid later batch after the damage.
+                if try reader.validBatchExists(handle, after: offset, limit: size, beyond: loaded.index.head) {
                     throw corruption(for: stop, segment: path, sealed: false)
                 }
+                guard repair else { break }  // a reader waits for the writer to finish the tail
                 try truncateTail(path: path, at: offset)
                 report.bytesCut += size - offset
                 report.messages.append("cut a torn tail of \(size - offset) bytes from segment \(number) at offset \(offset) (a write that was never acknowledged)")
@@ -138,12 +145,19 @@ extension EventLog {
     }
 
     /// Scans batches into the index until the end or the first damage.
+    /// With a `cap`, stops before the first batch beyond that position and sets `capped`.
     static func scanSegment(
-        _ handle: FileHandle, from: Int, limit: Int, reader: inout BatchReader, index: inout LogIndex, trackStreams: Bool
+        _ handle: FileHandle, from: Int, limit: Int, reader: inout BatchReader, index: inout LogIndex, trackStreams: Bool,
+        cap: UInt64? = nil, capped: inout Bool
     ) throws -> BatchReader.Stop {
         var inconsistency: LogIndex.Inconsistency?
         var at = from
+        var hitCap = false
         let (stop, _) = try reader.scan(handle, from: from, limit: limit) { header, buffer, offset in
+            if let cap, header.firstPosition > cap {
+                hitCap = true
+                return false
+            }
             var lastMicros: Int64 = 0
             BatchCodec.forEachEvent(of: header, in: buffer) { view in
                 lastMicros = view.recordedMicros
@@ -164,7 +178,14 @@ extension EventLog {
         if let inconsistency {
             throw EventLogError.corrupt(segment: handle.path, offset: at, reason: inconsistency.reason)
         }
+        capped = hitCap
         return stop
+    }
+
+    /// The head position recorded by an import in progress, if any: readers show nothing past it.
+    static func pendingImportCap(log: String) -> UInt64? {
+        guard let bytes = try? FileSystem.readFile(log + "/" + LogFormat.pendingImportFile) else { return nil }
+        return PendingImportMarker.decode(bytes)?.head
     }
 
     static func corruption(for stop: BatchReader.Stop, segment: String, sealed: Bool) -> EventLogError {
@@ -181,12 +202,13 @@ extension EventLog {
 
     /// Uses the persisted index of a sealed segment when it matches the segment; false when it
     /// is missing or damaged (the caller scans instead).
-    static func loadPersistedIndex(log: String, number: UInt32, segmentSize: Int, into index: inout LogIndex) throws -> Bool {
+    static func loadPersistedIndex(log: String, number: UInt32, segmentSize: Int, cap: UInt64? = nil, into index: inout LogIndex) throws -> Bool {
         let path = log + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(number)
         guard let bytes = try? FileSystem.readFile(path) else { return false }
         guard case .success(let file) = SegmentIndexFile.decode(bytes),
               file.number == number, file.basePosition == index.head + 1,
               file.segmentLength == segmentSize else { return false }
+        if let cap, file.basePosition + UInt64(file.batchOffsets.count) - 1 > cap { return false }
         // Check the stream runs continue the streams before committing anything to the index.
         var total = 0
         for run in file.streams {

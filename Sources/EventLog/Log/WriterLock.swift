@@ -23,8 +23,7 @@ final class WriterLock: @unchecked Sendable {
         let taken: Bool
         do { taken = try handle.tryLockExclusive() } catch { throw EventLogError.wrap(error) }
         guard taken else {
-            let text = (try? handle.read(count: 512, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            throw EventLogError.locked(log: log, holder: describeHolder(text))
+            throw EventLogError.locked(log: log, holder: awaitHolderText(handle))
         }
         let line = "pid=\(FileSystem.processID) command=\(command)\n"
         do {
@@ -34,6 +33,24 @@ final class WriterLock: @unchecked Sendable {
             throw EventLogError.wrap(error)
         }
         return WriterLock(handle: handle)
+    }
+
+    /// The winner of the flock writes its name just after taking it, and a closing holder clears
+    /// it just before releasing, so a loser may briefly read nothing or a dead pid: it looks again
+    /// for up to 200 ms until the text names a live process.
+    static func awaitHolderText(_ handle: FileHandle) -> String {
+        var text = ""
+        for _ in 0..<100 {
+            text = (try? handle.read(count: 512, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if let pid = holderPID(text), kill(pid, 0) == 0 || errno == EPERM { break }
+            usleep(2000)
+        }
+        return describeHolder(text)
+    }
+
+    static func holderPID(_ text: String) -> Int32? {
+        guard let p = text.range(of: "pid=") else { return nil }
+        return Int32(text[p.upperBound...].prefix(while: { $0.isNumber }))
     }
 
     /// "pid 4121 (rewind import)" from the lock file's text.
@@ -48,7 +65,10 @@ final class WriterLock: @unchecked Sendable {
         return command.isEmpty ? "pid \(pid)" : "pid \(pid) (\(command))"
     }
 
+    /// Clears the holder's name, then releases the flock (closing the descriptor).
     func release() {
+        guard handle.fd >= 0 else { return }
+        try? handle.truncate(to: 0)
         handle.close()
     }
 }

@@ -101,9 +101,11 @@ struct BatchReader {
         return (.end, at)
     }
 
-    /// True when some offset in (after, limit) starts a complete, valid batch: the test that tells a
-    /// torn tail (nothing valid after the damage) from corruption before the tail.
-    mutating func validBatchExists(_ handle: FileHandle, after: Int, limit: Int) throws -> Bool {
+    /// True when some offset in (after, limit) starts a complete, valid batch that continues the
+    /// log (first position beyond `position`): the test that tells a torn tail (nothing valid
+    /// after the damage) from corruption before the tail. Batches with older positions do not
+    /// count: they can only be bytes inside an event's data (a copy of some earlier batch).
+    mutating func validBatchExists(_ handle: FileHandle, after: Int, limit: Int, beyond position: UInt64) throws -> Bool {
         var at = after + 1
         var probe = BatchReader(chunkSize: 64 << 10)
         while at + 4 <= limit {
@@ -135,7 +137,7 @@ struct BatchReader {
                     if value != candidate.length { continue }
                 }
                 let (result, _) = try probe.check(handle, at: candidate.offset, limit: limit)
-                if case .valid = result { return true }
+                if case .valid(let header) = result, header.firstPosition > position { return true }
             }
             let windowEnd = windowStart + windowCount
             if windowEnd >= limit { break }

@@ -127,7 +127,7 @@ public enum LogVerifier {
             case .incomplete(let offset), .invalid(let offset, _):
                 let reason: String
                 if case .invalid(_, let r) = stop { reason = r } else { reason = "a batch runs past the end of the segment" }
-                if isLast, try !reader.validBatchExists(handle, after: offset, limit: size) {
+                if isLast, try !reader.validBatchExists(handle, after: offset, limit: size, beyond: expectedPosition - 1) {
                     problem(.warning, offset, "torn tail of \(size - offset) bytes (\(reason)); the next writer cuts it — these events were never acknowledged")
                 } else {
                     problem(.error, offset, reason + (isLast ? ", and valid batches follow it" : " in a sealed segment"))
