@@ -134,7 +134,8 @@ import Testing
             case "\r": result += "\\r"
             case "\u{8}": result += "\\b"
             case "\u{C}": result += "\\f"
-            case "\u{0}"..."\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}":
+            case "\u{0}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{61C}", "\u{200B}"..."\u{200F}", "\u{2028}"..."\u{202E}",
+                 "\u{2060}"..."\u{2069}", "\u{FEFF}", "\u{FFF9}"..."\u{FFFB}":
                 let hex = String(scalar.value, radix: 16)
                 result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: result.unicodeScalars.append(scalar)
@@ -145,7 +146,7 @@ import Testing
 
     private static let interestingScalars: [Unicode.Scalar] = [
         "a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "é",
-        "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}", "€", "\u{FFFD}", "\u{FFFF}", "日", "😀", "\u{10FFFF}",
+        "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}", "\u{202F}", "\u{9F}", "\u{A0}", "\u{FEFF}", "\u{2066}", "€", "\u{FFFD}", "\u{FFFF}", "日", "😀", "\u{10FFFF}",
     ]
 
     private static func randomString(using generator: inout JSONTestGenerator) -> String {
@@ -177,5 +178,21 @@ import Testing
             }
             return .object(members)
         }
+    }
+}
+
+@Suite("JSON printer: terminal safety")
+struct JSONPrinterTerminalSafetyTests {
+    @Test func c1ControlsAndBidiOverridesAreEscaped() {
+        let text = "a\u{1B}[2J\u{9B}31m\u{202E}evil\u{2066}\u{200B}\u{FEFF}\u{061C}é€😀z"
+        let out = JSONValue.string(text).serialized()
+        #expect(out == "\"a\\u001b[2J\\u009b31m\\u202eevil\\u2066\\u200b\\ufeff\\u061cé€😀z\"")
+        #expect(!out.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E })
+        #expect((try? JSONValue.parse(out)) == .string(text))
+    }
+
+    @Test func harmlessMultibyteTextIsKeptAsIs() {
+        let text = "Grüße — ½ ✓ 漢字 \u{00A0}"
+        #expect(JSONValue.string(text).serialized() == "\"\(text)\"")
     }
 }

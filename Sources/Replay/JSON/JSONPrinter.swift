@@ -12,7 +12,8 @@ extension JSONValue {
     ///     containers are `{}` and `[]` in both forms. No trailing newline.
     ///   - sortedKeys: orders object members by the code points of their keys instead of their
     ///     stored order.
-    /// Strings escape `"`, `\`, every control character, U+007F and U+2028/U+2029 (which break
+    /// Strings escape `"`, `\`, every control character, U+007F, C1 controls, bidi and zero-width
+    /// formatting characters (see `isTerminalHazard`) and U+2028/U+2029 (which break
     /// JavaScript and some terminals). Integers print exactly. Doubles print in the shortest form
     /// that reads back to the same double; integral ones within ±2^53 print without ".0" (jq
     /// style), and NaN and infinities, which JSON cannot express, print as `null`.
@@ -164,27 +165,53 @@ struct JSONPrinter {
             guard index < bytes.count else { break }
             let byte = bytes[index]
             let width: Int
+            var scalar: UInt16?
             if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != 0x7F {
-                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-                guard byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80,
-                      bytes[index + 2] & 0xFE == 0xA8 else {
+                // A multi-byte character a terminal could act on (see `Self.isTerminalHazard`).
+                guard let (value, length) = Self.decodeBMP(bytes, at: index), Self.isTerminalHazard(value) else {
                     index += 1
                     continue
                 }
-                width = 3
+                scalar = value
+                width = length
             } else {
                 width = 1
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            writeEscape(for: bytes, at: index)
+            if let scalar { writeUnicodeEscape(scalar) } else { writeEscape(for: bytes, at: index) }
             index += width
             runStart = index
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }
 
+    /// Characters escaped although JSON allows them raw, because a terminal may act on them when
+    /// the output is shown: C1 controls (U+0080–U+009F; some terminals read U+009B as CSI),
+    /// zero-width and bidirectional formatting characters (U+200B–U+200F, U+202A–U+202E,
+    /// U+2060–U+2069, U+061C), line/paragraph separators (U+2028/U+2029, which also break
+    /// JavaScript), the BOM (U+FEFF) and interlinear annotations (U+FFF9–U+FFFB).
+    static func isTerminalHazard(_ v: UInt16) -> Bool {
+        switch v {
+        case 0x80...0x9F, 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069, 0xFEFF, 0xFFF9...0xFFFB: return true
+        default: return false
+        }
+    }
+
+    /// Decodes a 2- or 3-byte UTF-8 sequence (the only lengths `isTerminalHazard` can match).
+    @inline(__always)
+    static func decodeBMP(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt16, Int)? {
+        let b0 = bytes[i]
+        if b0 & 0xE0 == 0xC0, i + 1 < bytes.count {
+            return (UInt16(b0 & 0x1F) << 6 | UInt16(bytes[i + 1] & 0x3F), 2)
+        }
+        if b0 & 0xF0 == 0xE0, i + 2 < bytes.count {
+            return (UInt16(b0 & 0x0F) << 12 | UInt16(bytes[i + 1] & 0x3F) << 6 | UInt16(bytes[i + 2] & 0x3F), 3)
+        }
+        return nil
+    }
+
     /// Marks (bit 7 of each byte) every byte of `word` that may need escaping: controls, `"`,
-    /// `\`, DEL, and 0xE2 (the lead byte of U+2028/U+2029).
+    /// `\`, DEL, and the lead bytes 0xC2, 0xD8, 0xE2 and 0xEF of `isTerminalHazard` characters.
     ///
     /// Exact about the lowest marked byte, which is all the caller uses: a false mark can only
     /// sit above a true one.
@@ -195,6 +222,7 @@ struct JSONPrinter {
         let controls = (word &- ones &* 0x20) & ~word
         let specials = zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
             | zeroBytes(word ^ (ones &* 0x7F)) | zeroBytes(word ^ (ones &* 0xE2))
+            | zeroBytes(word ^ (ones &* 0xC2)) | zeroBytes(word ^ (ones &* 0xD8)) | zeroBytes(word ^ (ones &* 0xEF))
         return (controls | specials) & (ones &* 0x80)
     }
 
@@ -208,7 +236,6 @@ struct JSONPrinter {
         case 0x0D: append("\\r")
         case 0x08: append("\\b")
         case 0x0C: append("\\f")
-        case 0xE2: append(bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029")
         default: writeUnicodeEscape(UInt16(byte))
         }
     }
