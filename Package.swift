@@ -20,11 +20,13 @@ let package = Package(
         .target(name: "CRC32C", path: "Sources/CRC32C"),
         // The storage engine: segments, batches, indexes, lock, recovery, readers, tailing.
         .target(name: "EventLog", dependencies: ["CRC32C"], path: "Sources/EventLog"),
+        // libjq headers and link flags (Debian: apt-get install libjq-dev).
+        .systemLibrary(name: "CJQ", path: "Sources/CJQ"),
         // JSON values, reducers, time travel, snapshots, projections.
         .target(
             name: "Replay",
             dependencies: [
-                "EventLog",
+                "EventLog", "CJQ",
                 .product(name: "Collections", package: "swift-collections"),
             ],
             path: "Sources/Replay"

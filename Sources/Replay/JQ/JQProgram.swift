@@ -1,0 +1,106 @@
+import CJQ
+
+/// Why a jq expression could not be compiled or run.
+public struct JQError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One compiled jq expression, run many times. Compiling costs ~16 ms (libjq rebuilds its
+/// builtins), so each handler is compiled once and events are fed through `input`: the
+/// program is `input as $e | (EXPR)`, with the state as `.`.
+///
+/// Not thread-safe and not Sendable: a `jq_state` and its values must stay on one thread.
+public final class JQProgram {
+    private let state: OpaquePointer
+    private let inputBox: InputBox
+    public let source: String
+
+    /// The event handed to `input` on the next run, owned here.
+    final class InputBox {
+        var pending: jv?
+        var errors: [String] = []
+
+        deinit { if let pending { jv_free(pending) } }
+    }
+
+    /// Compiles `expression`. With `bindsEvent`, `$e` is the event passed to `run`.
+    /// Throws a `JQError` carrying libjq's own message for a bad expression.
+    public init(_ expression: String, bindsEvent: Bool) throws {
+        guard let jq = jq_init() else { throw JQError("libjq could not start (out of memory)") }
+        state = jq
+        source = expression
+        inputBox = InputBox()
+        let box = Unmanaged.passUnretained(inputBox).toOpaque()
+        jq_set_error_cb(jq, { context, message in
+            guard let context else { jv_free(message); return }
+            let box = Unmanaged<InputBox>.fromOpaque(context).takeUnretainedValue()
+            box.errors.append(JVConvert.describe(jq_format_error(message)))
+        }, box)
+        jq_set_input_cb(jq, { _, context in
+            guard let context else { return jv_invalid() }
+            let box = Unmanaged<InputBox>.fromOpaque(context).takeUnretainedValue()
+            guard let event = box.pending else { return jv_invalid() }
+            box.pending = nil
+            return event
+        }, box)
+        // Newlines keep a trailing `# comment` in the user's text from swallowing the paren.
+        let program = bindsEvent ? "input as $e | (\n\(expression)\n)" : "(\n\(expression)\n)"
+        let ok = jq_compile(jq, program)
+        if ok == 0 {
+            let messages = inputBox.errors.map { $0.replacingOccurrences(of: "jq: error: ", with: "") }
+            throw JQError(messages.isEmpty ? "jq could not compile the expression" : messages.joined(separator: "; "))
+        }
+        inputBox.errors = []
+    }
+
+    deinit {
+        var s: OpaquePointer? = state
+        jq_teardown(&s)
+    }
+
+    /// Runs the program on `input` (consumed) with `$e` = `event` (consumed, when binding).
+    /// Returns the first output (owned), nil when the program outputs nothing (`empty`), or
+    /// throws the runtime error's message.
+    func run(input: consuming OwnedJV, event: consuming OwnedJV?) throws -> OwnedJV? {
+        if let pending = inputBox.pending { jv_free(pending) }
+        inputBox.pending = event?.take()
+        jq_start(state, input.take(), 0)
+        let result = OwnedJV(jq_next(state))
+        if jv_get_kind(result.borrow) == JV_KIND_INVALID {
+            let invalid = result.take()
+            if jv_invalid_has_msg(jv_copy(invalid)) != 0 {
+                let message = JVConvert.describe(jv_invalid_get_msg(invalid))
+                throw JQError(message)
+            }
+            jv_free(invalid)
+            return nil
+        }
+        return result
+    }
+
+    /// Convenience for callers outside the hot path: JSON in, JSON out.
+    public func evaluate(_ input: JSONValue, event: JSONValue? = nil) throws -> JSONValue? {
+        let eventJV: OwnedJV? = if let event { OwnedJV(JVConvert.make(event)) } else { nil }
+        let output = try run(input: OwnedJV(JVConvert.make(input)), event: eventJV)
+        switch consume output {
+        case .some(let value): return JVConvert.read(value.borrow)
+        case .none: return nil
+        }
+    }
+}
+
+private extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let r = rest.range(of: target) {
+            result += rest[..<r.lowerBound]
+            result += replacement
+            rest = rest[r.upperBound...]
+        }
+        return result + rest
+    }
+}
