@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Hardware CRC32C (SSE4.2) with a slicing-by-8 software fallback.
@@ -28,6 +29,7 @@ let package = Package(
             dependencies: [
                 "EventLog", "CJQ",
                 .product(name: "Collections", package: "swift-collections"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             path: "Sources/Replay"
         ),

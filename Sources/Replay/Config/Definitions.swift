@@ -96,20 +96,37 @@ public struct RedactionRules: Sendable, Equatable {
     }
 }
 
+/// When snapshots are taken (`rewind snapshot create`, and by the dashboard):
+///
+///     [snapshots]
+///     every = 1000          # events since the last snapshot of the stream
+///     maxReplayMillis = 50  # or when replaying from the last snapshot would take longer
+public struct SnapshotPolicy: Sendable, Equatable {
+    public var everyEvents: Int?
+    public var maxReplayMillis: Double?
+
+    public init(everyEvents: Int? = 1000, maxReplayMillis: Double? = nil) {
+        self.everyEvents = everyEvents
+        self.maxReplayMillis = maxReplayMillis
+    }
+}
+
 /// Everything `rewind.toml` defines.
 public struct RewindConfig: Sendable, Equatable {
     public var aggregates: [AggregateDefinition]
     public var upcasters: [UpcasterDefinition]
     public var projections: [ProjectionDefinition]
     public var redaction: RedactionRules
+    public var snapshots: SnapshotPolicy
     /// Where it was read from (nil: no file, the defaults).
     public var path: String?
 
-    public init(aggregates: [AggregateDefinition] = [], upcasters: [UpcasterDefinition] = [], projections: [ProjectionDefinition] = [], redaction: RedactionRules = .init(), path: String? = nil) {
+    public init(aggregates: [AggregateDefinition] = [], upcasters: [UpcasterDefinition] = [], projections: [ProjectionDefinition] = [], redaction: RedactionRules = .init(), snapshots: SnapshotPolicy = .init(), path: String? = nil) {
         self.aggregates = aggregates
         self.upcasters = upcasters
         self.projections = projections
         self.redaction = redaction
+        self.snapshots = snapshots
         self.path = path
     }
 
