@@ -20,6 +20,8 @@ enum BatchCodec {
         case valid(Header)
         /// The frame runs past the bytes available: `needed` bytes from its start would hold it.
         case incomplete(needed: Int)
+        /// A zero length field: space the writer has zeroed ahead of itself, nothing written yet.
+        case unwritten
         case invalid(reason: String)
     }
 
@@ -76,6 +78,7 @@ enum BatchCodec {
         let available = buffer.count - offset
         if available < 4 { return .incomplete(needed: 4) }
         let bodyLength = Int(buffer.u32(at: offset))
+        if bodyLength == 0 { return .unwritten }
         if bodyLength < LogFormat.batchBodyHeaderSize || bodyLength > LogFormat.maxBatchBodyBytes {
             return .invalid(reason: "batch length field \(bodyLength) is out of range")
         }

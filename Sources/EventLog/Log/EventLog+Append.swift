@@ -108,6 +108,12 @@ extension EventLog {
                 }
                 guard let handle = w.activeHandle else { throw EventLogError.closed }
                 let runStart = batches[i].start
+                // Claim the run's bytes before writing them: a prefill starts at `zeroedEnd`, so
+                // none can begin inside them once it covers the run.
+                monitor.lock()
+                waitForPrefill(clearOf: w.writeOffset + runBytes, w)
+                w.zeroedEnd = max(w.zeroedEnd, w.writeOffset + runBytes)
+                monitor.unlock()
                 let offset = w.writeOffset
                 let written = bytes.withUnsafeBytes { raw -> Result<Void, any Error> in
                     do {
@@ -136,9 +142,11 @@ extension EventLog {
                     throw EventLogError.writerFailed(reason: "internal index inconsistency: \((error as? LogIndex.Inconsistency)?.reason ?? "\(error)")")
                 }
                 w.durableTicket = batches[j - 1].ticket
+                w.writeOffset += runBytes
+                w.publishedOffset = w.writeOffset
+                w.zeroedEnd = max(w.zeroedEnd, w.writeOffset)
                 monitor.broadcast()
                 monitor.unlock()
-                w.writeOffset += runBytes
                 i = j
             }
         } catch let error as EventLogError {
@@ -157,7 +165,16 @@ extension EventLog {
     /// Sealing always fsyncs, even in `.noSync` mode: sealed segments must be whole.
     func roll(_ w: WriterState, nextBase: UInt64, sync: Bool) throws {
         guard let handle = w.activeHandle else { throw EventLogError.closed }
-        do { try handle.syncData() } catch { throw EventLogError.wrap(error) }
+        // Stop the prefiller on this segment, then trim its zeros: sealed segments end exactly
+        // at their last batch.
+        monitor.lock()
+        while w.prefillInFlight { monitor.wait() }
+        w.activeHandle = nil
+        monitor.unlock()
+        do {
+            try handle.truncate(to: w.writeOffset)
+            try handle.syncData()
+        } catch { throw EventLogError.wrap(error) }
         monitor.lock()
         let last = index.segments.count - 1
         let file = Self.makeIndexFile(segment: index.segments[last], index: index)
@@ -173,10 +190,13 @@ extension EventLog {
         monitor.lock()
         index.segments.append(LogIndex.Segment(number: number, basePosition: nextBase, length: LogFormat.segmentHeaderSize))
         files.append(newHandle)
-        monitor.unlock()
         w.activeHandle = newHandle
         w.activeNumber = number
         w.writeOffset = LogFormat.segmentHeaderSize
+        w.publishedOffset = w.writeOffset
+        w.zeroedEnd = w.writeOffset
+        monitor.broadcast()
+        monitor.unlock()
     }
 
     /// Creates a segment file with its header, durable (file and directory fsynced).

@@ -188,7 +188,10 @@ extension EventLog {
             if capped { break }
             let next = index.segments[last].number + 1
             guard FileSystem.exists(segmentPath(next)) else {
-                if case .end = stop {} else {
+                switch stop {
+                case .end, .unwritten:
+                    break  // all read, or the writer's zeroed space: nothing more yet
+                case .incomplete, .invalid:
                     let offset = index.segments[last].length
                     if try reader.validBatchExists(handle, after: offset, limit: size, beyond: index.head) {
                         throw Self.corruption(for: stop, segment: handle.path, sealed: false)

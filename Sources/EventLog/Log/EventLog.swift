@@ -103,7 +103,12 @@ public final class EventLog: @unchecked Sendable {
     /// Releases the lock and the files. Appends waiting for durability finish first.
     public func close() {
         monitor.lock()
-        while writer?.flushing == true { monitor.wait() }
+        while writer?.flushing == true || writer?.prefillInFlight == true { monitor.wait() }
+        if let w = writer, !isClosed, w.failure == nil, let handle = w.activeHandle, w.zeroedEnd > w.writeOffset {
+            // Leave no preallocated zeros behind (harmless, but tidy for copies and tools).
+            try? handle.truncate(to: w.writeOffset)
+            if w.durability == .fsync { try? handle.syncData() }
+        }
         isClosed = true
         for f in files { f.close() }
         writer?.activeHandle?.close()

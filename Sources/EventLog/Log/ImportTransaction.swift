@@ -73,8 +73,13 @@ extension EventLog {
         guard let w = writer else { throw EventLogError.readOnly(log: path) }
         if let failure = w.failure { throw failure }
         guard w.transaction == nil else { throw EventLogError.invalidArgument("an import into \(path) is already in progress") }
-        while w.flushing || !w.batches.isEmpty {
-            if !w.flushing { try waitDurable(w.issuedTicket, w, sync: w.durability == .fsync) } else { monitor.wait() }
+        // Everything queued becomes durable first, and no prefill may be writing.
+        while w.flushing || w.prefillInFlight || !w.batches.isEmpty {
+            if !w.flushing && !w.batches.isEmpty {
+                try waitDurable(w.issuedTicket, w, sync: w.durability == .fsync)
+            } else {
+                monitor.wait()
+            }
         }
         let marker = PendingImportMarker(segment: w.activeNumber, length: w.writeOffset, head: index.head)
         do {
@@ -115,7 +120,7 @@ extension EventLog {
         monitor.lock()
         defer { monitor.unlock() }
         guard let w = writer, w.transaction == id else { return }
-        while w.flushing { monitor.wait() }
+        while w.flushing || w.prefillInFlight { monitor.wait() }
         w.batches = []
         w.pending = ByteWriter()
         w.pendingVersions = [:]
@@ -130,12 +135,24 @@ extension EventLog {
         w.activeHandle = fresh.activeHandle
         w.activeNumber = fresh.activeNumber
         w.writeOffset = fresh.writeOffset
+        w.publishedOffset = fresh.writeOffset
+        w.zeroedEnd = fresh.writeOffset
         w.nextPosition = index.head + 1
         w.durableTicket = w.issuedTicket
         w.failure = nil
         w.transaction = nil
         readCap = nil
         monitor.broadcast()
+    }
+
+    /// Bytes of whole batches in a segment from `offset` on (not counting the zeros a writer
+    /// preallocates after its data, nor a torn tail): what a rollback really removes.
+    static func dataBytes(path: String, from offset: Int) -> Int {
+        guard let handle = try? FileHandle.open(path, flags: O_RDONLY), let size = try? handle.size() else { return 0 }
+        var reader = BatchReader(chunkSize: 1 << 20)
+        let start = max(offset, LogFormat.segmentHeaderSize)
+        guard start < size, let (_, end) = try? reader.scan(handle, from: start, limit: size, { _, _, _ in true }) else { return 0 }
+        return end - start + (offset < LogFormat.segmentHeaderSize ? LogFormat.segmentHeaderSize - offset : 0)
     }
 
     /// If an import was interrupted, cuts the log back to where it began (the writer does this
@@ -153,7 +170,7 @@ extension EventLog {
         do {
             for n in numbers where n > marker.segment {
                 let p = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(n)
-                cut += (try? FileSystem.fileSize(p)) ?? 0
+                cut += dataBytes(path: p, from: 0)
                 try FileSystem.remove(p)
             }
             for n in numbers where n >= marker.segment {
@@ -163,7 +180,7 @@ extension EventLog {
             if FileSystem.exists(p) {
                 let size = try FileSystem.fileSize(p)
                 if size > marker.length {
-                    cut += size - marker.length
+                    cut += dataBytes(path: p, from: marker.length)
                     try truncateTail(path: p, at: marker.length)
                 }
             }

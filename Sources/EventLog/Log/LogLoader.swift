@@ -40,7 +40,9 @@ extension EventLog {
             if let options {
                 writerState = try prepareWriter(log: path, loaded: &loaded, options: options, report: &report)
             }
-            return EventLog(path: path, segmentBytes: segmentBytes, loaded: loaded, lock: lock, writer: writerState, recovery: report)
+            let log = EventLog(path: path, segmentBytes: segmentBytes, loaded: loaded, lock: lock, writer: writerState, recovery: report)
+            log.startPrefiller()
+            return log
         } catch {
             lock?.release()
             throw error
@@ -129,7 +131,13 @@ extension EventLog {
             switch stop {
             case .end:
                 break
-            case .incomplete(let offset), .invalid(let offset, _):
+            case .incomplete(let offset), .invalid(let offset, _), .unwritten(let offset):
+                if try reader.isZeroFilled(handle, from: offset, limit: size) {
+                    // Space the writer zeroed ahead of itself (or a write that left only zeros,
+                    // never acknowledged): no data, nothing to report.
+                    if repair { try truncateTail(path: path, at: offset) }
+                    break
+                }
                 // Torn tail (or, for a reader, a write in flight) or corruption? Neither a torn
                 // nor an unfinished write has a valid later batch after the damage.
                 if try reader.validBatchExists(handle, after: offset, limit: size, beyond: loaded.index.head) {
@@ -195,6 +203,9 @@ extension EventLog {
         case .incomplete(let offset):
             return .corrupt(segment: segment, offset: offset, reason: sealed
                 ? "a batch runs past the end of this sealed segment" : "a batch runs past the end of the segment")
+        case .unwritten(let offset):
+            return .corrupt(segment: segment, offset: offset, reason: sealed
+                ? "a zero length field inside this sealed segment" : "a zero length field, and valid batches follow it")
         case .invalid(let offset, let reason):
             return .corrupt(segment: segment, offset: offset, reason: sealed ? reason : reason + ", and valid batches follow it (so it is not a torn tail)")
         }

@@ -28,8 +28,18 @@ final class WriterState {
     /// The open import transaction, if any: only it may append.
     var transaction: ObjectIdentifier?
 
-    // Leader only.
+    // Preallocation (see `Prefiller`): the active segment's bytes [0, zeroedEnd) are written,
+    // data or zeros; a prefill in flight owns [zeroedEnd, its end) until it finishes.
+    var zeroedEnd: Int
+    var prefillInFlight = false
+    /// The end of the data, as the leader last published it.
+    var publishedOffset: Int
+
+    /// Written by the leader under the monitor (the prefiller reads it there); read by the leader
+    /// without it.
     var activeHandle: FileHandle?
+
+    // Leader only.
     var activeNumber: UInt32
     var writeOffset: Int
 
@@ -39,5 +49,7 @@ final class WriterState {
         self.activeHandle = activeHandle
         self.activeNumber = activeNumber
         self.writeOffset = writeOffset
+        self.zeroedEnd = writeOffset
+        self.publishedOffset = writeOffset
     }
 }

@@ -20,6 +20,8 @@ struct BatchReader {
         case end
         /// A frame starts at `offset` but runs past `limit` (a tail still being written, or torn).
         case incomplete(offset: Int)
+        /// A zero length field at `offset`: the writer's zeroed space, nothing more written yet.
+        case unwritten(offset: Int)
         /// The frame at `offset` is damaged.
         case invalid(offset: Int, reason: String)
     }
@@ -69,7 +71,7 @@ struct BatchReader {
             return try storage.withUnsafeBytes { raw in
                 try body(header, UnsafeRawBufferPointer(rebasing: raw[0..<count]))
             }
-        case .incomplete:
+        case .incomplete, .unwritten:
             throw EventLogError.corrupt(segment: handle.path, offset: offset, reason: "the indexed batch runs past the end of the segment")
         case .invalid(let reason):
             throw EventLogError.corrupt(segment: handle.path, offset: offset, reason: reason)
@@ -94,11 +96,30 @@ struct BatchReader {
                 if !keepGoing { return (.end, at) }
             case .incomplete:
                 return (.incomplete(offset: at), at)
+            case .unwritten:
+                return (.unwritten(offset: at), at)
             case .invalid(let reason):
                 return (.invalid(offset: at, reason: reason), at)
             }
         }
         return (.end, at)
+    }
+
+    /// True when every byte in [from, limit) is zero (the writer's preallocated space).
+    mutating func isZeroFilled(_ handle: FileHandle, from: Int, limit: Int) throws -> Bool {
+        var at = from
+        while at < limit {
+            try fill(handle, at: at, needed: min(limit - at, chunkSize), limit: limit)
+            let start = at - fileOffset
+            let end = min(count, limit - fileOffset)
+            guard end > start else { return false }
+            let zero = storage.withUnsafeBytes { raw in
+                UnsafeRawBufferPointer(rebasing: raw[start..<end]).allSatisfy { $0 == 0 }
+            }
+            if !zero { return false }
+            at = fileOffset + end
+        }
+        return true
     }
 
     /// True when some offset in (after, limit) starts a complete, valid batch that continues the

@@ -124,7 +124,10 @@ public enum LogVerifier {
             switch stop {
             case .end:
                 break
-            case .incomplete(let offset), .invalid(let offset, _):
+            case .incomplete(let offset), .invalid(let offset, _), .unwritten(let offset):
+                if try isLast && reader.isZeroFilled(handle, from: offset, limit: size) {
+                    continue  // the writer's zeroed space ahead of its data
+                }
                 let reason: String
                 if case .invalid(_, let r) = stop { reason = r } else { reason = "a batch runs past the end of the segment" }
                 if isLast, try !reader.validBatchExists(handle, after: offset, limit: size, beyond: expectedPosition - 1) {

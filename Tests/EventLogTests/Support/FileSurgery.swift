@@ -68,6 +68,15 @@ enum FileSurgery {
 
     /// Sizes of every file of the log (segments, indexes, marker, pending import) by path
     /// relative to the log, without the lock file (its text changes with every writer).
+    /// Sizes of the log's files; for segments, the size without trailing zero bytes (the space an
+    /// open writer preallocates ahead of its data is not data).
+    /// A segment's size up to the end of its last whole batch (the header alone when it has
+    /// none): what is data, without the zeros an open writer preallocates after it.
+    static func dataSize(_ path: String) throws -> Int {
+        if let last = try frames(segment: path).last { return last.end }
+        return min(try size(path), LogFormat.segmentHeaderSize)
+    }
+
     static func fileSizes(log: String) throws -> [String: Int] {
         let root = realPath(log)
         var sizes: [String: Int] = [:]
@@ -77,7 +86,7 @@ enum FileSurgery {
                 let path = root + "/" + sub + name
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                    sizes[sub + name] = try size(path)
+                    sizes[sub + name] = name.hasSuffix(".seg") ? try dataSize(path) : try size(path)
                 }
             }
         }
