@@ -47,7 +47,8 @@ enum BatchCodec {
         out.u64(firstVersion)
         out.raw(stream.utf8)
         for e in events {
-            out.raw(e.id.bytes)
+            out.u64BigEndian(e.id.high)  // UUID bytes in network order, without an array per event
+            out.u64BigEndian(e.id.low)
             out.i64(recordedMicros)
             out.i64(e.originalMicros ?? recordedMicros)
             out.u32(e.schemaVersion)

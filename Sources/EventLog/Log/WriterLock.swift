@@ -20,10 +20,22 @@ final class WriterLock: @unchecked Sendable {
         } catch {
             throw EventLogError.wrap(error)
         }
-        let taken: Bool
-        do { taken = try handle.tryLockExclusive() } catch { throw EventLogError.wrap(error) }
+        // Another thread's fork can briefly hold a copy of a just-released lock (until the child's
+        // exec closes it), and a winner names itself only after taking the lock: so while the lock
+        // file names no live process, look again for up to 200 ms before giving up.
+        var text = ""
+        var taken = false
+        for _ in 0..<100 {
+            do { taken = try handle.tryLockExclusive() } catch { throw EventLogError.wrap(error) }
+            if taken { break }
+            text = (try? handle.read(count: 512, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if let pid = holderPID(text), kill(pid, 0) == 0 || errno == EPERM {
+                break  // a live holder, named: no need to wait
+            }
+            usleep(2000)
+        }
         guard taken else {
-            throw EventLogError.locked(log: log, holder: awaitHolderText(handle))
+            throw EventLogError.locked(log: log, holder: describeHolder(text))
         }
         let line = "pid=\(FileSystem.processID) command=\(command)\n"
         do {
@@ -33,19 +45,6 @@ final class WriterLock: @unchecked Sendable {
             throw EventLogError.wrap(error)
         }
         return WriterLock(handle: handle)
-    }
-
-    /// The winner of the flock writes its name just after taking it, and a closing holder clears
-    /// it just before releasing, so a loser may briefly read nothing or a dead pid: it looks again
-    /// for up to 200 ms until the text names a live process.
-    static func awaitHolderText(_ handle: FileHandle) -> String {
-        var text = ""
-        for _ in 0..<100 {
-            text = (try? handle.read(count: 512, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if let pid = holderPID(text), kill(pid, 0) == 0 || errno == EPERM { break }
-            usleep(2000)
-        }
-        return describeHolder(text)
     }
 
     static func holderPID(_ text: String) -> Int32? {
