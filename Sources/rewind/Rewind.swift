@@ -18,6 +18,7 @@ struct Rewind: ParsableCommand {
         subcommands: [
             InitCommand.self, AppendCommand.self, ImportCommand.self, ExportCommand.self,
             ReadCommand.self, StreamsCommand.self, TailCommand.self, VerifyCommand.self,
+            ConfigCommand.self,
         ]
     )
 
@@ -70,6 +71,7 @@ struct Rewind: ParsableCommand {
           streams   List streams.
           tail      Show the newest events; --follow keeps watching.
           verify    Check the whole log: checksums, continuity, indexes.
+          config    Check rewind.toml: 'rewind config check LOG' compiles it and summarizes.
 
         See 'rewind help <command>' for the options of each.
         """

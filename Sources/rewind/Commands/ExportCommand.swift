@@ -4,23 +4,28 @@ import EventLog
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write events as JSON Lines (the shape 'rewind import' reads).",
-        discussion: "Every event in global order, or one stream's events with --stream. Re-importing an export into an empty log gives the same streams, versions, ids, times and data.")
+        discussion: """
+            Every event in global order, or one stream's events with --stream. Re-importing an export into an empty log gives the same streams, versions, ids, times and data.
+            --redact hides the fields named under [redact] in rewind.toml; --upcast writes data upgraded by its [upcasters], with the new schemaVersion. See docs/CONFIG.md.
+            """)
 
     @Argument(help: "The log directory.") var log: String
     @Option(name: .long, help: "Export only this stream.") var stream: String?
+    @OptionGroup var rewrite: RewriteOptions
 
     func run() throws {
         try runReporting {
             let eventLog = try EventLog.openReadOnly(at: log)
             defer { eventLog.close() }
-            var printer = EventPrinter(json: true)
+            let rewriter = try rewrite.rewriter(forLog: log)
+            var printer = EventPrinter(json: true, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {
                     throw CLIError("no stream named '\(TextSanitizer.sanitize(stream))' in \(log)")
                 }
-                try eventLog.readStream(stream) { printer.print($0); return true }
+                try eventLog.readStream(stream) { try printer.write($0); return true }
             } else {
-                try eventLog.readAll { printer.print($0); return true }
+                try eventLog.readAll { try printer.write($0); return true }
             }
         }
     }

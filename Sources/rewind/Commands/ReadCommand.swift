@@ -7,7 +7,8 @@ struct ReadCommand: ParsableCommand {
         discussion: """
             With a stream: its events from version --from (default 1), or backward from --from with --backward.
             Without: every event in global order from position --from. --json prints JSON Lines in the
-            import shape plus "position".
+            import shape plus "position". --redact hides the fields named under [redact] in rewind.toml;
+            --upcast shows data upgraded by its [upcasters] (see docs/CONFIG.md).
             """)
 
     @Argument(help: "The log directory.") var log: String
@@ -16,6 +17,7 @@ struct ReadCommand: ParsableCommand {
     @Option(name: .long, help: "At most this many events.") var limit: Int?
     @Flag(name: .long, help: "Read the stream newest first.") var backward = false
     @Flag(name: .long, help: "Print JSON Lines.") var json = false
+    @OptionGroup var rewrite: RewriteOptions
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
@@ -26,19 +28,20 @@ struct ReadCommand: ParsableCommand {
         try runReporting {
             let eventLog = try EventLog.openReadOnly(at: log)
             defer { eventLog.close() }
-            var printer = EventPrinter(json: json)
+            let rewriter = try rewrite.rewriter(forLog: log)
+            var printer = EventPrinter(json: json, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {
                     throw CLIError("no stream named '\(TextSanitizer.sanitize(stream))' in \(log); 'rewind streams \(log)' lists them")
                 }
                 let start = from ?? (backward ? .max : 1)
                 try eventLog.readStream(stream, from: start, direction: backward ? .backward : .forward, limit: limit ?? .max) {
-                    printer.print($0)
+                    try printer.write($0)
                     return true
                 }
             } else {
                 try eventLog.readAll(from: from ?? 1, limit: limit ?? .max) {
-                    printer.print($0)
+                    try printer.write($0)
                     return true
                 }
             }

@@ -1,0 +1,441 @@
+import Collections
+import TOMLKit
+
+extension RewindConfig {
+    /// Parses the text of a `rewind.toml` and compiles every jq expression in it (then drops
+    /// the compiled programs), so that any mistake is reported now, with its key and line,
+    /// rather than on the first event that reaches it. See docs/CONFIG.md for the format.
+    ///
+    /// - Parameter path: the file the text came from, named in errors and kept in `path`.
+    /// - Throws: `ConfigError`.
+    ///
+    /// Each expression is compiled in a `jq_state` of its own, released before returning, so
+    /// this may run on any thread.
+    public static func parse(_ text: String, path: String) throws -> RewindConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            let begin = error.source.begin
+            throw ConfigError(
+                kind: .syntax, file: path, line: begin.line > 0 ? begin.line : nil, column: begin.column > 0 ? begin.column : nil,
+                problem: "this is not valid TOML: \(error.description)",
+                fix: syntaxHint(text, line: begin.line))
+        }
+        var config = try ConfigParser(file: path, keys: TOMLKeyIndex(text)).parse(root)
+        config.path = path
+        return config
+    }
+}
+
+/// What to suggest for a TOML syntax error on `line` (1-based): the usual mistake is a jq
+/// expression left unquoted.
+private func syntaxHint(_ text: String, line: Int) -> String {
+    let jqHint = "quote every jq expression, preferably in single quotes so jq's own double quotes need no escaping: MoneyDeposited = '.balanceCents += $e.data.amountCents'"
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    guard line >= 1, line <= lines.count, let equals = lines[line - 1].firstIndex(of: "=") else {
+        return "see docs/CONFIG.md for the format: sections are [aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots]; " + jqHint
+    }
+    let value = lines[line - 1][lines[line - 1].index(after: equals)...].drop { $0 == " " || $0 == "\t" }
+    if let first = value.first, "\"'[{+-0123456789tfin".contains(first) == false {
+        return jqHint
+    }
+    return "check the value's TOML syntax (strings are quoted, arrays are [\"a\", \"b\"]); " + jqHint
+}
+
+/// Turns a parsed TOML document into a `RewindConfig`, checking every section and key.
+struct ConfigParser {
+    let file: String
+    let keys: TOMLKeyIndex
+
+    static let sections = ["aggregates", "upcasters", "projections", "redact", "snapshots"]
+    static let sectionForms = "[aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots]"
+    static let aggregateKeys = ["streams", "init", "on"]
+    static let projectionKeys = ["from", "partition", "init", "on"]
+    static let redactKeys = ["fields"]
+    static let snapshotKeys = ["every", "maxReplayMillis"]
+
+    func parse(_ root: TOMLTable) throws(ConfigError) -> RewindConfig {
+        var config = RewindConfig()
+        let top = members(of: root, at: [])
+        for (section, value) in top {
+            switch section {
+            case "aggregates":
+                let table = try requireTable(value, at: [section], fix: "write one table per aggregate: [aggregates.account]")
+                for (name, body) in members(of: table, at: [section]) {
+                    config.aggregates.append(try aggregate(name, body))
+                }
+            case "upcasters":
+                let table = try requireTable(value, at: [section], fix: "write one table per event type: [upcasters.UserRegistered]")
+                for (type, body) in members(of: table, at: [section]) {
+                    config.upcasters.append(try upcaster(type, body))
+                }
+            case "projections":
+                let table = try requireTable(value, at: [section], fix: "write one table per projection: [projections.balances]")
+                for (name, body) in members(of: table, at: [section]) {
+                    config.projections.append(try projection(name, body))
+                }
+            case "redact":
+                config.redaction = try redaction(value)
+            case "snapshots":
+                config.snapshots = try snapshots(value)
+            default:
+                throw unknownKey(section, at: [], known: Self.sections, what: "", knownText: Self.sectionForms)
+            }
+        }
+        return config
+    }
+
+    // MARK: Sections
+
+    func aggregate(_ name: String, _ value: TOMLValueConvertible) throws(ConfigError) -> AggregateDefinition {
+        let path = ["aggregates", name]
+        let table = try requireTable(value, at: path, fix: "write [aggregates.\(KeyPathText.part(name))] with streams = \"\(name)-*\" and an [aggregates.\(KeyPathText.part(name)).on] table of handlers")
+        var streams: String?
+        var initExpression = "{}"
+        var handlers = OrderedDictionary<String, String>()
+        for (key, member) in members(of: table, at: path) {
+            switch key {
+            case "streams":
+                let glob = try requireString(member, at: path + [key], fix: "write a glob over stream names: streams = \"\(name)-*\"")
+                guard !glob.isEmpty else {
+                    throw error(.invalidValue, path + [key], "the glob is empty", fix: "write a glob over stream names: streams = \"\(name)-*\"")
+                }
+                streams = glob
+            case "init":
+                initExpression = try jqExpression(member, at: path + [key], role: .initial, example: "'{balanceCents: 0}'")
+            case "on":
+                handlers = try handlerTable(member, at: path + [key])
+            default:
+                throw unknownKey(key, at: path, known: Self.aggregateKeys, what: "an aggregate", knownText: "streams (required), init, on")
+            }
+        }
+        guard let streams else {
+            throw error(.missingKey, path, "the aggregate has no streams (the glob of the streams it folds)",
+                        fix: "add streams = \"\(name)-*\" under [aggregates.\(KeyPathText.part(name))]")
+        }
+        return AggregateDefinition(name: name, streams: streams, initExpression: initExpression, handlers: handlers)
+    }
+
+    func projection(_ name: String, _ value: TOMLValueConvertible) throws(ConfigError) -> ProjectionDefinition {
+        let path = ["projections", name]
+        let table = try requireTable(value, at: path, fix: "write [projections.\(KeyPathText.part(name))] with from = \"all\" and an [projections.\(KeyPathText.part(name)).on] table of handlers")
+        if let problem = Self.projectionNameProblem(name) {
+            throw error(.invalidValue, path, "the projection name \(problem)", fix: "the name is also a file name (its checkpoint): use letters, digits, '-', '_' and '.', e.g. [projections.balances]")
+        }
+        var from: ProjectionSource?
+        var partition: String?
+        var initExpression = "null"
+        var handlers = OrderedDictionary<String, String>()
+        let fromFix = "write from = \"all\", from = \"category:account\" (streams named account-…) or from = \"stream:orders\""
+        for (key, member) in members(of: table, at: path) {
+            switch key {
+            case "from":
+                let text = try requireString(member, at: path + [key], fix: fromFix)
+                guard let source = ProjectionSource(text) else {
+                    throw error(.invalidValue, path + [key], "'\(text)' is not a source", fix: fromFix)
+                }
+                if case .category(let category) = source, category.contains("-") {
+                    throw error(.invalidValue, path + [key], "the category '\(category)' holds a '-', so no stream can be in it (a stream's category is the part of its name before the first '-')",
+                                fix: "write from = \"category:\(category.prefix { $0 != "-" })\", or from = \"stream:\(category)\" for one stream")
+                }
+                from = source
+            case "partition":
+                partition = try jqExpression(member, at: path + [key], role: .partition, example: "'$e.stream'")
+            case "init":
+                initExpression = try jqExpression(member, at: path + [key], role: .initial, example: "'0'")
+            case "on":
+                handlers = try handlerTable(member, at: path + [key])
+            default:
+                throw unknownKey(key, at: path, known: Self.projectionKeys, what: "a projection", knownText: "from (required), partition, init, on")
+            }
+        }
+        guard let from else {
+            throw error(.missingKey, path, "the projection has no from (where it reads)", fix: "add under [projections.\(KeyPathText.part(name))]: " + fromFix.dropFirst(6))
+        }
+        return ProjectionDefinition(name: name, from: from, partition: partition, initExpression: initExpression, handlers: handlers)
+    }
+
+    func upcaster(_ type: String, _ value: TOMLValueConvertible) throws(ConfigError) -> UpcasterDefinition {
+        let path = ["upcasters", type]
+        let stepFix = "key each step by the schema version it upgrades from: 1 = '. + {email: null}' turns version 1 data into version 2"
+        let table = try requireTable(value, at: path, fix: "write [upcasters.\(KeyPathText.part(type))] and under it " + stepFix)
+        var steps: [UInt32: String] = [:]
+        for (key, member) in members(of: table, at: path) {
+            guard !key.isEmpty, key.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let version = UInt32(key) else {
+                throw error(.invalidValue, path + [key], "'\(key)' is not a schema version (a whole number)", fix: stepFix)
+            }
+            guard steps[version] == nil else {
+                throw error(.invalidValue, path + [key], "schema version \(version) has two upcasters", fix: "keep one step per schema version (1 and 01 are the same)")
+            }
+            steps[version] = try jqExpression(member, at: path + [key], role: .upcaster, example: "'. + {email: null}'")
+        }
+        return UpcasterDefinition(eventType: type, steps: steps)
+    }
+
+    func redaction(_ value: TOMLValueConvertible) throws(ConfigError) -> RedactionRules {
+        let path = ["redact"]
+        let fix = "write [redact] and under it fields = [\"email\", \"ssn\"]"
+        let table = try requireTable(value, at: path, fix: fix)
+        var rules = RedactionRules()
+        for (key, member) in members(of: table, at: path) {
+            guard key == "fields" else {
+                throw unknownKey(key, at: path, known: Self.redactKeys, what: "[redact]", knownText: "fields")
+            }
+            guard let array = member.array else {
+                throw error(.wrongType, path + [key], "expected an array of field names, found \(member.type)", fix: "write fields = [\"email\", \"ssn\"]")
+            }
+            for element in array {
+                guard let name = element.string, !name.isEmpty else {
+                    throw error(.wrongType, path + [key], "every field name must be a non-empty string, found \(element.type == .string ? "an empty string" : "a \(element.type)")", fix: "write fields = [\"email\", \"ssn\"]")
+                }
+                rules.fields.append(name)
+            }
+        }
+        return rules
+    }
+
+    func snapshots(_ value: TOMLValueConvertible) throws(ConfigError) -> SnapshotPolicy {
+        let path = ["snapshots"]
+        let table = try requireTable(value, at: path, fix: "write [snapshots] and under it every = 1000")
+        var policy = SnapshotPolicy()
+        for (key, member) in members(of: table, at: path) {
+            switch key {
+            case "every":
+                guard let n = member.int, n >= 0 else {
+                    throw error(member.type == .int ? .invalidValue : .wrongType, path + [key], "expected a whole number of events, 0 or more, found \(describe(member))",
+                                fix: "write every = 1000 (a snapshot every 1000 events of a stream; 0 turns counting off)")
+                }
+                policy.everyEvents = n == 0 ? nil : n
+            case "maxReplayMillis":
+                let millis = member.double ?? member.int.map(Double.init)
+                guard let millis, millis > 0, millis.isFinite else {
+                    throw error(member.type == .int || member.type == .double ? .invalidValue : .wrongType, path + [key],
+                                "expected a positive number of milliseconds, found \(describe(member))", fix: "write maxReplayMillis = 50")
+                }
+                policy.maxReplayMillis = millis
+            default:
+                throw unknownKey(key, at: path, known: Self.snapshotKeys, what: "[snapshots]", knownText: "every, maxReplayMillis")
+            }
+        }
+        return policy
+    }
+
+    // MARK: Values
+
+    /// `[….on]`: event type → handler, in the order written.
+    func handlerTable(_ value: TOMLValueConvertible, at path: [String]) throws(ConfigError) -> OrderedDictionary<String, String> {
+        let table = try requireTable(value, at: path, fix: "write a table of handlers, one per event type: [\(KeyPathText.display(path))] then MoneyDeposited = '.balanceCents += $e.data.amountCents'")
+        var handlers = OrderedDictionary<String, String>()
+        for (type, member) in members(of: table, at: path) {
+            guard !type.isEmpty else {
+                throw error(.invalidValue, path + [type], "an event type cannot be empty", fix: "name the event type the handler is for, or \"$any\" for all others")
+            }
+            handlers[type] = try jqExpression(member, at: path + [type], role: .handler, example: "'.count += 1'")
+        }
+        return handlers
+    }
+
+    /// What a jq expression is for, which says what `.` and `$e` are in it.
+    enum JQRole {
+        case initial, handler, partition, upcaster
+
+        var bindsEvent: Bool { self != .initial }
+
+        var context: String {
+            switch self {
+            case .initial: return "its input is null and $e is not defined there"
+            case .handler: return "`.` is the state, `$e` the event"
+            case .partition: return "`$e` is the event; give a string or a number"
+            case .upcaster: return "`.` is the event's data, `$e` the event"
+            }
+        }
+    }
+
+    /// A string holding a jq expression that compiles.
+    func jqExpression(_ value: TOMLValueConvertible, at path: [String], role: JQRole, example: String) throws(ConfigError) -> String {
+        let bindsEvent = role.bindsEvent
+        let fix = "write a jq expression in quotes, e.g. \(KeyPathText.part(path.last ?? "")) = \(example) (\(role.context))"
+        let expression = try requireString(value, at: path, fix: fix)
+        guard expression.contains(where: { !$0.isWhitespace }) else {
+            throw error(.invalidValue, path, "the jq expression is empty", fix: fix)
+        }
+        do {
+            _ = try JQProgram(expression, bindsEvent: bindsEvent)
+        } catch {
+            throw self.error(.jq, path, "jq cannot compile \(Self.quote(expression)): \(Self.jqMessage(error, expression: expression))", fix: fix)
+        }
+        return expression
+    }
+
+    func requireTable(_ value: TOMLValueConvertible, at path: [String], fix: String) throws(ConfigError) -> TOMLTable {
+        guard let table = value.table else {
+            throw error(.wrongType, path, "expected a table, found \(describe(value))", fix: fix)
+        }
+        return table
+    }
+
+    func requireString(_ value: TOMLValueConvertible, at path: [String], fix: String) throws(ConfigError) -> String {
+        guard let text = value.string else {
+            throw error(.wrongType, path, "expected a string, found \(describe(value))", fix: fix)
+        }
+        return text
+    }
+
+    /// The members of a table in the order the file writes them.
+    func members(of table: TOMLTable, at path: [String]) -> [(String, TOMLValueConvertible)] {
+        var byKey: [String: TOMLValueConvertible] = [:]
+        var sorted: [String] = []
+        for (key, value) in table {
+            byKey[key] = value
+            sorted.append(key)
+        }
+        return keys.ordered(sorted, under: path).compactMap { key in byKey[key].map { (key, $0) } }
+    }
+
+    // MARK: Errors
+
+    func error(_ kind: ConfigError.Kind, _ path: [String], _ problem: String, fix: String?) -> ConfigError {
+        ConfigError(kind: kind, file: file, keyPath: path.isEmpty ? nil : KeyPathText.display(path), line: keys.line(of: path), problem: problem, fix: fix)
+    }
+
+    func unknownKey(_ key: String, at parent: [String], known: [String], what: String, knownText: String) -> ConfigError {
+        var fix = ""
+        if let guess = Suggestion.closest(to: key, in: known) {
+            fix = "did you mean \(parent.isEmpty ? "[\(guess)]" : guess)? "
+        }
+        fix += "the known ones are: \(knownText)"
+        let problem = parent.isEmpty ? "unknown section '\(key)'" : "unknown key '\(key)' in \(what)"
+        return error(.unknownKey, parent + [key], problem, fix: fix)
+    }
+
+    func describe(_ value: TOMLValueConvertible) -> String {
+        switch value.type {
+        case .string: return "a string"
+        case .int: return value.int.map { "the integer \($0)" } ?? "an integer"
+        case .double: return value.double.map { "the number \($0)" } ?? "a number"
+        case .bool: return value.bool.map { "the boolean \($0)" } ?? "a boolean"
+        case .array: return "an array"
+        case .table: return "a table"
+        default: return "a \(value.type)"
+        }
+    }
+
+    static func projectionNameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if name.hasPrefix(".") { return "'\(name)' starts with a dot" }
+        let bad = name.unicodeScalars.contains { s in s == "/" || s == "\\" || s.value < 0x20 || s.value == 0x7F }
+        return bad ? "'\(name)' has a slash or a control character, which cannot be part of a file name" : nil
+    }
+
+    /// libjq's compile message, with its line numbers counted in the user's expression (the
+    /// program libjq sees wraps it in one extra line) and without its "jq: 1 compile error"
+    /// trailer.
+    static func jqMessage(_ error: any Error, expression: String) -> String {
+        let text = (error as? JQError)?.message ?? "\(error)"
+        let expressionLines = max(1, expression.split(separator: "\n", omittingEmptySubsequences: false).count)
+        var parts: [String] = []
+        for part in text.split(separator: "; ") {
+            let trimmed = part.trimmingSpaces
+            if trimmed.hasPrefix("jq: "), trimmed.hasSuffix("compile error") || trimmed.hasSuffix("compile errors") { continue }
+            parts.append(relabelLine(trimmed, expressionLines: expressionLines))
+        }
+        let joined = parts.joined(separator: "; ")
+        return joined.split(separator: "\n").map { $0.trimmingSpaces }.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// "… at <top-level>, line 3:" → "… at line 2 of the expression:".
+    static func relabelLine(_ message: String, expressionLines: Int) -> String {
+        let marker = "at <top-level>, line "
+        guard let range = message.firstRange(of: marker) else { return message }
+        let digits = message[range.upperBound...].prefix { $0.isNumber }
+        guard let programLine = Int(digits) else { return message }
+        let line = programLine - 1
+        let place: String
+        if line < 1 { place = "at the start of the expression" } else if line > expressionLines { place = "at the end of the expression" } else { place = expressionLines == 1 ? "in the expression" : "at line \(line) of the expression" }
+        // libjq quotes the offending line after the colon; outside the user's lines that is
+        // the wrapper's text, which would only confuse.
+        let rest = message[message.index(range.upperBound, offsetBy: digits.count)...]
+        let inside = line >= 1 && line <= expressionLines
+        var head = String(message[..<range.lowerBound])
+        if line > expressionLines {
+            // The line after the user's holds only the wrapper's closing parenthesis.
+            head = head.replacing("unexpected ')'", with: "unexpected end")
+        }
+        return head + place + (inside ? String(rest) : "")
+    }
+
+    static func quote(_ expression: String) -> String {
+        let oneLine = expression.split(whereSeparator: { $0.isNewline }).map { $0.trimmingSpaces }.joined(separator: " ")
+        return oneLine.count > 60 ? "'\(oneLine.prefix(57))…'" : "'\(oneLine)'"
+    }
+}
+
+/// Key paths as users write them: `aggregates.account.on."$any"`.
+enum KeyPathText {
+    static func display(_ path: [String]) -> String {
+        path.map(part).joined(separator: ".")
+    }
+
+    /// A bare key when it can be one, else a quoted key.
+    static func part(_ key: String) -> String {
+        let bare = !key.isEmpty && key.utf8.allSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+        }
+        if bare { return key }
+        var out = "\""
+        for s in key.unicodeScalars {
+            switch s {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if s.value < 0x20 || s.value == 0x7F {
+                    let hex = String(s.value, radix: 16, uppercase: true)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(s)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// "did you mean …?" for a mistyped key.
+enum Suggestion {
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        var best: (distance: Int, word: String)?
+        for candidate in candidates {
+            let c = candidate.lowercased()
+            let d = (c == lower || c.hasPrefix(lower) || lower.hasPrefix(c)) && lower.count >= 3 ? 0 : distance(Array(lower), Array(c))
+            if d <= max(1, min(2, c.count / 3)), best.map({ d < $0.distance }) ?? true {
+                best = (d, candidate)
+            }
+        }
+        return best?.word
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var row = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = row
+        }
+        return previous[b.count]
+    }
+}
+
+private extension StringProtocol {
+    var trimmingSpaces: String {
+        guard let start = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[start...last])
+    }
+}
