@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Replay
 
-/// Shell-style globs over stream names (`account-*`, `order-1?`, `[ab]*`), via fnmatch(3).
-enum Glob {
-    static func matches(_ pattern: String, _ name: String) -> Bool {
-        fnmatch(pattern, name, 0) == 0
-    }
-}
+/// Shell-style globs over stream names: the same matcher rewind.toml's `streams` uses.
+typealias Glob = StreamGlob
