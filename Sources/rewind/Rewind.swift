@@ -19,6 +19,7 @@ struct Rewind: ParsableCommand {
             InitCommand.self, AppendCommand.self, ImportCommand.self, ExportCommand.self,
             ReadCommand.self, StreamsCommand.self, TailCommand.self, VerifyCommand.self,
             ConfigCommand.self,
+            ProjectCommand.self, LagCommand.self,
         ]
     )
 
@@ -72,6 +73,8 @@ struct Rewind: ParsableCommand {
           tail      Show the newest events; --follow keeps watching.
           verify    Check the whole log: checksums, continuity, indexes.
           config    Check rewind.toml: 'rewind config check LOG' compiles it and summarizes.
+          project   Run, inspect and rebuild projections: 'rewind project run|status|rebuild LOG'.
+          lag       How far each projection and external consumer is behind the head; --watch.
 
         See 'rewind help <command>' for the options of each.
         """

@@ -1,0 +1,356 @@
+import EventLog
+import Foundation
+
+/// Runs projections: applies each one's handlers to the log in global order from its
+/// checkpoint, saves checkpoint and state together, and (when following) keeps applying
+/// events as the log grows.
+///
+/// One pass over the log serves every projection: each event goes to the projections whose
+/// checkpoint is before it, through the upcaster once, and then to the handlers of those
+/// whose source and handlers take it. A projection whose handler fails is faulted: it stops
+/// at that event (state and checkpoint just before it, saved with the fault) while the others
+/// go on. A projection whose saved state was built by another definition is stale and does
+/// not run unless `Options.rebuildStale` (or it is named in `Options.rebuild`).
+///
+/// Threads: `run()` works on the calling thread; `start()` on a thread of its own. Either way
+/// the jq programs and states live only on that thread. `progress()`, `stop()` and `wait()`
+/// may be called from any thread. A runner runs once.
+///
+/// Files: takes `LOG/projections/LOCK` for the whole run (a second runner on the same log is
+/// refused), and writes `LOG/projections/NAME.json` every `saveEveryEvents` events or
+/// `saveEveryMillis`, whichever comes first, at once on a fault, and when it stops.
+public final class ProjectionRunner: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// Keep applying new events until `stop()`; otherwise stop at the head seen at the start.
+        public var follow = false
+        /// Save a projection at least every this many positions of progress…
+        public var saveEveryEvents = 100_000
+        /// …and at least this often while it has unsaved progress.
+        public var saveEveryMillis = 1000
+        /// Projections to rebuild: their saved state is ignored and they start from position 1.
+        public var rebuild: Set<String> = []
+        /// Rebuild stale projections (another definition built their state) instead of refusing them.
+        public var rebuildStale = false
+        /// How long a follower waits for new events before it looks at `stop()` again (seconds).
+        public var pollInterval = 0.1
+        /// Named in the lock file, so that a second runner's error says who holds it.
+        public var command = "rewind project run"
+
+        public init(follow: Bool = false, saveEveryEvents: Int = 100_000, saveEveryMillis: Int = 1000, rebuild: Set<String> = [],
+                    rebuildStale: Bool = false, pollInterval: Double = 0.1, command: String = "rewind project run") {
+            self.follow = follow
+            self.saveEveryEvents = max(1, saveEveryEvents)
+            self.saveEveryMillis = max(0, saveEveryMillis)
+            self.rebuild = rebuild
+            self.rebuildStale = rebuildStale
+            self.pollInterval = pollInterval
+            self.command = command
+        }
+    }
+
+    /// The runner could not be set up as asked.
+    public struct SetupError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public let log: EventLog
+    public let definitions: [ProjectionDefinition]
+    public let upcasters: [UpcasterDefinition]
+    public let options: Options
+    public let store: ProjectionStore
+
+    private let monitor = NSCondition()
+    private var snapshots: [String: ProjectionProgress] = [:]
+    private var stopRequested = false
+    private var started = false
+    private var finished = false
+    private var failure: (any Error)?
+
+    /// - Parameters:
+    ///   - log: read through, never written; shared with other users of the handle.
+    ///   - projections: the definitions to run (names must be unique and usable as file names).
+    public init(log: EventLog, projections: [ProjectionDefinition], upcasters: [UpcasterDefinition] = [], options: Options = Options()) throws {
+        var seen = Set<String>()
+        for d in projections {
+            if let problem = ProjectionDefinition.problem(withName: d.name) { throw SetupError(message: problem) }
+            guard seen.insert(d.name).inserted else { throw SetupError(message: "projection '\(d.name)' is defined twice") }
+        }
+        self.log = log
+        self.definitions = projections
+        self.upcasters = upcasters
+        self.options = options
+        self.store = ProjectionStore(logPath: log.path)
+        for d in projections { snapshots[d.name] = ProjectionProgress(name: d.name, status: .starting) }
+    }
+
+    /// Convenience: every projection of `config` (or those named), with its upcasters.
+    public convenience init(log: EventLog, config: RewindConfig, names: [String] = [], options: Options = Options()) throws {
+        let chosen = names.isEmpty ? config.projections : config.projections.filter { names.contains($0.name) }
+        try self.init(log: log, projections: chosen, upcasters: config.upcasters, options: options)
+    }
+
+    // MARK: Control (any thread)
+
+    /// Runs on the calling thread until caught up (or, following, until `stop()`).
+    /// - Throws: what stopped the whole runner: `ProjectionStore.LockedError`, a log or file
+    ///   error, an upcaster that does not compile. Faults of single projections do not throw;
+    ///   see `progress()`.
+    public func run() throws {
+        try claim()
+        execute()
+        if let failure = wait() { throw failure }
+    }
+
+    /// Runs on a new thread and returns at once; `wait()` for the end.
+    /// - Throws: `SetupError` when this runner was already started.
+    public func start() throws {
+        try claim()
+        let thread = Thread { [self] in execute() }
+        thread.name = "rewind-projections"
+        thread.stackSize = 16 << 20  // jq recurses on deep values
+        thread.start()
+    }
+
+    /// Asks the runner to save and stop; returns at once (the runner stops within about
+    /// 256 events or `pollInterval`).
+    public func stop() {
+        monitor.lock()
+        stopRequested = true
+        monitor.unlock()
+    }
+
+    /// Waits until the runner has stopped; returns what stopped it, if it failed.
+    @discardableResult
+    public func wait() -> (any Error)? {
+        monitor.lock()
+        defer { monitor.unlock() }
+        while !finished { monitor.wait() }
+        return failure
+    }
+
+    /// Waits up to `seconds`; true when the runner has stopped.
+    public func wait(timeout seconds: Double) -> Bool {
+        monitor.lock()
+        defer { monitor.unlock() }
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while !finished { if !monitor.wait(until: deadline) { break } }
+        return finished
+    }
+
+    public var isFinished: Bool {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return finished
+    }
+
+    /// A snapshot of every projection, in definition order.
+    public func progress() -> [ProjectionProgress] {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return definitions.compactMap { snapshots[$0.name] }
+    }
+
+    private var isStopRequested: Bool {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return stopRequested
+    }
+
+    private func claim() throws {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard !started else { throw SetupError(message: "a projection runner runs once; make a new one") }
+        started = true
+    }
+
+    private func execute() {
+        var error: (any Error)?
+        do { try runLoop() } catch let e { error = e }
+        monitor.lock()
+        if let error {
+            failure = error
+            for (name, var s) in snapshots where s.status != .faulted && s.status != .stale {
+                s.status = .failed
+                s.message = "\(error)"
+                snapshots[name] = s
+            }
+        }
+        finished = true
+        monitor.broadcast()
+        monitor.unlock()
+    }
+
+    // MARK: The loop (the runner's thread)
+
+    private func runLoop() throws {
+        let held = try store.acquireLock(command: options.command)
+        defer { held.release() }
+        store.removeTemporaryFiles()
+        let upcaster = try Upcaster(upcasters)
+        if !log.isWritable { try log.refresh() }
+        var target = log.head
+        let projectors = load(head: target)
+        do {
+            try follow(projectors, upcaster: upcaster, target: &target)
+        } catch {
+            // The states in memory still match their checkpoints: keep what was done.
+            for p in projectors where p.isDirty { try? p.save(to: store, status: .stopped, now: WallClock.nowMicros()) }
+            throw error
+        }
+        let end = WallClock.nowMicros()
+        for p in projectors where p.isDirty || p.savedStatus != (p.isActive ? .stopped : .faulted) {
+            try p.save(to: store, status: .stopped, now: end)
+        }
+        publish(projectors, head: max(target, log.head), stopped: true)
+    }
+
+    /// Builds a projector per definition; those that cannot run get their snapshot instead.
+    private func load(head: UInt64) -> [Projector] {
+        var projectors: [Projector] = []
+        let now = WallClock.nowMicros()
+        for d in definitions {
+            do {
+                let p = try Projector(definition: d, upcasters: upcasters, store: store, head: head,
+                                      fresh: options.rebuild.contains(d.name), rebuildStale: options.rebuildStale, now: now)
+                projectors.append(p)
+            } catch let stale as Projector.Stale {
+                let header = try? store.loadHeader(d.name)
+                update(d.name) {
+                    $0.status = .stale
+                    $0.message = stale.message
+                    $0.head = head
+                    $0.checkpoint = header?.checkpoint ?? 0
+                    $0.savedCheckpoint = $0.checkpoint
+                    $0.savedAtMicros = header?.updatedAtMicros
+                }
+            } catch {
+                let handler = "\(error)".contains(": init") ? "init" : "definition"
+                update(d.name) {
+                    $0.status = .faulted
+                    $0.head = head
+                    $0.fault = ProjectionFault(position: nil, stream: nil, version: nil, eventType: nil, handler: handler, message: "\(error)")
+                }
+            }
+        }
+        publish(projectors, head: head, stopped: false)
+        return projectors
+    }
+
+    /// Reads the log from the lowest checkpoint to `target`, then (following) waits for more.
+    private func follow(_ projectors: [Projector], upcaster: Upcaster, target: inout UInt64) throws {
+        var wants = [Bool](repeating: false, count: projectors.count)
+        var checkpoints = projectors.map(\.checkpoint)
+        let tickEvery = max(1, min(256, options.saveEveryEvents))
+        var lastPublish: Int64 = 0
+        while true {
+            var lowest = UInt64.max
+            for p in projectors where p.isActive { lowest = min(lowest, p.checkpoint) }
+            guard lowest != .max else { return }  // nothing left that can run
+            if lowest < target {
+                var sinceTick = 0
+                var stopping = false
+                let end = target
+                try log.readAll(from: lowest + 1) { view in
+                    if view.position > end { return false }
+                    let faulted = dispatch(view, projectors, &wants, upcaster)
+                    sinceTick += 1
+                    if sinceTick >= tickEvery || faulted {
+                        sinceTick = 0
+                        try tick(projectors, &checkpoints, head: end, lastPublish: &lastPublish)
+                        if isStopRequested { stopping = true; return false }
+                    }
+                    return true
+                }
+                try tick(projectors, &checkpoints, head: target, lastPublish: &lastPublish, publishNow: true)
+                if stopping { return }
+            } else if options.follow {
+                try tick(projectors, &checkpoints, head: target, lastPublish: &lastPublish)
+                if isStopRequested { return }
+                target = try log.waitForEvents(after: target, timeout: options.pollInterval)
+            } else {
+                return
+            }
+            if isStopRequested { return }
+        }
+    }
+
+    /// Offers one event to every projection; true when one of them faulted on it.
+    @inline(__always)
+    private func dispatch(_ view: EventView, _ projectors: [Projector], _ wants: inout [Bool], _ upcaster: Upcaster) -> Bool {
+        let position = view.position
+        var type: String?
+        var anyWants = false
+        for i in projectors.indices {
+            let p = projectors[i]
+            wants[i] = false
+            guard p.isActive, p.checkpoint < position else { continue }
+            if p.wants(stream: view.stream) {
+                let t = type ?? view.type
+                type = t
+                if p.handles(t) {
+                    wants[i] = true
+                    anyWants = true
+                    continue
+                }
+            }
+            p.skip(to: position)
+        }
+        guard anyWants, let type else { return false }
+        var upcast: (data: [UInt8], schemaVersion: UInt32)?
+        if !upcaster.isEmpty {
+            do { upcast = try upcaster.upcast(view) } catch {
+                for i in projectors.indices where wants[i] { projectors[i].fail(view, type: type, upcasterError: error) }
+                return true
+            }
+        }
+        var faulted = false
+        for i in projectors.indices where wants[i] {
+            projectors[i].apply(view, type: type, upcast: upcast)
+            if !projectors[i].isActive { faulted = true }
+        }
+        return faulted
+    }
+
+    /// Notes movement, saves what is due (a fault at once), and publishes progress now and then.
+    private func tick(_ projectors: [Projector], _ checkpoints: inout [UInt64], head: UInt64, lastPublish: inout Int64, publishNow: Bool = false) throws {
+        let now = WallClock.nowMicros()
+        let interval = Int64(options.saveEveryMillis) * 1000
+        for (i, p) in projectors.enumerated() {
+            if p.checkpoint != checkpoints[i] {
+                checkpoints[i] = p.checkpoint
+                p.lastMovedMicros = now
+            }
+            guard p.isDirty else { continue }
+            let due = !p.isActive
+                || p.checkpoint &- p.savedCheckpoint >= UInt64(options.saveEveryEvents)
+                || now - (p.savedAtMicros ?? .min / 2) >= interval
+            if due { try p.save(to: store, status: .running, now: now) }
+        }
+        if publishNow || now - lastPublish >= 50_000 {
+            lastPublish = now
+            publish(projectors, head: max(head, log.head), stopped: false)
+        }
+    }
+
+    private func publish(_ projectors: [Projector], head: UInt64, stopped: Bool) {
+        monitor.lock()
+        defer { monitor.unlock() }
+        for p in projectors {
+            let status: ProjectionProgress.Status =
+                !p.isActive ? .faulted : stopped ? .stopped : p.checkpoint >= head ? .caughtUp : .catchingUp
+            snapshots[p.name] = ProjectionProgress(
+                name: p.name, status: status, checkpoint: p.checkpoint, head: head, savedCheckpoint: p.savedCheckpoint,
+                applied: p.applied, partitions: p.partitionCount, lastMovedMicros: p.lastMovedMicros, savedAtMicros: p.savedAtMicros,
+                fault: p.fault, message: p.note)
+        }
+    }
+
+    private func update(_ name: String, _ change: (inout ProjectionProgress) -> Void) {
+        monitor.lock()
+        defer { monitor.unlock() }
+        var s = snapshots[name] ?? ProjectionProgress(name: name, status: .starting)
+        change(&s)
+        snapshots[name] = s
+    }
+}

@@ -1,0 +1,154 @@
+import EventLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The projection files of a log: `LOG/projections/NAME.json` (see `ProjectionRecord`), and
+/// `LOG/projections/LOCK`, an flock held by the one runner allowed to write them.
+///
+/// Every write is `FileSystem.writeAtomically` (temp file, fsync, rename, fsync the
+/// directory): a reader or a restarted runner sees the old file or the new one, never a mix.
+/// Safe to use from any thread; the files are the only state.
+public struct ProjectionStore: Sendable {
+    public static let directoryName = "projections"
+    public static let lockFileName = "LOCK"
+
+    public let logPath: String
+
+    public init(logPath: String) {
+        self.logPath = logPath
+    }
+
+    public var directory: String { logPath + "/" + Self.directoryName }
+
+    public func path(of name: String) -> String { directory + "/" + name + ".json" }
+
+    /// Why a projection file could not be read: which file and what is wrong.
+    public struct ReadError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String {
+            "projection file \(path) cannot be read: \(reason); the next 'rewind project run' rebuilds it from the start"
+        }
+    }
+
+    /// The whole file of `name`, or nil when the projection was never saved.
+    public func load(_ name: String) throws(ReadError) -> ProjectionRecord? {
+        let p = path(of: name)
+        guard FileSystem.exists(p) else { return nil }
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.readFile(p) } catch { throw ReadError(path: p, reason: "\(error)") }
+        do { return try ProjectionRecord.decode(bytes) } catch { throw ReadError(path: p, reason: error.message) }
+    }
+
+    /// Every field but the state (cheap even for millions of partitions), or nil when the
+    /// projection was never saved.
+    public func loadHeader(_ name: String) throws(ReadError) -> ProjectionRecord? {
+        let p = path(of: name)
+        guard FileSystem.exists(p) else { return nil }
+        do {
+            let handle = try FileHandle.open(p, flags: O_RDONLY)
+            defer { handle.close() }
+            let prefix = try handle.read(count: 64 << 10, at: 0)
+            if let record = try ProjectionRecord.decodeHeader(prefix: prefix) { return record }
+        } catch let error as ProjectionRecord.DecodeError {
+            throw ReadError(path: p, reason: error.message)
+        } catch {
+            throw ReadError(path: p, reason: "\(error)")
+        }
+        guard var record = try load(name) else { return nil }
+        record.body = nil
+        return record
+    }
+
+    /// Writes `bytes` (an encoded record) as the file of `name`, atomically and durably.
+    public func save(_ bytes: [UInt8], name: String) throws {
+        try FileSystem.makeDirectory(directory)
+        try FileSystem.writeAtomically(bytes, to: path(of: name))
+    }
+
+    /// Removes the file of `name` (nothing when there is none).
+    public func remove(_ name: String) throws {
+        try FileSystem.remove(path(of: name))
+    }
+
+    /// The names of the saved projections, sorted.
+    public func savedNames() -> [String] {
+        guard FileSystem.isDirectory(directory), let entries = try? FileSystem.list(directory) else { return [] }
+        return entries.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// Removes temporary files left by a runner killed in the middle of a save. Call only
+    /// while holding the lock.
+    func removeTemporaryFiles() {
+        guard let entries = try? FileSystem.list(directory) else { return }
+        for entry in entries where entry.contains(".json.tmp-") {
+            try? FileSystem.remove(directory + "/" + entry)
+        }
+    }
+
+    // MARK: The runner lock
+
+    /// Another runner holds the projections of this log.
+    public struct LockedError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var log: String
+        public var holder: String
+        public var description: String {
+            "the projections of \(log) are being run by \(holder); stop it first (Ctrl-C), or wait for it to finish"
+        }
+    }
+
+    /// An held flock on `LOG/projections/LOCK`; released by `release()` or deinit, and by the
+    /// kernel when the process dies (so a killed runner never blocks the next one).
+    public final class Lock: @unchecked Sendable {
+        let handle: FileHandle
+
+        init(handle: FileHandle) { self.handle = handle }
+
+        deinit { release() }
+
+        public func release() {
+            guard handle.fd >= 0 else { return }
+            try? handle.truncate(to: 0)
+            handle.close()
+        }
+    }
+
+    /// Takes the runner lock, or throws `LockedError` naming the holder. Retries for up to
+    /// `patience` seconds, since `isLocked()` probes the lock for an instant.
+    public func acquireLock(command: String, patience: Double = 0.2) throws -> Lock {
+        try FileSystem.makeDirectory(directory)
+        let handle = try FileHandle.open(directory + "/" + Self.lockFileName, flags: O_RDWR | O_CREAT)
+        let tries = max(1, Int(patience / 0.01))
+        for attempt in 0..<tries {
+            if try handle.tryLockExclusive() {
+                try handle.truncate(to: 0)
+                try handle.write(Array("pid=\(FileSystem.processID) command=\(command)\n".utf8), at: 0)
+                return Lock(handle: handle)
+            }
+            if attempt + 1 < tries { usleep(10_000) }
+        }
+        let text = (try? handle.read(count: 512, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        throw LockedError(log: logPath, holder: Self.describeHolder(text))
+    }
+
+    /// True when a runner holds the lock now (probes it: takes and drops it when free).
+    public func isLocked() -> Bool {
+        let p = directory + "/" + Self.lockFileName
+        guard FileSystem.exists(p), let handle = try? FileHandle.open(p, flags: O_RDWR) else { return false }
+        defer { handle.close() }
+        return (try? handle.tryLockExclusive()) == false
+    }
+
+    /// "pid 4121 (rewind project run)" from the lock file's text (`pid=N command=TEXT`).
+    static func describeHolder(_ text: String) -> String {
+        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        guard line.hasPrefix("pid=") else { return "another process" }
+        let afterPID = line.dropFirst(4)
+        let pid = afterPID.prefix(while: { $0.isNumber })
+        let rest = afterPID.dropFirst(pid.count)
+        guard rest.hasPrefix(" command=") else { return "pid \(pid)" }
+        return "pid \(pid) (\(rest.dropFirst(9)))"
+    }
+}
