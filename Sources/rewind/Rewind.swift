@@ -20,6 +20,7 @@ struct Rewind: ParsableCommand {
             ReadCommand.self, StreamsCommand.self, TailCommand.self, VerifyCommand.self,
             ConfigCommand.self,
             ProjectCommand.self, LagCommand.self,
+            StateCommand.self, SnapshotCommand.self,
         ]
     )
 
@@ -75,6 +76,8 @@ struct Rewind: ParsableCommand {
           config    Check rewind.toml: 'rewind config check LOG' compiles it and summarizes.
           project   Run, inspect and rebuild projections: 'rewind project run|status|rebuild LOG'.
           lag       How far each projection and external consumer is behind the head; --watch.
+          state     A stream's state at a version, time or position; --blame, --skip (what-if).
+          snapshot  Create, list, verify, rebuild and import snapshots: 'rewind snapshot verify LOG'.
 
         See 'rewind help <command>' for the options of each.
         """
