@@ -8,6 +8,7 @@
 ///     segments/<NNNNNNNNNNNN>.seg      the events (12-digit segment number, from 1)
 ///     index/<NNNNNNNNNNNN>.idx         derived index of a sealed segment (rebuilt when damaged)
 ///     import.pending                   present only while an atomic import runs (rolled back on open)
+///     checkpoints/NAME.json            external consumers' progress (not read by the engine)
 ///
 ///     segment  := header batch*
 ///     header   := magic[8] "RWNDSEG\u{1}" | format u16 | reserved u16 | segmentNumber u32
@@ -34,6 +35,8 @@ public enum LogFormat {
     public static let segmentsDirectory = "segments"
     public static let indexDirectory = "index"
     public static let pendingImportFile = "import.pending"
+    /// External consumers' checkpoints (`NAME.json`), written by other programs.
+    public static let checkpointsDirectory = "checkpoints"
 
     public static let segmentMagic: [UInt8] = Array("RWNDSEG".utf8) + [1]
     public static let segmentHeaderSize = 40

@@ -82,6 +82,8 @@ public final class EventLog: @unchecked Sendable {
             try FileSystem.makeDirectory(path)
             try FileSystem.makeDirectory(path + "/" + LogFormat.segmentsDirectory)
             try FileSystem.makeDirectory(path + "/" + LogFormat.indexDirectory)
+            // Where external consumers report their progress (read by `rewind lag`).
+            try FileSystem.makeDirectory(path + "/" + LogFormat.checkpointsDirectory)
             let marker = LogMarker(format: Int(LogFormat.formatVersion), segmentBytes: segmentBytes)
             try FileSystem.writeAtomically(marker.encoded(), to: path + "/" + LogFormat.markerFile)
         } catch {

@@ -8,12 +8,14 @@ import EventLog
 enum EventJV {
     /// - Parameters:
     ///   - data: replaces the stored data (after upcasting), with its schema version.
-    static func make(_ e: EventView, data: UnsafeRawBufferPointer? = nil, schemaVersion: UInt32? = nil) throws -> OwnedJV {
+    ///   - keys: the field names, made once per owner instead of once per event.
+    static func make(_ e: EventView, data: UnsafeRawBufferPointer? = nil, schemaVersion: UInt32? = nil, keys: EventJVKeys? = nil) throws -> OwnedJV {
+        let k = keys ?? EventJVKeys()
         var o = jv_object()
-        o = jv_object_set(o, jv_string("stream"), JVConvert.makeString(e.stream))
-        o = jv_object_set(o, jv_string("version"), jv_number(Double(e.version)))
-        o = jv_object_set(o, jv_string("position"), jv_number(Double(e.position)))
-        o = jv_object_set(o, jv_string("type"), JVConvert.makeString(e.type))
+        o = jv_object_set(o, k.stream.copy(), JVConvert.makeString(e.stream))
+        o = jv_object_set(o, k.version.copy(), jv_number(Double(e.version)))
+        o = jv_object_set(o, k.position.copy(), jv_number(Double(e.position)))
+        o = jv_object_set(o, k.type.copy(), JVConvert.makeString(e.type))
         let payload = data ?? e.data
         if e.contentType == .json || data != nil {
             let parsed = JVConvert.parse(payload)
@@ -22,18 +24,33 @@ enum EventJV {
                 let message = JVConvert.describe(jv_invalid_get_msg(parsed))
                 throw JQError("the data of \(e.stream)@\(e.version) is not valid JSON (\(message))")
             }
-            o = jv_object_set(o, jv_string("data"), parsed)
+            o = jv_object_set(o, k.data.copy(), parsed)
         } else {
-            o = jv_object_set(o, jv_string("data"), JVConvert.makeString(Base64.encode(payload)))
+            o = jv_object_set(o, k.data.copy(), JVConvert.makeString(Base64.encode(payload)))
             o = jv_object_set(o, jv_string("contentType"), jv_string("binary"))
         }
         let metadata = e.metadata.isEmpty ? jv_object() : JVConvert.parse(e.metadata)
-        o = jv_object_set(o, jv_string("metadata"), jv_get_kind(metadata) == JV_KIND_INVALID ? (jv_free(metadata), jv_object()).1 : metadata)
-        o = jv_object_set(o, jv_string("id"), JVConvert.makeString(e.id.description))
-        o = jv_object_set(o, jv_string("time"), JVConvert.makeString(RFC3339.format(microsecondsSinceEpoch: e.originalMicros)))
-        o = jv_object_set(o, jv_string("schemaVersion"), jv_number(Double(schemaVersion ?? e.schemaVersion)))
+        o = jv_object_set(o, k.metadata.copy(), jv_get_kind(metadata) == JV_KIND_INVALID ? (jv_free(metadata), jv_object()).1 : metadata)
+        o = jv_object_set(o, k.id.copy(), JVConvert.makeString(e.id.description))
+        o = jv_object_set(o, k.time.copy(), JVConvert.makeString(RFC3339.format(microsecondsSinceEpoch: e.originalMicros)))
+        o = jv_object_set(o, k.schemaVersion.copy(), jv_number(Double(schemaVersion ?? e.schemaVersion)))
         return OwnedJV(o)
     }
+}
+
+/// The field names of `$e` as jq strings, made once and shared by reference count. libjq's
+/// counts are not atomic: each owner (a handler set, an upcaster, a projector) keeps its own,
+/// on its own thread.
+final class EventJVKeys {
+    let stream = OwnedJV(jv_string("stream"))
+    let version = OwnedJV(jv_string("version"))
+    let position = OwnedJV(jv_string("position"))
+    let type = OwnedJV(jv_string("type"))
+    let data = OwnedJV(jv_string("data"))
+    let metadata = OwnedJV(jv_string("metadata"))
+    let id = OwnedJV(jv_string("id"))
+    let time = OwnedJV(jv_string("time"))
+    let schemaVersion = OwnedJV(jv_string("schemaVersion"))
 }
 
 /// Standard base64 without Foundation (for binary event data shown to jq).

@@ -31,6 +31,7 @@ public final class JQHandlerSet {
     private let anyProgram: JQProgram?
     /// A stable digest of the definitions (init and handlers), for snapshot staleness.
     public let fingerprint: String
+    private let keys = EventJVKeys()
 
     /// Compiles everything; a bad expression throws `JQError` naming the handler.
     public init(owner: String, initExpression: String, handlers: OrderedDictionary<String, String>) throws {
@@ -73,7 +74,7 @@ public final class JQHandlerSet {
         let program: JQProgram
         if let p = programs[type] { program = p; handlerName = type } else if let p = anyProgram { program = p; handlerName = "$any" } else { return nil }
         do {
-            let e = try EventJV.make(event, data: data, schemaVersion: schemaVersion)
+            let e = try EventJV.make(event, data: data, schemaVersion: schemaVersion, keys: keys)
             return try program.run(input: OwnedJV(state.copy()), event: e) ?? OwnedJV(state.copy())
         } catch let error as JQError {
             throw HandlerError(owner: owner, stream: event.stream, version: event.version, position: event.position, eventType: type, handler: handlerName, message: error.message)

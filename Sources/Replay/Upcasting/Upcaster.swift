@@ -8,6 +8,7 @@ import EventLog
 /// Not thread-safe (libjq): confine to one thread.
 public final class Upcaster {
     private var chains: [String: [UInt32: JQProgram]] = [:]
+    private let keys = EventJVKeys()
 
     /// Compiles every step; a bad expression throws `JQError` naming the type and version.
     public init(_ definitions: [UpcasterDefinition]) throws {
@@ -39,7 +40,7 @@ public final class Upcaster {
             throw UpcastError(stream: e.stream, version: e.version, eventType: e.type, fromSchema: version, message: "the stored data is not valid JSON")
         }
         while let program = steps[version] {
-            let event = try EventJV.make(e)
+            let event = try EventJV.make(e, keys: keys)
             do {
                 guard let next = try program.run(input: data, event: event) else {
                     throw UpcastError(stream: e.stream, version: e.version, eventType: e.type, fromSchema: version, message: "the upcaster produced no output")

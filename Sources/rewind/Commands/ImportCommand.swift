@@ -65,8 +65,9 @@ struct ImportCommand: ParsableCommand {
             if summary.events == 0 {
                 Console.note("\(name) holds no events; nothing was imported")
             } else {
-                let rate = seconds > 0 ? Double(summary.events) / seconds : 0
-                Console.note("imported \(plural(Int(summary.events), "event")) into \(plural(summary.streams, "stream")) (positions \(summary.firstPosition)–\(summary.lastPosition)) in \(String(format1: seconds)) s, \(ProgressBar.human(rate)) events/s\(noSync ? " (no fsync: --no-sync)" : "")")
+                // A rate over a fraction of a second says nothing.
+                let rate = seconds >= 0.5 ? ", \(ProgressBar.human(Double(summary.events) / seconds)) events/s" : ""
+                Console.note("imported \(plural(Int(summary.events), "event")) into \(plural(summary.streams, "stream")) (positions \(summary.firstPosition)–\(summary.lastPosition)) in \(String(format1: seconds)) s\(rate)\(noSync ? " (no fsync: --no-sync)" : "")")
             }
         }
     }
