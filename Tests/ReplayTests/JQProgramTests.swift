@@ -49,3 +49,4 @@ struct JQProgramTests {
         #expect(try p.evaluate(value) == value)
     }
 }
+

@@ -261,7 +261,8 @@ struct ConfigParser {
             throw error(.invalidValue, path, "the jq expression is empty", fix: fix)
         }
         do {
-            _ = try JQProgram(expression, bindsEvent: bindsEvent)
+            // Kept for the handler sets built next on this thread, so nothing compiles twice.
+            JQCompileCache.deposit(try JQProgram(expression, bindsEvent: bindsEvent))
         } catch {
             throw self.error(.jq, path, "jq cannot compile \(Self.quote(expression)): \(Self.jqMessage(error, expression: expression))", fix: fix)
         }

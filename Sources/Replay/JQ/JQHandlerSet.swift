@@ -36,13 +36,13 @@ public final class JQHandlerSet {
     /// Compiles everything; a bad expression throws `JQError` naming the handler.
     public init(owner: String, initExpression: String, handlers: OrderedDictionary<String, String>) throws {
         self.owner = owner
-        do { initProgram = try JQProgram(initExpression, bindsEvent: false) } catch let e as JQError {
+        do { initProgram = try JQProgram.compiled(initExpression, bindsEvent: false) } catch let e as JQError {
             throw JQError("\(owner): init: \(e.message)")
         }
         var any: JQProgram?
         for (type, expression) in handlers {
             let program: JQProgram
-            do { program = try JQProgram(expression, bindsEvent: true) } catch let e as JQError {
+            do { program = try JQProgram.compiled(expression, bindsEvent: true) } catch let e as JQError {
                 throw JQError("\(owner): handler for \(type): \(e.message)")
             }
             if type == "$any" { any = program } else { programs[type] = program }

@@ -16,6 +16,8 @@ public final class JQProgram {
     private let state: OpaquePointer
     private let inputBox: InputBox
     public let source: String
+    /// Whether `$e` is bound (the program reads its event through `input`).
+    public let bindsEvent: Bool
 
     /// The event handed to `input` on the next run, owned here.
     final class InputBox {
@@ -31,6 +33,7 @@ public final class JQProgram {
         guard let jq = jq_init() else { throw JQError("libjq could not start (out of memory)") }
         state = jq
         source = expression
+        self.bindsEvent = bindsEvent
         inputBox = InputBox()
         let box = Unmanaged.passUnretained(inputBox).toOpaque()
         jq_set_error_cb(jq, { context, message in

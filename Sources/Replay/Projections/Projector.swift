@@ -67,7 +67,7 @@ final class Projector {
             case "$e.stream": partitionKey = .stream
             case "$e.type": partitionKey = .type
             default:
-                do { partitionKey = .jq(try JQProgram(expression, bindsEvent: true)) } catch let e as JQError {
+                do { partitionKey = .jq(try JQProgram.compiled(expression, bindsEvent: true)) } catch let e as JQError {
                     throw JQError("projection \(definition.name): partition: \(e.message)")
                 }
             }

@@ -15,7 +15,7 @@ public final class Upcaster {
         for definition in definitions {
             var steps: [UInt32: JQProgram] = [:]
             for (version, expression) in definition.steps {
-                do { steps[version] = try JQProgram(expression, bindsEvent: true) } catch let e as JQError {
+                do { steps[version] = try JQProgram.compiled(expression, bindsEvent: true) } catch let e as JQError {
                     throw JQError("upcaster \(definition.eventType) from schema version \(version): \(e.message)")
                 }
             }
