@@ -8,10 +8,15 @@ struct BatchReader {
     private var fileOffset = 0
     private var count = 0
     private var currentPath = ""
+    /// The largest read-ahead.
     let chunkSize: Int
+    /// The next read-ahead: starts small (a single-event read should not copy 256 KiB) and
+    /// doubles on every refill up to `chunkSize`, so scans soon read in large chunks.
+    private var readAhead: Int
 
     init(chunkSize: Int = 1 << 20) {
         self.chunkSize = chunkSize
+        readAhead = min(chunkSize, 16 << 10)
     }
 
     /// Where a scan stopped.
@@ -29,7 +34,8 @@ struct BatchReader {
     /// Makes the buffer hold at least `needed` bytes from `offset` (fewer only at `limit`).
     private mutating func fill(_ handle: FileHandle, at offset: Int, needed: Int, limit: Int) throws {
         if handle.path == currentPath, offset >= fileOffset, offset + needed <= fileOffset + count { return }
-        let want = min(max(needed, chunkSize), limit - offset)
+        let want = min(max(needed, readAhead), limit - offset)
+        readAhead = min(readAhead * 2, chunkSize)
         if storage.count < want { storage = [UInt8](repeating: 0, count: want) }
         let result = storage.withUnsafeMutableBytes { raw -> Result<Int, any Error> in
             guard let base = raw.baseAddress else { return .success(0) }
