@@ -60,9 +60,7 @@ struct EventPrinter {
         Output.standard.line(row)
     }
 
-    private func pad(_ s: String, _ n: Int) -> String {
-        s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count)
-    }
+    private func pad(_ s: String, _ n: Int) -> String { s.columnPadded(n) }
 }
 
 /// `--redact`, `--upcast` and `--config`, shared by the commands that print events.

@@ -294,24 +294,8 @@ final class SignalFlagLock: @unchecked Sendable {
     }
 }
 
-extension Console {
-    /// True when stderr is a terminal and not under CI: live status lines are drawn.
-    static var drawsLiveLines: Bool { isatty(2) == 1 && getenv("CI") == nil }
-
-    /// The width of the terminal on stderr, or nil.
-    static var standardErrorColumns: Int? {
-        var size = winsize()
-        guard isatty(2) == 1, ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
-    }
-}
 
 extension String {
-    /// Padded with spaces to at least `width` characters (at least one space after).
-    func columnPadded(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
-    }
-
     /// Messages from the library say "LOG" where the log's path goes.
     func replacingLOG(with log: String) -> String {
         var out = ""

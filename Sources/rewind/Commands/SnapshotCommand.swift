@@ -158,7 +158,7 @@ struct SnapshotCommand: ParsableCommand {
                     Console.note("no snapshots; 'rewind snapshot create \(options.log)' takes them")
                     return
                 }
-                func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+                func pad(_ s: String, _ n: Int) -> String { s.columnPadded(n) }
                 let width = min(40, max(6, checks.map { $0.stream.count }.max() ?? 6)) + 2
                 Output.standard.line(pad("STREAM", width) + pad("VERSION", 10) + pad("REDUCER", 18) + pad("ORIGIN", 8) + pad("CREATED", 22) + "STATUS")
                 for check in checks {

@@ -45,7 +45,7 @@ struct StreamsCommand: ParsableCommand {
             }
             let nameWidth = min(48, max(6, streams.map { $0.name.count }.max() ?? 6)) + 2
             let categoryWidth = min(24, max(8, streams.map { $0.category.count }.max() ?? 8)) + 2
-            func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+            func pad(_ s: String, _ n: Int) -> String { s.columnPadded(n) }
             Output.standard.line(pad("STREAM", nameWidth) + pad("CATEGORY", categoryWidth) + pad("EVENTS", 10) + "LAST EVENT")
             for s in streams {
                 Output.standard.line(

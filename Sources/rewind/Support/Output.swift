@@ -48,16 +48,25 @@ final class Output: @unchecked Sendable {
     static var isTerminal: Bool { isatty(1) == 1 }
 
     /// The terminal's width, or nil when stdout is not a terminal.
-    static var terminalWidth: Int? {
-        guard isTerminal else { return nil }
+    static var terminalWidth: Int? { columns(of: 1) }
+
+    /// The width of the terminal on `fd`, or nil when it is not a terminal.
+    static func columns(of fd: Int32) -> Int? {
         var size = winsize()
-        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        guard isatty(fd) == 1, ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)
     }
 }
 
 /// Messages for the user on stderr.
 enum Console {
+    /// True when stderr is a terminal and not under CI: progress bars and live status lines
+    /// are drawn.
+    static var drawsLiveLines: Bool { isatty(2) == 1 && getenv("CI") == nil }
+
+    /// The width of the terminal on stderr, or nil.
+    static var standardErrorColumns: Int? { Output.columns(of: 2) }
+
     static func error(_ text: String) {
         Output.standard.flush()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -81,5 +90,12 @@ enum Console {
             }
             if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { break }
         }
+    }
+}
+
+extension String {
+    /// Padded with spaces to at least `width` characters (at least one space after): table columns.
+    func columnPadded(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

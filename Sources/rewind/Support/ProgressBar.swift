@@ -15,7 +15,7 @@ final class ProgressBar {
     init(label: String, unit: String = "B") {
         self.label = label
         self.unit = unit
-        enabled = isatty(2) == 1 && getenv("CI") == nil
+        enabled = Console.drawsLiveLines
         started = ProgressBar.now()
     }
 
