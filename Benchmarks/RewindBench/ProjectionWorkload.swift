@@ -38,34 +38,17 @@ struct ProjectionBenchOptions {
             o.runs = 1
         }
         if arguments.contains("-h") || arguments.contains("--help") { FileHandleOut.stdout(usage + "\n") }
-        var rest: [String] = []
-        var i = 0
-        func count(_ flag: String, min lower: Int) throws -> Int {
-            i += 1
-            guard i < arguments.count, let n = Int(arguments[i].replacingUnderscores()), n >= lower else {
-                throw BenchConfig.UsageError(description: "\(flag) needs a whole number ≥ \(lower)")
-            }
-            return n
-        }
-        while i < arguments.count {
-            let a = arguments[i]
-            switch a {
-            case "--projection-events": o.events = try count(a, min: 1000)
-            case "--projection-streams": o.streams = try count(a, min: 1)
-            case "--projection-runs": o.runs = try count(a, min: 1)
-            case "--no-projection": o.enabled = false
-            case "--workloads":
-                rest.append(a)
-                i += 1
-                guard i < arguments.count else { break }
-                let names = arguments[i].split(separator: ",").map { String($0).trimmed() }
-                if !names.contains("all") { o.enabled = o.enabled && names.contains("project") }
-                rest.append(names.filter { $0 != "project" }.joined(separator: ","))
-            default:
-                rest.append(a)
-            }
-            i += 1
-        }
+        let rest = try OptionExtraction.extract(
+            arguments, into: &o,
+            numbers: [
+                "--projection-events": (\.events, 1000), "--projection-streams": (\.streams, 1),
+                "--projection-runs": (\.runs, 1),
+            ],
+            switches: ["--no-projection": { $0.enabled = false }],
+            owned: ["project"],
+            select: { o, names in
+                if let names { o.enabled = o.enabled && names.contains("project") }
+            })
         current = o
         return rest
     }

@@ -57,40 +57,18 @@ struct ReplayOptions {
         if arguments.contains("-h") || arguments.contains("--help") {
             FileHandleOut.stdout(usage + "\n")
         }
-        var rest: [String] = []
-        var i = 0
-        func count(_ flag: String, min lower: Int) throws -> Int {
-            i += 1
-            guard i < arguments.count, let n = Int(arguments[i].replacingUnderscores()), n >= lower else {
-                throw BenchConfig.UsageError(description: "\(flag) needs a whole number ≥ \(lower)")
-            }
-            return n
-        }
-        while i < arguments.count {
-            let a = arguments[i]
-            switch a {
-            case "--replay-events": options.events = try count(a, min: 10_000)
-            case "--replay-jumps": options.jumps = try count(a, min: 10)
-            case "--replay-jq-jumps": options.jqJumps = try count(a, min: 10)
-            case "--replay-runs": options.runs = try count(a, min: 1)
-            case "--rebuild-events": options.rebuildEvents = try count(a, min: 200)
-            case "--rebuild-runs": options.rebuildRuns = try count(a, min: 1)
-            case "--no-replay": options.workloads = []
-            case "--replay-generic-only": options.genericOnly = true
-            case "--workloads":
-                rest.append(a)
-                i += 1
-                guard i < arguments.count else { break }
-                let names = arguments[i].split(separator: ",").map { String($0).trimmed() }
-                if !names.contains("all") {
-                    options.workloads = workloadNames.filter { names.contains($0) }
-                }
-                rest.append(names.filter { !workloadNames.contains($0) }.joined(separator: ","))
-            default:
-                rest.append(a)
-            }
-            i += 1
-        }
+        let rest = try OptionExtraction.extract(
+            arguments, into: &options,
+            numbers: [
+                "--replay-events": (\.events, 10_000), "--replay-jumps": (\.jumps, 10),
+                "--replay-jq-jumps": (\.jqJumps, 10), "--replay-runs": (\.runs, 1),
+                "--rebuild-events": (\.rebuildEvents, 200), "--rebuild-runs": (\.rebuildRuns, 1),
+            ],
+            switches: ["--no-replay": { $0.workloads = [] }, "--replay-generic-only": { $0.genericOnly = true }],
+            owned: workloadNames,
+            select: { options, names in
+                if let names { options.workloads = workloadNames.filter { names.contains($0) } }
+            })
         current = options
         return rest
     }
