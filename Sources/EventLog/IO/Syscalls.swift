@@ -121,33 +121,6 @@ public final class FileHandle: @unchecked Sendable {
         }
         return true
     }
-
-    /// Maps the first `length` bytes read-only. Only for files that never shrink while mapped
-    /// (sealed segments): touching a page past end of file is SIGBUS.
-    public func mapReadOnly(length: Int) throws -> MappedRegion {
-        if length == 0 { return MappedRegion(base: nil, length: 0) }
-        let p = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0)
-        if p == MAP_FAILED || p == nil { throw IOError(call: "mmap", path: path, errno: errno) }
-        _ = madvise(p, length, MADV_SEQUENTIAL)
-        return MappedRegion(base: UnsafeRawPointer(p), length: length)
-    }
-}
-
-/// A read-only memory mapping, unmapped when released.
-public final class MappedRegion: @unchecked Sendable {
-    public let base: UnsafeRawPointer?
-    public let length: Int
-
-    init(base: UnsafeRawPointer?, length: Int) {
-        self.base = base
-        self.length = length
-    }
-
-    deinit {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), length) }
-    }
-
-    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
 }
 
 /// Path-level calls: directories, renames, existence.
