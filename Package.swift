@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "rewind", targets: ["rewind"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,13 @@ let package = Package(
             ],
             path: "Sources/Replay"
         ),
+        // Cells, the screen buffer and its diff, widgets, themes, the Terminal protocol and an
+        // in-memory terminal for tests. Knows nothing of curses or of events.
+        .target(
+            name: "TerminalUI",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            path: "Sources/TerminalUI"
+        ),
         .executableTarget(
             name: "rewind",
             dependencies: [
@@ -47,6 +55,7 @@ let package = Package(
         // Benchmarks are programs that print figures: `swift run -c release rewind-bench`.
         .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
         .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
