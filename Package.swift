@@ -41,6 +41,8 @@ let package = Package(
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
             path: "Sources/TerminalUI"
         ),
+        // The app: state, messages, update and view (Elm style); a worker thread does the replay.
+        .target(name: "Dashboard", dependencies: ["EventLog", "Replay", "TerminalUI"], path: "Sources/Dashboard"),
         .executableTarget(
             name: "rewind",
             dependencies: [
@@ -56,6 +58,7 @@ let package = Package(
         .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
         .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Messages from background threads to the app's input thread: a locked queue.
+public final class Outbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [Message] = []
+
+    public init() {}
+
+    public func post(_ message: Message) {
+        lock.lock()
+        messages.append(message)
+        lock.unlock()
+    }
+
+    /// Every message posted since the last call, oldest first.
+    public func drain() -> [Message] {
+        lock.lock()
+        defer { lock.unlock() }
+        let out = messages
+        messages.removeAll(keepingCapacity: true)
+        return out
+    }
+}

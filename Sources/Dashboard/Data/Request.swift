@@ -1,0 +1,94 @@
+/// Work the dashboard asks of the log worker. Each kind has one slot: a newer request of a kind
+/// replaces an older one still waiting (scrubbing asks for many states; only the newest matters).
+public enum Request: Sendable, Equatable {
+    /// Re-read the log's tail; answers `.logChanged` when it grew.
+    case refresh
+    /// The streams list, filtered, sorted and grouped.
+    case streams(StreamQuery)
+    /// A page of events of a stream.
+    case events(stream: String, from: UInt64, count: Int)
+    /// The state at a version (and the fields its event changed), perhaps with skipped versions.
+    case focus(stream: String, version: UInt64, skipping: [UInt64])
+    /// Which version last changed each field of the state at a version.
+    case blame(stream: String, version: UInt64)
+    /// How the stream's events spread over time.
+    case density(stream: String)
+    /// Every projection's and external consumer's lag.
+    case lag
+    /// The stream's snapshots, verified.
+    case snapshots(stream: String)
+    /// One event in full.
+    case detail(stream: String, version: UInt64)
+    /// The version of a stream at an instant (microseconds) or a global position, for `:goto`.
+    case locate(stream: String, micros: Int64?, position: UInt64?)
+    /// (writable only) Take snapshots of the stream as the configuration's policy says.
+    case createSnapshots(stream: String)
+
+    /// The slot: requests of one kind replace each other.
+    public var kind: Kind {
+        switch self {
+        case .refresh: return .refresh
+        case .streams: return .streams
+        case .events: return .events
+        case .focus: return .focus
+        case .blame: return .blame
+        case .density: return .density
+        case .lag: return .lag
+        case .snapshots: return .snapshots
+        case .detail: return .detail
+        case .createSnapshots: return .createSnapshots
+        case .locate: return .locate
+        }
+    }
+
+    /// Kinds in the order the worker serves them: what the user is looking at first.
+    public enum Kind: Int, Sendable, CaseIterable, Comparable {
+        case locate, focus, events, detail, streams, refresh, blame, createSnapshots, lag, density, snapshots
+        public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
+    }
+}
+
+/// How the streams pane wants its list.
+public struct StreamQuery: Sendable, Equatable {
+    public enum Sort: String, Sendable, CaseIterable {
+        case name, count, recent
+        public var next: Sort {
+            let all = Sort.allCases
+            return all[((all.firstIndex(of: self) ?? 0) + 1) % all.count]
+        }
+    }
+    public var filter: String
+    public var sort: Sort
+    public var collapsed: Set<String>
+    public init(filter: String = "", sort: Sort = .name, collapsed: Set<String> = []) {
+        self.filter = filter
+        self.sort = sort
+        self.collapsed = collapsed
+    }
+}
+
+/// A row of the streams pane: a category heading or a stream.
+public enum StreamListRow: Sendable, Equatable {
+    case category(name: String, streams: Int, events: UInt64, collapsed: Bool)
+    case stream(StreamRow)
+
+    public var streamName: String? {
+        if case .stream(let s) = self { return s.name }
+        return nil
+    }
+}
+
+/// The streams list as the worker computed it for a query.
+public struct StreamList: Sendable, Equatable {
+    public var query: StreamQuery
+    public var rows: [StreamListRow]
+    public var totalStreams: Int
+    public var matchedStreams: Int
+    public init(query: StreamQuery, rows: [StreamListRow], totalStreams: Int, matchedStreams: Int) {
+        self.query = query
+        self.rows = rows
+        self.totalStreams = totalStreams
+        self.matchedStreams = matchedStreams
+    }
+    public static let empty = StreamList(query: StreamQuery(), rows: [], totalStreams: 0, matchedStreams: 0)
+}

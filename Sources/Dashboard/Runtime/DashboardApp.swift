@@ -1,0 +1,115 @@
+import EventLog
+import Foundation
+import Replay
+import TerminalUI
+
+/// Runs the dashboard on a terminal: reads input, feeds messages to `Dashboard.update`, hands
+/// requests to the log worker, and presents each new frame as a diff.
+///
+/// The input thread (the caller of `run`) never replays: the worker does, and its answers come
+/// back as messages. While the worker is busy the loop polls every 2 ms so an answer reaches the
+/// screen at once; when idle it wakes for input or the next tick.
+public final class DashboardApp {
+    public let terminal: any Terminal
+    public private(set) var state: DashboardState
+    public var theme: Theme
+    private let screen: Screen
+    private let worker: LogWorker
+    private let outbox = Outbox()
+    private var lastTick: Int64 = 0
+    /// Called after each frame is presented (benchmarks measure key-to-frame with it).
+    public var onFrame: ((DashboardState) -> Void)?
+    /// Frames presented so far.
+    public private(set) var frames = 0
+
+    /// - Parameters:
+    ///   - source: the log to show (its worker thread starts now).
+    ///   - theme: the theme as loaded; it is adapted to the terminal's colours here.
+    public init(terminal: any Terminal, source: LogSource, theme: Theme) {
+        self.terminal = terminal
+        self.theme = theme.adapted(to: terminal.colorDepth)
+        self.screen = Screen(terminal: terminal)
+        self.worker = LogWorker(source: source, outbox: outbox)
+        self.state = DashboardState(logPath: source.log.path, writable: source.writable, size: terminal.size, nowMicros: WallClock.nowMicros())
+        worker.start()
+        perform(Dashboard.start(&state))
+        lastTick = 0
+    }
+
+    deinit { worker.stop() }
+
+    /// Runs until the user quits (or `shouldStop` says so). The caller restores the terminal.
+    public func run(shouldStop: () -> Bool = { false }) {
+        render()
+        while !state.quitting && !shouldStop() {
+            step()
+        }
+        worker.stop()
+    }
+
+    /// One turn of the loop: wait briefly for input, apply every message, draw if anything changed.
+    public func step() {
+        let timeout = worker.hasWork ? 2 : (state.playing != nil ? 16 : 50)
+        let input = terminal.readInput(timeoutMillis: timeout)
+        var messages: [Message] = []
+        for event in input {
+            switch event {
+            case .key(let k): messages.append(.key(k))
+            case .mouse(let m): messages.append(.mouse(m))
+            case .resize(let size):
+                screen.invalidate()
+                messages.append(.resize(size))
+            }
+        }
+        messages += outbox.drain()
+        let now = WallClock.nowMicros()
+        if now - lastTick >= (state.playing != nil ? 16_000 : 50_000) {
+            lastTick = now
+            messages.append(.tick(micros: now))
+        }
+        guard !messages.isEmpty else { return }
+        for m in messages { send(m) }
+        render()
+    }
+
+    /// Applies one message now (tests and benchmarks drive the app with this).
+    public func send(_ message: Message) {
+        perform(Dashboard.update(&state, message))
+    }
+
+    /// Waits for the worker to answer everything asked, applying the answers; then draws.
+    public func settle(timeout: Double = 10) {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            _ = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
+            let messages = outbox.drain()
+            for m in messages { send(m) }
+            if messages.isEmpty && !worker.hasWork { break }
+        } while Date() < deadline
+        render()
+    }
+
+    public func render() {
+        var frame = screen.makeFrame()
+        if frame.size != state.size {
+            // The terminal changed size before its resize event arrived.
+            perform(Dashboard.update(&state, .resize(frame.size)))
+        }
+        DashboardView.render(state, theme: theme, into: &frame)
+        screen.present(frame)
+        frames += 1
+        onFrame?(state)
+    }
+
+    /// Cells sent to the terminal by the last frame.
+    public var lastCellsSent: Int { screen.lastCellsSent }
+
+    private func perform(_ effects: [Effect]) {
+        for e in effects {
+            switch e {
+            case .request(let r): worker.submit(r)
+            case .quit: state.quitting = true
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import TerminalUI
+
+/// `?`: every key and command.
+public enum HelpOverlay {
+    public static let sections: [(String, [(String, String)])] = [
+        ("Everywhere", [
+            ("?  F1", "this help (any key closes it)"),
+            (":", "command line (see Commands below)"),
+            ("/", "filter streams: substring, or a glob with * ? ["),
+            ("Tab  Shift-Tab  1–6", "next / previous pane, or pane by number"),
+            ("j k  ↓ ↑", "move in the focused pane"),
+            ("g G", "first / last row (events: first / last version)"),
+            ("Enter", "open: stream → events, event → detail, field → the version that set it, fault → poison event"),
+            ("q  Esc  Ctrl-C", "quit (Esc first closes what is open)"),
+            ("mouse", "click selects, wheel scrolls, click or drag on the timeline scrubs"),
+        ]),
+        ("Timeline", [
+            ("← →", "previous / next version"),
+            ("[ ]", "10 versions back / forward"),
+            ("PgUp PgDn", "a page of versions back / forward"),
+            ("Home End", "first / last version (End turns follow on)"),
+            ("space", "play / pause"),
+            ("+ -", "faster / slower (1 to 128 events per second)"),
+            ("o", "play at the events' original intervals (long gaps shortened)"),
+            ("f", "follow: keep the newest event in view as the log grows"),
+            ("m", "bookmark the version; b / B jump to the next / previous bookmark"),
+            ("x  X", "what-if: skip the event (state turns HYPOTHETICAL) / clear skips"),
+        ]),
+        ("Panes", [
+            ("s", "streams: sort by name, count, recent activity"),
+            ("c  Enter", "streams: fold or unfold a category"),
+            ("h l  Enter  c", "state: fold / unfold a container; c folds all top-level fields"),
+            ("u  x", "event detail: raw / upcasted data; hex dump"),
+            ("Enter", "snapshots: show the drift or the problem; projections: fault details"),
+        ]),
+    ]
+
+    public static var lines: [String] {
+        var out: [String] = []
+        for (title, keys) in sections {
+            out.append(title)
+            for (k, what) in keys { out.append("  " + DisplayWidth.pad(k, to: 20) + what) }
+            out.append("")
+        }
+        out.append("Commands")
+        for (c, what) in Dashboard.commands { out.append("  :" + DisplayWidth.pad(c, to: 24) + what) }
+        return out
+    }
+
+    static func render(scroll: Int, theme: Theme, into buffer: inout ScreenBuffer) {
+        let text = lines
+        let area = Overlay.centered(in: buffer.bounds, width: 110, height: text.count + 2)
+        let inner = Block(title: [Span("Help", theme[.titleFocused])], rightTitle: [Span("j/k scroll · any key closes", theme[.dim])],
+                          border: theme[.borderFocused], fill: theme[.body]).render(into: &buffer, area: area)
+        let start = min(scroll, max(0, text.count - inner.height))
+        for (i, line) in text.dropFirst(start).prefix(inner.height).enumerated() {
+            let isTitle = !line.hasPrefix(" ") && !line.isEmpty
+            if isTitle {
+                buffer.write(line, x: inner.x + 1, y: inner.y + i, style: theme[.header], maxWidth: inner.width - 1)
+            } else {
+                let key = String(line.prefix(24))
+                buffer.write(key, x: inner.x + 1, y: inner.y + i, style: theme[.key], maxWidth: inner.width - 1)
+                buffer.write(String(line.dropFirst(24)), x: inner.x + 1 + DisplayWidth.of(key), y: inner.y + i, style: theme[.body], maxWidth: max(0, inner.width - 1 - DisplayWidth.of(key)))
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Replay
+import TerminalUI
+
+enum ProjectionsPane {
+    static func render(_ state: DashboardState, theme: Theme, area: Rect, into buffer: inout ScreenBuffer) {
+        let focused = state.focus == .projections
+        let faulted = state.consumers.filter { $0.lag.status == .faulted }.count
+        let right = [Span("head \(Format.count(state.head))" + (faulted > 0 ? " · \(faulted) faulted" : ""), theme[faulted > 0 ? .error : .dim])]
+        let inner = DashboardView.block(.projections, state, theme: theme, title: [Span("Projections", theme[focused ? .titleFocused : .title])], right: right)
+            .render(into: &buffer, area: area)
+        guard inner.height > 1 else { return }
+        if state.consumers.isEmpty {
+            buffer.write("no projections in rewind.toml and no external checkpoints (LOG/checkpoints/*.json)", x: inner.x, y: inner.y, style: theme[.dim], maxWidth: inner.width)
+            return
+        }
+        // Columns: name, position/head, lag, lag s, rate, ETA, sparkline, status.
+        let nameW = max(8, min(22, inner.width / 5))
+        let fixed = [13, 9, 7, 9, 7]
+        let statusW = 18
+        let sparkW = max(0, inner.width - nameW - fixed.reduce(0, +) - fixed.count - statusW - 2)
+        func row(_ y: Int, _ cells: [String], style: Style, styles: [Style?] = []) {
+            var x = inner.x
+            let widths = [nameW] + fixed + [sparkW, statusW]
+            for (i, text) in cells.enumerated() where i < widths.count {
+                let w = widths[i]
+                guard w > 0 else { continue }
+                let s = styles.indices.contains(i) ? (styles[i] ?? style) : style
+                if (1...5).contains(i) {
+                    buffer.writeRight(text, maxX: x + w, y: y, style: s, maxWidth: w)
+                } else {
+                    buffer.write(text, x: x, y: y, style: s, maxWidth: w)
+                }
+                x += w + 1
+            }
+        }
+        row(inner.y, ["name", "position/head", "lag", "lag s", "rate/s", "ETA", "lag over time", "status"], style: theme[.header])
+        var y = inner.y + 1
+        let listRows = inner.height - 1 - (state.consumers.indices.contains(state.consumerCursor) && state.consumers[state.consumerCursor].lag.fault != nil ? 1 : 0)
+        let top = max(0, state.consumerCursor - max(0, listRows - 1))
+        for (i, c) in state.consumers.enumerated().dropFirst(top).prefix(max(0, listRows)) {
+            let l = c.lag
+            let selected = i == state.consumerCursor
+            let base = selected ? DashboardView.selection(.projections, state, theme: theme) : theme[.body]
+            if selected { buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
+            let lagRole: Role = l.status == .faulted ? .lagCritical : (l.lagEvents ?? 0) == 0 ? .lagOK : (l.lagSeconds ?? 0) > 30 ? .lagCritical : .lagWarning
+            let pos = "\(l.position.map { Format.count($0) } ?? "–")/\(Format.count(l.head))"
+            let (badge, badgeRole) = badgeOf(l)
+            let name = (l.kind == .external ? "⇄ " : "") + l.name
+            row(y, [name, pos, LagFormat.count(l.lagEvents), LagFormat.duration(l.lagSeconds), LagFormat.rate(l.rate), LagFormat.duration(l.etaSeconds),
+                    Sparkline.text(c.history, width: sparkW), badge],
+                style: base, styles: [nil, nil, selected ? nil : theme[lagRole], selected ? nil : theme[lagRole], nil, nil, selected ? nil : theme[.sparkline], theme[badgeRole]])
+            y += 1
+        }
+        if state.consumers.indices.contains(state.consumerCursor), let f = state.consumers[state.consumerCursor].lag.fault, y < inner.maxY {
+            let at = f.stream.map { s in "\(s) v\(f.version.map(String.init) ?? "?")" } ?? "the definition"
+            buffer.write("poison: \(at) (\(f.eventType ?? f.handler)): \(f.message) — Enter: details, then Enter jumps there",
+                         x: inner.x, y: inner.maxY - 1, style: theme[.error], maxWidth: inner.width)
+        }
+    }
+
+    static func badgeOf(_ l: ConsumerLag) -> (String, Role) {
+        switch l.status {
+        case .ok: return ("ok", .badgeOK)
+        case .catchingUp: return ("catching up", .lagWarning)
+        case .stalled: return (" STALLED ", .badgeStalled)
+        case .faulted:
+            return (" FAULTED" + (l.fault?.position.map { " @\($0) " } ?? " "), .badgeFaulted)
+        case .unknown: return (l.problem.map { "? \($0)" } ?? "unknown", .warning)
+        }
+    }
+}

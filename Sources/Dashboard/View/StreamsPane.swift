@@ -1,0 +1,57 @@
+import TerminalUI
+
+enum StreamsPane {
+    static func render(_ state: DashboardState, theme: Theme, area: Rect, into buffer: inout ScreenBuffer) {
+        let list = state.streamList
+        let focused = state.focus == .streams
+        let title = [Span("Streams", theme[focused ? .titleFocused : .title])]
+        let count = list.query.filter.isEmpty ? Format.count(list.totalStreams) : "\(Format.count(list.matchedStreams))/\(Format.count(list.totalStreams))"
+        let right = [Span("\(count) · \(list.query.sort.rawValue)", theme[.dim])]
+        let inner = DashboardView.block(.streams, state, theme: theme, title: title, right: right).render(into: &buffer, area: area)
+        guard !inner.isEmpty else { return }
+        var rowsArea = inner
+        var filterText: String?
+        if case .filter(let t) = state.mode { filterText = t + "▏" } else if !list.query.filter.isEmpty { filterText = list.query.filter }
+        if let filterText, inner.height > 2 {
+            let (rest, bottom) = inner.splitBottom(1)
+            rowsArea = rest
+            buffer.write([Span("/", theme[.key]), Span(filterText, theme[.body])], x: bottom.x, y: bottom.y, width: bottom.width)
+        }
+        if list.rows.isEmpty {
+            let text = list.totalStreams == 0 ? "no streams yet" : "no stream matches '\(list.query.filter)'"
+            buffer.write(text, x: rowsArea.x + 1, y: rowsArea.y, style: theme[.dim], maxWidth: rowsArea.width - 1)
+            return
+        }
+        let w = rowsArea.width
+        for i in 0..<rowsArea.height {
+            let index = state.streamTop + i
+            guard list.rows.indices.contains(index) else { break }
+            let y = rowsArea.y + i
+            let selected = index == state.streamCursor
+            switch list.rows[index] {
+            case .category(let name, let streams, let events, let collapsed):
+                let style = selected ? DashboardView.selection(.streams, state, theme: theme) : theme[.header]
+                if selected { buffer.fill(Rect(x: rowsArea.x, y: y, width: w, height: 1), style: style) }
+                let label = "\(collapsed ? "▸" : "▾") \(name)"
+                let info = "\(Format.count(streams))·\(Format.count(events))"
+                buffer.write(label, x: rowsArea.x, y: y, style: style, maxWidth: max(1, w - DisplayWidth.of(info) - 1))
+                buffer.writeRight(info, maxX: rowsArea.maxX, y: y, style: selected ? style : theme[.dim], maxWidth: w / 2)
+            case .stream(let s):
+                let shown = s.name == state.selectedStream
+                let style = selected ? DashboardView.selection(.streams, state, theme: theme) : theme[.body]
+                if selected { buffer.fill(Rect(x: rowsArea.x, y: y, width: w, height: 1), style: style) }
+                let right = "\(Format.count(s.count)) \(Format.age(s.lastMicros, now: state.nowMicros).leftPadded(3))"
+                buffer.write(shown ? "▶ " : "  ", x: rowsArea.x, y: y, style: selected ? style : theme[.key], maxWidth: 2)
+                buffer.write(s.name, x: rowsArea.x + 2, y: y, style: style, maxWidth: max(1, w - 3 - DisplayWidth.of(right)))
+                buffer.writeRight(right, maxX: rowsArea.maxX, y: y, style: selected ? style : theme[.dim], maxWidth: w / 2)
+            }
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String {
+        let w = DisplayWidth.of(self)
+        return w >= n ? self : String(repeating: " ", count: n - w) + self
+    }
+}
