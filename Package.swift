@@ -55,6 +55,7 @@ let package = Package(
         // kill -9 fault tests.
         .executableTarget(name: "rewind-crash-writer", dependencies: ["EventLog"], path: "Tests/CrashWriter"),
         // Benchmarks are programs that print figures: `swift run -c release rewind-bench`.
+        .executableTarget(name: "rewind-dashboard-bench", dependencies: ["Dashboard", "EventLog", "Replay", "TerminalUI"], path: "Benchmarks/DashboardBench"),
         .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),

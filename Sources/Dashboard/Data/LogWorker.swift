@@ -34,7 +34,8 @@ public final class LogWorker: @unchecked Sendable {
     public func submit(_ request: Request) {
         condition.lock()
         slots[request.kind] = request
-        condition.signal()
+        // Broadcast: `waitUntilIdle` callers wait on the same condition.
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -63,9 +64,10 @@ public final class LogWorker: @unchecked Sendable {
     /// Blocks until every submitted request has been answered (for tests and benchmarks).
     public func waitUntilIdle(timeout: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
-        while hasWork {
-            if Date() > deadline { return false }
-            usleep(200)
+        condition.lock()
+        defer { condition.unlock() }
+        while busy || !slots.isEmpty {
+            if !condition.wait(until: deadline) { return !(busy || !slots.isEmpty) }
         }
         return true
     }
@@ -84,6 +86,7 @@ public final class LogWorker: @unchecked Sendable {
             }
             condition.lock()
             busy = false
+            condition.broadcast()
             condition.unlock()
         }
     }

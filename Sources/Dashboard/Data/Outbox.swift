@@ -13,6 +13,12 @@ public final class Outbox: @unchecked Sendable {
         lock.unlock()
     }
 
+    public var isEmpty: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return messages.isEmpty
+    }
+
     /// Every message posted since the last call, oldest first.
     public func drain() -> [Message] {
         lock.lock()

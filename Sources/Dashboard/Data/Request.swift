@@ -41,6 +41,15 @@ public enum Request: Sendable, Equatable {
         }
     }
 
+    /// Kinds a user waits for after a key (served by the fast worker); the rest (blame, density,
+    /// lag, snapshots) can take long and run on a second worker so they never delay a frame.
+    public var isInteractive: Bool {
+        switch kind {
+        case .locate, .focus, .events, .detail, .streams, .refresh: return true
+        default: return false
+        }
+    }
+
     /// Kinds in the order the worker serves them: what the user is looking at first.
     public enum Kind: Int, Sendable, CaseIterable, Comparable {
         case locate, focus, events, detail, streams, refresh, blame, createSnapshots, lag, density, snapshots

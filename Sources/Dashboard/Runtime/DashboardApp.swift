@@ -14,7 +14,10 @@ public final class DashboardApp {
     public private(set) var state: DashboardState
     public var theme: Theme
     private let screen: Screen
+    /// Serves what a key waits for (state, events, streams); never blocked by slow work.
     private let worker: LogWorker
+    /// Serves slow work: blame, densities, lag, snapshot verification.
+    private let background: LogWorker
     private let outbox = Outbox()
     private var lastTick: Int64 = 0
     /// Called after each frame is presented (benchmarks measure key-to-frame with it).
@@ -23,20 +26,32 @@ public final class DashboardApp {
     public private(set) var frames = 0
 
     /// - Parameters:
-    ///   - source: the log to show (its worker thread starts now).
+    ///   - source: the log to show, for interactive requests; `backgroundSource` (same log, its
+    ///     own reducers) serves slow ones. Their worker threads start now.
     ///   - theme: the theme as loaded; it is adapted to the terminal's colours here.
-    public init(terminal: any Terminal, source: LogSource, theme: Theme) {
+    public init(terminal: any Terminal, source: LogSource, backgroundSource: LogSource, theme: Theme) {
         self.terminal = terminal
         self.theme = theme.adapted(to: terminal.colorDepth)
         self.screen = Screen(terminal: terminal)
         self.worker = LogWorker(source: source, outbox: outbox)
+        self.background = LogWorker(source: backgroundSource, outbox: outbox)
         self.state = DashboardState(logPath: source.log.path, writable: source.writable, size: terminal.size, nowMicros: WallClock.nowMicros())
         worker.start()
+        background.start()
         perform(Dashboard.start(&state))
         lastTick = 0
     }
 
-    deinit { worker.stop() }
+    /// Opens the sources for `log` and starts the app.
+    public convenience init(terminal: any Terminal, log: EventLog, config: RewindConfig, writable: Bool, theme: Theme) throws {
+        self.init(terminal: terminal, source: try LogSource(log: log, config: config, writable: writable),
+                  backgroundSource: try LogSource(log: log, config: config, writable: writable), theme: theme)
+    }
+
+    deinit {
+        worker.stop()
+        background.stop()
+    }
 
     /// Runs until the user quits (or `shouldStop` says so). The caller restores the terminal.
     public func run(shouldStop: () -> Bool = { false }) {
@@ -45,11 +60,15 @@ public final class DashboardApp {
             step()
         }
         worker.stop()
+        background.stop()
     }
 
     /// One turn of the loop: wait briefly for input, apply every message, draw if anything changed.
     public func step() {
-        let timeout = worker.hasWork ? 2 : (state.playing != nil ? 16 : 50)
+        // Poll quickly while an answer is on its way (the worker posts before it goes idle, so
+        // one of these holds until the answer is drained); otherwise wait for input or a tick.
+        let inFlight = worker.hasWork || background.hasWork || !outbox.isEmpty
+        let timeout = inFlight ? 2 : (state.playing != nil ? 16 : 50)
         let input = terminal.readInput(timeoutMillis: timeout)
         var messages: [Message] = []
         for event in input {
@@ -61,13 +80,20 @@ public final class DashboardApp {
                 messages.append(.resize(size))
             }
         }
+        if !messages.isEmpty {
+            // Input changes what is shown: apply it, and give the interactive worker a few
+            // milliseconds to answer so the frame shows the new state, not a stale one.
+            for m in messages { send(m) }
+            messages.removeAll()
+            _ = worker.waitUntilIdle(timeout: 0.008)
+        }
         messages += outbox.drain()
         let now = WallClock.nowMicros()
         if now - lastTick >= (state.playing != nil ? 16_000 : 50_000) {
             lastTick = now
             messages.append(.tick(micros: now))
         }
-        guard !messages.isEmpty else { return }
+        guard !messages.isEmpty || !input.isEmpty else { return }
         for m in messages { send(m) }
         render()
     }
@@ -82,9 +108,10 @@ public final class DashboardApp {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
             _ = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
+            _ = background.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             let messages = outbox.drain()
             for m in messages { send(m) }
-            if messages.isEmpty && !worker.hasWork { break }
+            if messages.isEmpty && !worker.hasWork && !background.hasWork { break }
         } while Date() < deadline
         render()
     }
@@ -107,7 +134,7 @@ public final class DashboardApp {
     private func perform(_ effects: [Effect]) {
         for e in effects {
             switch e {
-            case .request(let r): worker.submit(r)
+            case .request(let r): (r.isInteractive ? worker : background).submit(r)
             case .quit: state.quitting = true
             }
         }

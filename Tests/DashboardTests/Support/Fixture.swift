@@ -65,9 +65,8 @@ struct BankFixture {
     func app(size: Size = Size(width: 100, height: 30), writable: Bool = false) throws -> (DashboardApp, TestTerminal) {
         let log = try EventLog.openReadOnly(at: logPath)
         let config = try RewindConfig.load(forLog: logPath, configPath: nil)
-        let source = try LogSource(log: log, config: config, writable: writable)
         let terminal = TestTerminal(size: size)
-        let app = DashboardApp(terminal: terminal, source: source, theme: Theme.monochrome)
+        let app = try DashboardApp(terminal: terminal, log: log, config: config, writable: writable, theme: Theme.monochrome)
         app.settle()
         return (app, terminal)
     }
