@@ -235,3 +235,67 @@ import Testing
         #expect(app.terminal.colorDepth == .colors256)
     }
 }
+
+/// The projections and snapshots panes on a log with a faulted projection, an external
+/// consumer and a snapshot that drifted.
+@Suite(.serialized) struct ConsumerPaneTests {
+    static let config = BankFixture.config + """
+
+        [projections.balances]
+        from = "category:account"
+        partition = '$e.stream'
+        init = '0'
+        [projections.balances.on]
+        MoneyDeposited = '. + $e.data.amount'
+        MoneyWithdrawn = '. - $e.data.amount'
+
+        [projections.strict]
+        from = "category:account"
+        init = '0'
+        [projections.strict.on]
+        MoneyDeposited = 'if $e.data.amount < 10 then error("deposit below the minimum: \\($e.data.amount)") else . + 1 end'
+
+        [snapshots]
+        every = 2
+        """
+
+    @Test func faultsLagAndSnapshotDrift() throws {
+        let f = try BankFixture()
+        try Self.config.write(toFile: f.logPath + "/rewind.toml", atomically: true, encoding: .utf8)
+        let log = try EventLog.openReadOnly(at: f.logPath)
+        let config = try RewindConfig.load(forLog: f.logPath, configPath: nil)
+        let runner = try ProjectionRunner(log: log, config: config)
+        try? runner.run()
+        try ExternalCheckpoints.write(name: "mailer", position: 3, updatedAtMicros: WallClock.nowMicros(), logPath: f.logPath)
+        let manager = try SnapshotManager(log: log, config: config)
+        _ = try manager.create(streams: ["account-1"], policy: config.snapshots)
+        // A production snapshot of v3 that disagrees with a replay: imported, it is marked drift.
+        let imported = f.dir.file("prod-snapshots.jsonl")
+        try #"{"stream":"account-1","version":3,"state":{"balance":999,"owner":"Ada","status":"open"}}"#.write(toFile: imported, atomically: true, encoding: .utf8)
+        _ = try manager.importSnapshots(file: imported)
+        log.close()
+        let (app, term) = try f.app(size: Size(width: 160, height: 44))
+        app.send(.tick(micros: WallClock.nowMicros() + 10_000_000))
+        app.settle()
+        let text = term.text
+        #expect(text.contains("balances"))
+        #expect(text.contains("FAULTED @4"))
+        #expect(text.contains("mailer"))
+        // Snapshots: v2 and v4 ok, v3 (imported) drifts, with the difference.
+        #expect(text.contains("DRIFT"))
+        #expect(text.contains(".balance: snapshot 999, replay 70"))
+        // Select the faulted projection: its poison event is shown; Enter, then Enter again, goes there.
+        app.send(.key(.character("5")))
+        let strict = try #require(app.state.consumers.firstIndex { $0.lag.name == "strict" })
+        for _ in 0..<strict { app.send(.key(.character("j"))) }
+        app.render()
+        #expect(term.text.contains("poison: account-1 v4"))
+        #expect(term.text.contains("deposit below the minimum: 5"))
+        app.send(.key(.enter))
+        app.render()
+        #expect(term.text.contains("handler MoneyDeposited"))
+        app.send(.key(.enter))
+        app.settle()
+        #expect(app.state.selectedStream == "account-1" && app.state.cursor == 4)
+    }
+}

@@ -202,9 +202,10 @@ public final class LogSource {
             var details: [String] = []
             if case .drift(let changes)? = c.problem {
                 details = changes.prefix(50).map { ch in
-                    let old = ch.oldValue.map { $0.serialized() } ?? "∅"
-                    let new = ch.newValue.map { $0.serialized() } ?? "∅"
-                    return "\(ch.path): snapshot \(old), replay \(new)"
+                    // Changes run from the replay (old) to the stored snapshot (new).
+                    let replay = ch.oldValue.map { $0.serialized() } ?? "absent"
+                    let stored = ch.newValue.map { $0.serialized() } ?? "absent"
+                    return "\(ch.path): snapshot \(stored), replay \(replay)"
                 }
             } else if let p = c.problem {
                 details = [p.description]
