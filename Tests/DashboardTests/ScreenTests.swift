@@ -283,7 +283,7 @@ import Testing
         #expect(text.contains("mailer"))
         // Snapshots: v2 and v4 ok, v3 (imported) drifts, with the difference.
         #expect(text.contains("DRIFT"))
-        #expect(text.contains(".balance: snapshot 999, replay 70"))
+        #expect(app.state.snapshots.first { $0.version == 3 }?.details == [".balance: snapshot 999, replay 70"])
         // Select the faulted projection: its poison event is shown; Enter, then Enter again, goes there.
         app.send(.key(.character("5")))
         let strict = try #require(app.state.consumers.firstIndex { $0.lag.name == "strict" })
