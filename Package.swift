@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers, bottom up (see docs/ARCHITECTURE in README): CRC32C -> EventLog -> Replay -> rewind.
+// Layers, bottom up (see docs/ARCHITECTURE in README): CRC32C -> EventLog -> Replay -> Demo -> rewind.
 // Arrows only point down: nothing below `rewind` knows about the command line.
 let package = Package(
     name: "Rewind",
@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "rewind", targets: ["rewind"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "Demo", targets: ["Demo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,10 +34,13 @@ let package = Package(
             ],
             path: "Sources/Replay"
         ),
+        // The samples' generators (deterministic histories of any size) and the live demo
+        // session (a writer and projections at different speeds).
+        .target(name: "Demo", dependencies: ["EventLog", "Replay"], path: "Sources/Demo"),
         .executableTarget(
             name: "rewind",
             dependencies: [
-                "EventLog", "Replay",
+                "EventLog", "Replay", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/rewind"
@@ -48,6 +52,7 @@ let package = Package(
         .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "EventLog", "Replay"], path: "Tests/DemoTests"),
         .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
     swiftLanguageModes: [.v6]
