@@ -43,11 +43,13 @@ struct BusinessClock: Sendable {
         if burstLeft > 0 {
             burstLeft -= 1
             seconds += Int64(rng.int(1...25))
+            keepWithinHours(&rng)
             return
         }
         if rng.chance(3) {
             burstLeft = rng.int(4...14)
             seconds += Int64(rng.int(5...60))
+            keepWithinHours(&rng)
             return
         }
         let mean = hours.meanGapSeconds

@@ -79,7 +79,7 @@ public final class DemoSession: @unchecked Sendable {
             try EventLog.create(at: logPath)
             let configPath = RewindConfig.defaultPath(forLog: logPath)
             try FileSystem.writeAtomically(Array(sample.config.utf8), to: configPath)
-            config = try RewindConfig.parse(sample.config, path: configPath)
+            config = try Self.parsedConfig(of: sample, path: configPath)
             for name in [sample.roles.keepsUp, sample.roles.lagging, sample.roles.stalls, sample.roles.faults]
             where !config.projections.contains(where: { $0.name == name }) {
                 throw DemoError("the \(sample.name) sample's rewind.toml has no projection \(name) for the demo; this is a bug in the sample")
@@ -100,6 +100,20 @@ public final class DemoSession: @unchecked Sendable {
     deinit {
         stop()
     }
+
+    /// The sample's configuration, parsed (every jq expression compiled and checked) once per
+    /// process: libjq 1.6 takes about 25 ms a compile, and a sample has dozens of them.
+    private static func parsedConfig(of sample: Sample, path: String) throws -> RewindConfig {
+        parsedLock.lock()
+        defer { parsedLock.unlock() }
+        var config = try parsedConfigs[sample.name] ?? RewindConfig.parse(sample.config, path: path)
+        parsedConfigs[sample.name] = config
+        config.path = path
+        return config
+    }
+
+    private static let parsedLock = NSLock()
+    nonisolated(unsafe) private static var parsedConfigs: [String: RewindConfig] = [:]
 
     /// Writes the events to a temporary JSON Lines file in the log directory and imports it
     /// as `rewind import` would (checked, then one transaction and one fsync).
