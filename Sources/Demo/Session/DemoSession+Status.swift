@@ -29,7 +29,8 @@ extension DemoSession {
             }
         }
         for (role, p) in progress {
-            var line = "projection \(p.name): \(intent[p.name] ?? role) — \(p.status.rawValue) at \(p.checkpoint) of \(p.head)"
+            var line = "projection \(p.name): \(intent[p.name] ?? role) — \(p.status.rawValue)"
+            if p.status != .starting { line += " at \(p.checkpoint) of \(p.head)" }
             if let f = p.fault, let position = f.position { line += ", faulted at position \(position)" }
             lines.append(line)
         }

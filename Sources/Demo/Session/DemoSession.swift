@@ -16,8 +16,8 @@ import Replay
 /// even concurrent, waits for the first to finish) and takes locks and joins threads, so call
 /// it from an ordinary thread or a dispatch signal source (as `rewind demo` does for Ctrl-C and
 /// SIGTERM), never from inside a raw `signal(2)` handler, where only async-signal-safe calls
-/// are allowed. A session not stopped is stopped when released (which cannot happen while its
-/// threads run: they hold it).
+/// are allowed. A session released without `stop()` stops itself then (its threads do not
+/// keep it alive).
 public final class DemoSession: @unchecked Sendable {
     public static var samples: [String] { SampleCatalog.names }
 
@@ -87,7 +87,7 @@ public final class DemoSession: @unchecked Sendable {
             let log = try EventLog.openWriter(at: logPath, options: .init(durability: .fsync, command: "rewind demo"))
             opened = log
             var history = sample.history(seed: options.seed)
-            importedEvents = try Self.importHistory(history.take(options.initialEvents ?? sample.defaultEvents), into: log)
+            importedEvents = try Self.importHistory(&history, count: options.initialEvents ?? sample.defaultEvents, into: log)
             self.history = history
             self.log = log
         } catch {
@@ -115,14 +115,25 @@ public final class DemoSession: @unchecked Sendable {
     private static let parsedLock = NSLock()
     nonisolated(unsafe) private static var parsedConfigs: [String: RewindConfig] = [:]
 
-    /// Writes the events to a temporary JSON Lines file in the log directory and imports it
-    /// as `rewind import` would (checked, then one transaction and one fsync).
-    private static func importHistory(_ events: [SampleEvent], into log: EventLog) throws -> UInt64 {
-        guard !events.isEmpty else { return 0 }
+    /// Writes the first `count` events of `history` to a temporary JSON Lines file in the log
+    /// directory, 10,000 at a time (a large history never sits in memory whole), and imports it
+    /// as `rewind import` would: checked, then one transaction and one fsync.
+    private static func importHistory(_ history: inout SampleHistory, count: Int, into log: EventLog) throws -> UInt64 {
+        guard count > 0 else { return 0 }
         let file = log.path + "/.demo-history-\(FileSystem.processID).jsonl"
-        try FileSystem.writeAtomically(SampleEvent.jsonLines(events), to: file, durable: false)
         defer { try? FileSystem.remove(file) }
-        return try JSONLinesImporter().run(file: file, named: "the \(events.count)-event sample history", into: log).events
+        let handle = try FileHandle.open(file, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        var offset = 0
+        var left = count
+        while left > 0 {
+            let chunk = history.take(min(left, 10_000))
+            left -= chunk.count
+            let bytes = SampleEvent.jsonLines(chunk)
+            try handle.write(bytes, at: offset)
+            offset += bytes.count
+        }
+        handle.close()
+        return try JSONLinesImporter().run(file: file, named: "the \(count)-event sample history", into: log).events
     }
 
     // MARK: Running

@@ -46,12 +46,18 @@ struct DemoCommand: ParsableCommand {
         options.initialEvents = events
         let session: DemoSession
         do { session = try DemoSession(options: options) } catch let error as DemoError { throw CLIError(error.message) }
-        let interrupt = InterruptWatcher {}
-        defer { interrupt.cancel() }
+        // Ctrl-C, SIGTERM and a closed terminal stop the demo and clean up; so does a reader of
+        // its output going away (SIGPIPE ignored: the write fails, and the view notices).
+        let interrupt = InterruptWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) {}
+        signal(SIGPIPE, SIG_IGN)
+        defer {
+            interrupt.cancel()
+            signal(SIGPIPE, SIG_DFL)
+        }
         try session.start()
         let deadline: Int64? = seconds.map { WallClock.nowMicros() + Int64($0 * 1e6) }
         let stopRequested: () -> Bool = {
-            if interrupt.fired { return true }
+            if interrupt.fired || Output.standard.failed { return true }
             guard let deadline else { return false }
             return WallClock.nowMicros() >= deadline
         }
