@@ -25,6 +25,14 @@ struct HistoryBuilder: Sendable {
     /// A few seconds pass inside one action (a transfer's second leg, a webhook's delay).
     mutating func wait(_ range: ClosedRange<Int>) { clock.pass(seconds: rng.int(range)) }
 
+    /// When something `range` seconds from now falls due (the next step of an order, a
+    /// webhook's delay). Following the wall clock (the live demo), delays are 600 times shorter,
+    /// so that a day-long wait for a delivery takes a couple of minutes on screen.
+    mutating func due(in range: ClosedRange<Int>) -> Int64 {
+        let delay = Int64(rng.int(range))
+        return clock.seconds + (clock.followsWallClock ? delay / 600 : delay)
+    }
+
     /// A fresh event id.
     mutating func eventID() -> EventID {
         let parts = rng.uuidParts()

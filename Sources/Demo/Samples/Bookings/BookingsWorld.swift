@@ -13,14 +13,19 @@ struct BookingsWorld: SampleWorld {
         case request, authorize, capture, confirm, cancel, refund
     }
 
+    /// A step and how long (seconds) after the one before it it happens.
+    typealias Scripted = (step: Step, after: ClosedRange<Int>)
+
     struct Booking: Sendable {
         var stream: String
         var price: Int
         var paymentID: String
         var correlation: String
         var lastEvent: EventID?
-        var steps: [Step]
+        var steps: [Scripted]
         var details: JSONObject
+        /// When the next step may happen (seconds since the epoch).
+        var due: Int64 = 0
     }
 
     var h: HistoryBuilder
@@ -28,16 +33,30 @@ struct BookingsWorld: SampleWorld {
     private var nextBooking = 7001
 
     init(seed: UInt64) {
-        h = HistoryBuilder(seed: seed, hours: .init(opens: 7, closes: 23, weekends: true, meanGapSeconds: 420))
+        h = HistoryBuilder(seed: seed, hours: .init(opens: 7, closes: 23, weekends: true, meanGapSeconds: 900))
     }
 
+    /// Starts a booking, or moves the most overdue one on; a step that follows within a few
+    /// minutes (a webhook right after another) comes in the same action.
     mutating func step(budget: Int) -> [SampleEvent] {
         h.tick()
-        if inFlight.count < 3 || h.rng.weighted([inFlight.count < 10 ? 40 : 15, 60]) == 0 {
+        let now = h.clock.seconds
+        let due = inFlight.indices.filter { inFlight[$0].due <= now }
+        let i: Int
+        if due.isEmpty || h.rng.chance(due.count > 3 ? 10 : 25) {
             start(script: script())
-            play(inFlight.count - 1, poisoned: false)
+            i = inFlight.count - 1
         } else {
-            play(h.rng.below(inFlight.count), poisoned: false)
+            i = due.min { inFlight[$0].due < inFlight[$1].due } ?? due[0]
+        }
+        let stream = inFlight[i].stream
+        play(i, poisoned: false)
+        var produced = 1
+        while produced < budget, let j = inFlight.firstIndex(where: { $0.stream == stream }),
+              let next = inFlight[j].steps.first, next.after.upperBound <= 300 {
+            h.wait(next.after)
+            play(j, poisoned: false)
+            produced += 1
         }
         return h.drain()
     }
@@ -46,7 +65,7 @@ struct BookingsWorld: SampleWorld {
     /// authorized, then the malformed capture; it is confirmed later like any other.
     mutating func poison() -> [SampleEvent] {
         h.tick()
-        start(script: [.request, .authorize, .capture, .confirm])
+        start(script: [(.request, 0...0), (.authorize, 20...90), (.capture, 2...30), (.confirm, 60...1_800)])
         let i = inFlight.count - 1
         play(i, poisoned: false)
         h.wait(20...90)
@@ -58,18 +77,20 @@ struct BookingsWorld: SampleWorld {
 
     // MARK: Scripts
 
-    private mutating func script() -> [Step] {
+    private mutating func script() -> [Scripted] {
+        let pay: ClosedRange<Int> = 5...90, confirm: ClosedRange<Int> = 60...1_800, capture: ClosedRange<Int> = 3_600...172_800
+        let cancel: ClosedRange<Int> = 7_200...172_800, refund: ClosedRange<Int> = 3_600...86_400
         switch h.rng.weighted([46, 14, 8, 10, 10, 12]) {
-        case 0: return [.request, .authorize, .confirm, .capture]
-        case 1: return [.request, .capture, .authorize, .confirm]  // webhooks swapped
-        case 2: return [.authorize, .request, .confirm, .capture]  // payment before the booking
-        case 3: return [.request, .authorize, .confirm, .cancel, .capture, .refund]  // late capture, refunded
-        case 4: return [.request, .authorize, .confirm, .capture, .cancel, .refund]
-        default: return [.request, .cancel]  // no room: the hotel declines
+        case 0: return [(.request, 0...0), (.authorize, pay), (.confirm, confirm), (.capture, capture)]
+        case 1: return [(.request, 0...0), (.capture, pay), (.authorize, 1...20), (.confirm, confirm)]  // webhooks swapped
+        case 2: return [(.authorize, 0...0), (.request, 20...240), (.confirm, confirm), (.capture, capture)]  // payment before the booking
+        case 3: return [(.request, 0...0), (.authorize, pay), (.confirm, confirm), (.cancel, cancel), (.capture, 30...3_600), (.refund, refund)]  // late capture
+        case 4: return [(.request, 0...0), (.authorize, pay), (.confirm, confirm), (.capture, capture), (.cancel, cancel), (.refund, refund)]
+        default: return [(.request, 0...0), (.cancel, 600...7_200)]  // no room: the hotel declines
         }
     }
 
-    private mutating func start(script: [Step]) {
+    private mutating func start(script: [Scripted]) {
         let hotel = h.rng.pick(Self.hotels)
         let room = h.rng.pick(Self.rooms)
         let nights = h.rng.weighted([0, 20, 30, 20, 12, 8, 5, 5])
@@ -90,7 +111,7 @@ struct BookingsWorld: SampleWorld {
 
     private mutating func play(_ i: Int, poisoned: Bool) {
         var b = inFlight[i]
-        let step = b.steps.removeFirst()
+        let step = b.steps.removeFirst().step
         var metadata: JSONObject = ["correlationId": .string(b.correlation)]
         if let last = b.lastEvent { metadata["causationId"] = .string(last.description) }
         let payment: JSONObject = ["paymentId": .string(b.paymentID), "amountCents": .int(b.price)]
@@ -123,7 +144,12 @@ struct BookingsWorld: SampleWorld {
             event = h.emit(b.stream, "PaymentRefunded", payment, metadata: metadata)
         }
         b.lastEvent = event.id
-        if b.steps.isEmpty { inFlight.remove(at: i) } else { inFlight[i] = b }
+        if let next = b.steps.first {
+            b.due = h.due(in: next.after)
+            inFlight[i] = b
+        } else {
+            inFlight.remove(at: i)
+        }
     }
 
     private static let hotels: [(name: String, rate: Int)] = [

@@ -3,7 +3,7 @@ extension Sample {
     public static let orders = Sample(
         name: "orders",
         summary: "orders placed, paid, picked, packed, shipped, delivered, partially returned or cancelled, interleaved; an order aggregate and a per-customer projection",
-        defaultEvents: 260,
+        defaultEvents: 300,
         config: ordersConfig,
         roles: DemoRoles(
             keepsUp: "customers", lagging: "pipeline", stalls: "returns", faults: "revenue-by-day",

@@ -21,6 +21,8 @@ struct OrdersWorld: SampleWorld {
         var correlation: String
         var lastEvent: EventID
         var steps: [Step]
+        /// When the next step may happen (seconds since the epoch).
+        var due: Int64
     }
 
     var h: HistoryBuilder
@@ -29,17 +31,24 @@ struct OrdersWorld: SampleWorld {
     private var customers = 0
 
     init(seed: UInt64) {
-        h = HistoryBuilder(seed: seed, hours: .init(opens: 7, closes: 23, weekends: true, meanGapSeconds: 300))
+        h = HistoryBuilder(seed: seed, hours: .init(opens: 7, closes: 23, weekends: true, meanGapSeconds: 1_200))
     }
 
+    /// Moves the most overdue order on, or takes a new one: each step of an order waits its
+    /// usual time (picking takes hours, delivery a day or two, a return comes days later).
     mutating func step(budget: Int) -> [SampleEvent] {
         h.tick()
-        let place = inFlight.count < 3 || h.rng.weighted([inFlight.count < 8 ? 35 : 12, 70]) == 0
-        if place {
+        let now = h.clock.seconds
+        let due = inFlight.indices.filter { inFlight[$0].due <= now }
+        if due.isEmpty || h.rng.chance(due.count > 3 ? 8 : 20) {
             placeOrder(poisoned: false)
+            // Paying is part of the checkout: the authorization follows within seconds.
+            if budget >= 2, let last = inFlight.indices.last, inFlight[last].stream == h.pending.last?.stream, case .pay? = inFlight[last].steps.first {
+                h.wait(4...40)
+                advance(last)
+            }
         } else {
-            // Older orders are further along the pipeline: they move first, mostly.
-            advance(h.rng.chance(70) ? h.rng.below(min(4, inFlight.count)) : h.rng.below(inFlight.count))
+            advance(due.min { inFlight[$0].due < inFlight[$1].due } ?? due[0])
         }
         return h.drain()
     }
@@ -76,14 +85,28 @@ struct OrdersWorld: SampleWorld {
             "currency": "EUR", "shipTo": ["city": .string(place.0), "country": .string(place.1)],
         ], metadata: ["correlationId": .string(correlation), "actor": poisoned ? "marketplace-feed:v1" : .string(h.rng.pick(["web-shop", "web-shop", "mobile-app"]))])
         guard !poisoned else { return }
+        let steps = plan(items: lines.reduce(0) { $0 + $1.qty })
         inFlight.append(Order(stream: stream, customer: customer, lines: lines, total: total, correlation: correlation,
-                              lastEvent: placed.id, steps: plan(items: lines.reduce(0) { $0 + $1.qty })))
+                              lastEvent: placed.id, steps: steps, due: h.due(in: Self.wait(before: steps[0], paid: false))))
+    }
+
+    /// How long (seconds) an order usually waits before `step`.
+    private static func wait(before step: Step, paid: Bool) -> ClosedRange<Int> {
+        switch step {
+        case .pay: return 10...300
+        case .pick: return 1_200...14_400
+        case .pack: return 300...2_400
+        case .ship: return 1_800...18_000
+        case .deliver: return 28_800...108_000
+        case .returnItems: return 21_600...172_800
+        case .cancel: return paid ? 1_800...43_200 : 600...7_200
+        }
     }
 
     /// The rest of an order's life, decided when it is placed; only an order of two items or
     /// more can be partly returned.
     private mutating func plan(items: Int) -> [Step] {
-        switch h.rng.weighted([56, items >= 2 ? 24 : 0, 6, 5, 9]) {
+        switch h.rng.weighted([50, items >= 2 ? 34 : 0, 6, 5, 9]) {
         case 0: return [.pay, .pick, .pack, .ship, .deliver]
         case 1: return [.pay, .pick, .pack, .ship, .deliver, .returnItems]
         case 2: return [.cancel("changed my mind")]
@@ -137,7 +160,12 @@ struct OrdersWorld: SampleWorld {
             "correlationId": .string(order.correlation), "causationId": .string(order.lastEvent.description), "actor": .string(Self.actor(of: type)),
         ])
         order.lastEvent = event.id
-        if order.steps.isEmpty { inFlight.remove(at: i) } else { inFlight[i] = order }
+        if let next = order.steps.first {
+            order.due = h.due(in: Self.wait(before: next, paid: order.paid > 0))
+            inFlight[i] = order
+        } else {
+            inFlight.remove(at: i)
+        }
     }
 
     private static func actor(of type: String) -> String {
