@@ -74,8 +74,10 @@ struct DemoSessionTests {
         #expect(status.contains("100 events/s") && status.contains(session.logPath) && status.contains("faulted at position \(poison)"))
 
         let directory = session.directory
+        #expect(!session.allThreadsFinished)
         session.stop()
         #expect(!session.isRunning)
+        #expect(session.allThreadsFinished)
         #expect(!FileSystem.exists(directory))
         #expect(session.projections.allSatisfy { $0.progress.status == .stopped || $0.progress.status == .faulted })
         session.stop()  // idempotent

@@ -263,6 +263,16 @@ public final class DemoSession: @unchecked Sendable {
         return writer?.stats
     }
 
+    /// True when every thread the session started has ended (the writer, the consumer and
+    /// every runner's): what `stop()` promises, for tests.
+    var allThreadsFinished: Bool {
+        lock.lock()
+        let threads = self.threads
+        let runners = self.runners.map(\.runner)
+        lock.unlock()
+        return threads.allSatisfy(\.isFinished) && runners.allSatisfy(\.isFinished)
+    }
+
     var consumerName: String { sample.roles.consumer }
     var isStopped: Bool {
         lock.lock()

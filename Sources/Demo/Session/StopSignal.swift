@@ -49,6 +49,12 @@ final class JoinableThread: @unchecked Sendable {
         thread.start()
     }
 
+    var isFinished: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return finished
+    }
+
     func join() {
         condition.lock()
         defer { condition.unlock() }

@@ -12,13 +12,14 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run a live demo: a sample log, a writer and projections at different speeds.",
         discussion: """
-            Makes a fresh log from a sample (\(DemoSession.samples.joined(separator: ", "))) in a temporary directory,
-            with its rewind.toml, then appends events at --rate per second (each durable) while the sample's
-            projections run: one keeps up, one lags and catches up in bursts, one stalls, and one faults on
-            a poison event the writer slips in; an external consumer writes LOG/checkpoints/NAME.json.
-            Watch it from another terminal with 'rewind lag LOG --watch' (the path is printed first).
-            Until the dashboard lands, it prints the status and a lag table every second. Ctrl-C or
-            SIGTERM (or --seconds) stops everything and removes the directory unless --keep.
+            Makes a fresh log from a sample (\(DemoSession.samples.joined(separator: ", "))) in a temporary directory, \
+            with its rewind.toml, then appends events at --rate per second (each durable) while the sample's \
+            projections run: one keeps up, one lags and catches up in bursts, one stalls, and one faults on a \
+            poison event the writer slips in; an external consumer writes LOG/checkpoints/NAME.json. Watch it \
+            from another terminal with 'rewind lag LOG --watch' (the path is printed first).
+
+            Until the dashboard lands, it prints the status and a lag table every second. Ctrl-C, SIGTERM \
+            or --seconds stops everything and removes the directory unless --keep.
             """)
 
     @Argument(help: "The sample: \(DemoSession.samples.joined(separator: ", ")).") var sample: String = "bank"

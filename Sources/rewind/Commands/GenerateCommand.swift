@@ -11,9 +11,10 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Print a sample's history as JSON Lines (any size, reproducible from a seed).",
         discussion: """
-            The samples are small businesses (see Samples/README.md): \(SampleCatalog.names.joined(separator: ", ")).
-            The same sample, --events and --seed always give the same bytes; without them you get the
-            committed Samples/SAMPLE/events.jsonl. --config prints the sample's rewind.toml instead. To open one:
+            The samples are small businesses (see Samples/README.md): \(SampleCatalog.names.joined(separator: ", ")). \
+            The same sample, --events and --seed always give the same bytes; without them you get the committed \
+            Samples/SAMPLE/events.jsonl. --config prints the sample's rewind.toml instead. To open one:
+
               rewind init ./bank && rewind generate bank --config > ./bank/rewind.toml
               rewind generate bank --events 100000 | rewind import ./bank -
             """)
