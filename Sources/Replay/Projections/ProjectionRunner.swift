@@ -17,7 +17,7 @@ import Foundation
 /// may be called from any thread. A runner runs once.
 ///
 /// Files: takes `LOG/projections/LOCK` for the whole run (a second runner on the same log is
-/// refused), and writes `LOG/projections/NAME.json` every `saveEveryEvents` events or
+/// refused; runners in one process may share it, see `Options.sharedLock`), and writes `LOG/projections/NAME.json` every `saveEveryEvents` events or
 /// `saveEveryMillis`, whichever comes first, at once on a fault, and when it stops.
 public final class ProjectionRunner: @unchecked Sendable {
     public struct Options: Sendable {
