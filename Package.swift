@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers, bottom up (see docs/ARCHITECTURE in README): CRC32C -> EventLog -> Replay -> rewind.
+// Layers, bottom up (see docs/ARCHITECTURE in README): CRC32C -> EventLog -> Replay -> Demo -> rewind.
 // Arrows only point down: nothing below `rewind` knows about the command line.
 let package = Package(
     name: "Rewind",
@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "Demo", targets: ["Demo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,10 +44,13 @@ let package = Package(
         ),
         // The app: state, messages, update and view (Elm style); a worker thread does the replay.
         .target(name: "Dashboard", dependencies: ["EventLog", "Replay", "TerminalUI"], path: "Sources/Dashboard"),
+        // The samples' generators (deterministic histories of any size) and the live demo
+        // session (a writer and projections at different speeds).
+        .target(name: "Demo", dependencies: ["EventLog", "Replay"], path: "Sources/Demo"),
         .executableTarget(
             name: "rewind",
             dependencies: [
-                "EventLog", "Replay",
+                "EventLog", "Replay", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/rewind"
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "EventLog", "Replay"], path: "Tests/DemoTests"),
         .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
     swiftLanguageModes: [.v6]

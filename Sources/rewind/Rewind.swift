@@ -21,6 +21,7 @@ struct Rewind: ParsableCommand {
             ConfigCommand.self,
             ProjectCommand.self, LagCommand.self,
             StateCommand.self, SnapshotCommand.self,
+            GenerateCommand.self, DemoCommand.self,
         ]
     )
 
@@ -53,6 +54,11 @@ struct Rewind: ParsableCommand {
     static let overview = """
         rewind — a terminal time machine for event-sourced systems
 
+        Try a sample (bank, orders, bookings, users; see Samples/README.md):
+          rewind demo bank                                    a live log: writer, projections, lag
+          rewind init ./bank && rewind generate bank --config > ./bank/rewind.toml
+          rewind generate bank | rewind import ./bank -       a generated history, then explore it
+
         Start with a log of your own:
           rewind init ./bank                                  create an empty log
           rewind append ./bank account-1 AccountOpened '{"currency":"EUR"}' --expected-version no-stream
@@ -78,6 +84,8 @@ struct Rewind: ParsableCommand {
           lag       How far each projection and external consumer is behind the head; --watch.
           state     A stream's state at a version, time or position; --blame, --skip (what-if).
           snapshot  Create, list, verify, rebuild and import snapshots: 'rewind snapshot verify LOG'.
+          generate  A sample's history as JSON Lines, any size, from a seed; --list, --config.
+          demo      A live demo: a sample log, a writer and projections at different speeds.
 
         See 'rewind help <command>' for the options of each.
         """

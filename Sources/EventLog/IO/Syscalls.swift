@@ -174,6 +174,34 @@ public enum FileSystem {
         if unlink(path) != 0 && errno != ENOENT { throw IOError(call: "unlink", path: path, errno: errno) }
     }
 
+    /// Creates a new, empty, private (0700) directory named `prefix` + six random characters
+    /// (mkdtemp) and returns its path. `prefix` is a path, e.g. "/tmp/rewind-demo-".
+    public static func makeTemporaryDirectory(prefix: String) throws -> String {
+        var template = Array((prefix + "XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return false }
+            return mkdtemp(base) != nil
+        }
+        guard made else { throw IOError(call: "mkdtemp", path: prefix + "XXXXXX", errno: errno) }
+        return String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Removes `path` and, when it is a directory, everything inside it (`rm -r`). Symbolic
+    /// links are removed, never followed. A missing path is not an error.
+    public static func removeTree(_ path: String) throws {
+        var st = stat()
+        if lstat(path, &st) != 0 {
+            if errno == ENOENT { return }
+            throw IOError(call: "lstat", path: path, errno: errno)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            try remove(path)
+            return
+        }
+        for entry in try list(path) { try removeTree(path + "/" + entry) }
+        if rmdir(path) != 0 && errno != ENOENT { throw IOError(call: "rmdir", path: path, errno: errno) }
+    }
+
     /// fsyncs a directory so that creations, renames and removals in it are durable.
     public static func syncDirectory(_ path: String) throws {
         let handle = try FileHandle.open(path, flags: O_RDONLY | O_DIRECTORY)

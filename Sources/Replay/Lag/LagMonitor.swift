@@ -13,7 +13,10 @@ public final class LagMonitor: @unchecked Sendable {
     public let log: EventLog
     public let projections: [ProjectionDefinition]
     public let upcasters: [UpcasterDefinition]
-    public let runner: ProjectionRunner?
+    /// Runners in this process whose live progress replaces the files of their projections.
+    public let runners: [ProjectionRunner]
+    /// The first of `runners` (most callers have one).
+    public var runner: ProjectionRunner? { runners.first }
     private let store: ProjectionStore
     private let clock: @Sendable () -> Int64
     private let lock = NSLock()
@@ -24,20 +27,23 @@ public final class LagMonitor: @unchecked Sendable {
     /// - Parameters:
     ///   - runner: a runner of (some of) these projections in this process; its live progress
     ///     is used for the projections it runs, instead of their files.
+    ///   - runners: more such runners (several runners sharing one log's lock, each running
+    ///     other projections, as the live demo does).
     ///   - clock: the wall clock in microseconds (a test can pass its own).
     public init(log: EventLog, projections: [ProjectionDefinition], upcasters: [UpcasterDefinition] = [], runner: ProjectionRunner? = nil,
-                settings: LagTracker.Settings = LagTracker.Settings(), clock: @escaping @Sendable () -> Int64 = WallClock.nowMicros) {
+                runners: [ProjectionRunner] = [], settings: LagTracker.Settings = LagTracker.Settings(), clock: @escaping @Sendable () -> Int64 = WallClock.nowMicros) {
         self.log = log
         self.projections = projections
         self.upcasters = upcasters
-        self.runner = runner
+        self.runners = (runner.map { [$0] } ?? []) + runners
         self.store = ProjectionStore(logPath: log.path)
         self.clock = clock
         self.tracker = LagTracker(settings: settings)
     }
 
-    public convenience init(log: EventLog, config: RewindConfig, runner: ProjectionRunner? = nil, settings: LagTracker.Settings = LagTracker.Settings()) {
-        self.init(log: log, projections: config.projections, upcasters: config.upcasters, runner: runner, settings: settings)
+    public convenience init(log: EventLog, config: RewindConfig, runner: ProjectionRunner? = nil, runners: [ProjectionRunner] = [],
+                            settings: LagTracker.Settings = LagTracker.Settings()) {
+        self.init(log: log, projections: config.projections, upcasters: config.upcasters, runner: runner, runners: runners, settings: settings)
     }
 
     /// Reads every source now and returns each consumer's lag: projections in definition
@@ -79,7 +85,7 @@ public final class LagMonitor: @unchecked Sendable {
     /// What every source says now, without computing lag.
     public func observations() -> [LagObservation] {
         var out: [LagObservation] = []
-        let live = Dictionary((runner?.progress() ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let live = Dictionary(runners.flatMap { $0.progress() }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for d in projections {
             if let p = live[d.name] {
                 out.append(Self.observation(p))

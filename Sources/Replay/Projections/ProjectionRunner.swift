@@ -17,7 +17,7 @@ import Foundation
 /// may be called from any thread. A runner runs once.
 ///
 /// Files: takes `LOG/projections/LOCK` for the whole run (a second runner on the same log is
-/// refused), and writes `LOG/projections/NAME.json` every `saveEveryEvents` events or
+/// refused; runners in one process may share it, see `Options.sharedLock`), and writes `LOG/projections/NAME.json` every `saveEveryEvents` events or
 /// `saveEveryMillis`, whichever comes first, at once on a fault, and when it stops.
 public final class ProjectionRunner: @unchecked Sendable {
     public struct Options: Sendable {
@@ -35,9 +35,24 @@ public final class ProjectionRunner: @unchecked Sendable {
         public var pollInterval = 0.1
         /// Named in the lock file, so that a second runner's error says who holds it.
         public var command = "rewind project run"
+        /// Paces the runner (nil: full speed). Called on the runner's thread before each event is
+        /// offered to the projections, with the event's position; returns how many seconds to
+        /// wait before asking again, or 0 (or less) to go on now. Before a wait the runner
+        /// publishes its progress and saves what is due, so a paused projection looks paused
+        /// from outside; `stop()` ends a wait at once. The live demo uses it for projections
+        /// that lag, catch up in bursts or stall; a rate limit is `{ _ in nextSlot - now }`.
+        public var pacer: (@Sendable (_ position: UInt64) -> Double)?
+        /// The runner lock, already taken with `ProjectionStore.acquireLock` by the caller, for
+        /// several runners in one process that each run other projections of the same log (each
+        /// at its own pace, on its own thread). The runner then neither takes nor releases it,
+        /// and on start removes only its own projections' leftover temp files. The caller keeps
+        /// the lock until every runner sharing it has stopped. nil: the runner takes the lock
+        /// itself for the whole run (one runner per log).
+        public var sharedLock: ProjectionStore.Lock?
 
         public init(follow: Bool = false, saveEveryEvents: Int = 100_000, saveEveryMillis: Int = 1000, rebuild: Set<String> = [],
-                    rebuildStale: Bool = false, pollInterval: Double = 0.1, command: String = "rewind project run") {
+                    rebuildStale: Bool = false, pollInterval: Double = 0.1, command: String = "rewind project run",
+                    pacer: (@Sendable (_ position: UInt64) -> Double)? = nil, sharedLock: ProjectionStore.Lock? = nil) {
             self.follow = follow
             self.saveEveryEvents = max(1, saveEveryEvents)
             self.saveEveryMillis = max(0, saveEveryMillis)
@@ -45,6 +60,8 @@ public final class ProjectionRunner: @unchecked Sendable {
             self.rebuildStale = rebuildStale
             self.pollInterval = pollInterval
             self.command = command
+            self.pacer = pacer
+            self.sharedLock = sharedLock
         }
     }
 
@@ -113,10 +130,11 @@ public final class ProjectionRunner: @unchecked Sendable {
     }
 
     /// Asks the runner to save and stop; returns at once (the runner stops within about
-    /// 256 events or `pollInterval`).
+    /// 256 events or `pollInterval`, and at once when a pacer holds it).
     public func stop() {
         monitor.lock()
         stopRequested = true
+        monitor.broadcast()
         monitor.unlock()
     }
 
@@ -157,6 +175,15 @@ public final class ProjectionRunner: @unchecked Sendable {
         return stopRequested
     }
 
+    /// Waits up to `seconds` for `stop()`; true when it was asked.
+    private func waitForStop(seconds: Double) -> Bool {
+        monitor.lock()
+        defer { monitor.unlock() }
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while !stopRequested { if !monitor.wait(until: deadline) { break } }
+        return stopRequested
+    }
+
     private func claim() throws {
         monitor.lock()
         defer { monitor.unlock() }
@@ -184,9 +211,13 @@ public final class ProjectionRunner: @unchecked Sendable {
     // MARK: The loop (the runner's thread)
 
     private func runLoop() throws {
-        let held = try store.acquireLock(command: options.command)
-        defer { held.release() }
-        store.removeTemporaryFiles()
+        let held = options.sharedLock == nil ? try store.acquireLock(command: options.command) : nil
+        defer { held?.release() }
+        if options.sharedLock == nil {
+            store.removeTemporaryFiles()
+        } else {
+            store.removeTemporaryFiles(of: definitions.map(\.name))
+        }
         let upcaster = try Upcaster(upcasters)
         if !log.isWritable { try log.refresh() }
         var target = log.head
@@ -253,6 +284,10 @@ public final class ProjectionRunner: @unchecked Sendable {
                 let end = target
                 try log.readAll(from: lowest + 1) { view in
                     if view.position > end { return false }
+                    if let pacer = options.pacer, try !pace(view.position, pacer, projectors, &checkpoints, head: end, lastPublish: &lastPublish) {
+                        stopping = true
+                        return false
+                    }
                     let faulted = dispatch(view, projectors, &wants, upcaster)
                     sinceTick += 1
                     if sinceTick >= tickEvery || faulted {
@@ -273,6 +308,21 @@ public final class ProjectionRunner: @unchecked Sendable {
             }
             if isStopRequested { return }
         }
+    }
+
+    /// Asks the pacer about the event at `position` and waits as long as it says; false when
+    /// `stop()` was called meanwhile.
+    private func pace(_ position: UInt64, _ pacer: @Sendable (UInt64) -> Double, _ projectors: [Projector], _ checkpoints: inout [UInt64],
+                      head: UInt64, lastPublish: inout Int64) throws -> Bool {
+        var delay = pacer(position)
+        guard delay > 0 else { return true }
+        try tick(projectors, &checkpoints, head: head, lastPublish: &lastPublish, publishNow: true)
+        while delay > 0 {
+            if waitForStop(seconds: min(delay, 1)) { return false }
+            try tick(projectors, &checkpoints, head: head, lastPublish: &lastPublish)
+            delay = pacer(position)
+        }
+        return true
     }
 
     /// Offers one event to every projection; true when one of them faulted on it.

@@ -79,11 +79,14 @@ public struct ProjectionStore: Sendable {
         return entries.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// Removes temporary files left by a runner killed in the middle of a save. Call only
-    /// while holding the lock.
-    func removeTemporaryFiles() {
+    /// Removes temporary files left by a runner killed in the middle of a save (of every
+    /// projection, or of those named). Call only while holding the lock, and with `names`
+    /// when other runners share it (their saves in progress must not lose their temp files).
+    func removeTemporaryFiles(of names: [String]? = nil) {
         guard let entries = try? FileSystem.list(directory) else { return }
+        let prefixes = names.map { $0.map { $0 + ".json.tmp-" } }
         for entry in entries where entry.contains(".json.tmp-") {
+            if let prefixes, !prefixes.contains(where: { entry.hasPrefix($0) }) { continue }
             try? FileSystem.remove(directory + "/" + entry)
         }
     }

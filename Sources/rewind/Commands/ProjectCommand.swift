@@ -246,15 +246,17 @@ struct LiveStatus {
     }
 }
 
-/// Turns SIGINT and SIGTERM into a call (once), instead of killing the process, so a runner can
-/// save before it exits. `cancel()` restores the default behaviour.
+/// Turns SIGINT and SIGTERM (or the signals given) into a call, instead of killing the
+/// process, so a runner can save before it exits. `cancel()` restores the default behaviour.
 final class InterruptWatcher: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private let lock = SignalFlagLock()
     private var didFire = false
+    private let signals: [Int32]
 
-    init(_ action: @escaping @Sendable () -> Void) {
-        for sig in [SIGINT, SIGTERM] {
+    init(signals: [Int32] = [SIGINT, SIGTERM], _ action: @escaping @Sendable () -> Void) {
+        self.signals = signals
+        for sig in signals {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [weak self] in
@@ -271,8 +273,7 @@ final class InterruptWatcher: @unchecked Sendable {
     func cancel() {
         for s in sources { s.cancel() }
         sources = []
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for sig in signals { signal(sig, SIG_DFL) }
     }
 }
 

@@ -9,6 +9,8 @@ final class Output: @unchecked Sendable {
 
     private let fd: Int32
     private var buffer: [UInt8] = []
+    /// True once a write failed for good (the reader went away: EPIPE, with SIGPIPE ignored).
+    private(set) var failed = false
 
     init(fd: Int32) {
         self.fd = fd
@@ -38,7 +40,7 @@ final class Output: @unchecked Sendable {
             guard let base = raw.baseAddress else { return }
             while done < raw.count {
                 let n = Glibc.write(fd, base + done, raw.count - done)
-                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { break }
+                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { failed = true; break }
             }
         }
         buffer.removeAll(keepingCapacity: true)

@@ -1,0 +1,289 @@
+import EventLog
+import Foundation
+import Replay
+
+/// The live demo without a screen: a fresh log made from a sample, a writer appending to it at
+/// a steady rate, and the sample's projections running at different speeds — one keeps up,
+/// one lags and catches up in bursts, one stalls, one faults on a poison event — plus an
+/// external consumer reporting its checkpoint. The dashboard (or `rewind demo --headless`)
+/// shows it; `rewind lag LOG` in another terminal sees the same thing from the files.
+///
+/// Lifecycle: `init` makes the log and imports the history (nothing runs yet); `start()`
+/// starts the threads (writer, one projection runner per speed, consumer); `stop()` stops and
+/// joins all of them, closes the log and removes the temporary directory unless `keep`.
+///
+/// Threads: every member may be used from any thread. `stop()` is idempotent (a second call,
+/// even concurrent, waits for the first to finish) and takes locks and joins threads, so call
+/// it from an ordinary thread or a dispatch signal source (as `rewind demo` does for Ctrl-C and
+/// SIGTERM), never from inside a raw `signal(2)` handler, where only async-signal-safe calls
+/// are allowed. A session released without `stop()` stops itself then (its threads do not
+/// keep it alive).
+public final class DemoSession: @unchecked Sendable {
+    public static var samples: [String] { SampleCatalog.names }
+
+    public let options: Options
+    public let sample: Sample
+    public let config: RewindConfig
+    /// The log, open for writing (the writer lock is this process's); other processes open it
+    /// read-only.
+    public let log: EventLog
+    /// The directory the session made (the log is in it, or is it); removed by `stop()`
+    /// unless `keep` or a `directory` was given.
+    public let directory: String
+    /// Events imported before the live writer started.
+    public let importedEvents: UInt64
+
+    private let removesDirectory: Bool
+    private let stopSignal = StopSignal()
+    private let lock = NSCondition()
+    private var phase = Phase.ready
+    private var history: SampleHistory?
+    private var writer: LiveWriter?
+    private var threads: [JoinableThread] = []
+    private var runners: [(role: String, runner: ProjectionRunner)] = []
+    private var projectionLock: ProjectionStore.Lock?
+    private var monitor: LagMonitor?
+    private var consumer: SimulatedConsumer?
+
+    enum Phase { case ready, running, stopping, stopped }
+
+    public var logPath: String { log.path }
+    public var configPath: String { RewindConfig.defaultPath(forLog: log.path) }
+
+    /// Makes a fresh log from the sample in a new temporary directory (or `options.directory`),
+    /// writes its `rewind.toml` inside (`LOG/rewind.toml`, where every command looks), and
+    /// imports the sample's history in one transaction.
+    /// - Throws: `DemoError` for a bad option or an unknown sample; `EventLogError`,
+    ///   `ConfigError` or `IOError` when the log cannot be made (the directory is removed again).
+    public init(options: Options) throws {
+        guard options.rate > 0, options.rate.isFinite, options.rate <= 5_000 else {
+            throw DemoError("the rate must be between 0 and 5000 events per second, not \(options.rate); try --rate 20")
+        }
+        if let n = options.initialEvents, n < 0 { throw DemoError("the initial history needs a number of events ≥ 0, not \(n)") }
+        do { sample = try SampleCatalog.named(options.sample) } catch { throw DemoError(error.description) }
+        self.options = options
+
+        let root: String
+        if let given = options.directory {
+            root = given
+            removesDirectory = false
+        } else {
+            let tmp = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            root = try FileSystem.makeTemporaryDirectory(prefix: (tmp.hasSuffix("/") ? tmp : tmp + "/") + "rewind-demo-")
+            removesDirectory = !options.keep
+        }
+        directory = root
+        let logPath = options.directory == nil ? root + "/" + sample.name : root
+        var opened: EventLog?
+        do {
+            try EventLog.create(at: logPath)
+            let configPath = RewindConfig.defaultPath(forLog: logPath)
+            try FileSystem.writeAtomically(Array(sample.config.utf8), to: configPath)
+            config = try Self.parsedConfig(of: sample, path: configPath)
+            for name in [sample.roles.keepsUp, sample.roles.lagging, sample.roles.stalls, sample.roles.faults]
+            where !config.projections.contains(where: { $0.name == name }) {
+                throw DemoError("the \(sample.name) sample's rewind.toml has no projection \(name) for the demo; this is a bug in the sample")
+            }
+            let log = try EventLog.openWriter(at: logPath, options: .init(durability: .fsync, command: "rewind demo"))
+            opened = log
+            var history = sample.history(seed: options.seed)
+            importedEvents = try Self.importHistory(&history, count: options.initialEvents ?? sample.defaultEvents, into: log)
+            self.history = history
+            self.log = log
+        } catch {
+            opened?.close()
+            if options.directory == nil { try? FileSystem.removeTree(root) }
+            throw error
+        }
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// The sample's configuration, parsed (every jq expression compiled and checked) once per
+    /// process: libjq 1.6 takes about 25 ms a compile, and a sample has dozens of them.
+    private static func parsedConfig(of sample: Sample, path: String) throws -> RewindConfig {
+        parsedLock.lock()
+        defer { parsedLock.unlock() }
+        var config = try parsedConfigs[sample.name] ?? RewindConfig.parse(sample.config, path: path)
+        parsedConfigs[sample.name] = config
+        config.path = path
+        return config
+    }
+
+    private static let parsedLock = NSLock()
+    nonisolated(unsafe) private static var parsedConfigs: [String: RewindConfig] = [:]
+
+    /// Writes the first `count` events of `history` to a temporary JSON Lines file in the log
+    /// directory, 10,000 at a time (a large history never sits in memory whole), and imports it
+    /// as `rewind import` would: checked, then one transaction and one fsync.
+    private static func importHistory(_ history: inout SampleHistory, count: Int, into log: EventLog) throws -> UInt64 {
+        guard count > 0 else { return 0 }
+        let file = log.path + "/.demo-history-\(FileSystem.processID).jsonl"
+        defer { try? FileSystem.remove(file) }
+        let handle = try FileHandle.open(file, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        var offset = 0
+        var left = count
+        while left > 0 {
+            let chunk = history.take(min(left, 10_000))
+            left -= chunk.count
+            let bytes = SampleEvent.jsonLines(chunk)
+            try handle.write(bytes, at: offset)
+            offset += bytes.count
+        }
+        handle.close()
+        return try JSONLinesImporter().run(file: file, named: "the \(count)-event sample history", into: log).events
+    }
+
+    // MARK: Running
+
+    /// Starts the live writer, the projection runners (one per speed, sharing the projections
+    /// lock of the log) and the simulated external consumer, each on its own thread.
+    /// - Throws: `DemoError` when the session was started already; a runner's set-up error.
+    public func start() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard phase == .ready, let history else {
+            throw DemoError(phase == .ready ? "the session has no history" : "a demo session starts once; make a new one")
+        }
+        let timing = options.timing
+        let store = ProjectionStore(logPath: log.path)
+        let held = try store.acquireLock(command: "rewind demo")
+        projectionLock = held
+        let roles = sample.roles
+        let others = config.projections.map(\.name).filter { ![roles.keepsUp, roles.lagging, roles.stalls, roles.faults].contains($0) }
+        let plans: [(role: String, names: [String], pacer: (@Sendable (UInt64) -> Double)?, saveMillis: Int)] = [
+            ("keeps up", [roles.keepsUp] + others, nil, min(timing.saveIntervalMillis, 200)),
+            ("lags in bursts", [roles.lagging], Pacers.bursts(run: timing.lagRun, pause: timing.lagPause, rate: max(50, options.rate * timing.lagBurstFactor)), timing.saveIntervalMillis),
+            ("stalls", [roles.stalls], Pacers.stall(after: timing.stallAfter), timing.saveIntervalMillis),
+            ("faults on poison events", [roles.faults], nil, timing.saveIntervalMillis),
+        ]
+        do {
+            for plan in plans {
+                let runnerOptions = ProjectionRunner.Options(
+                    follow: true, saveEveryMillis: plan.saveMillis, pollInterval: 0.05, command: "rewind demo", pacer: plan.pacer, sharedLock: held)
+                let runner = try ProjectionRunner(log: log, config: config, names: plan.names, options: runnerOptions)
+                try runner.start()
+                runners.append((plan.role, runner))
+            }
+        } catch {
+            for (_, r) in runners { r.stop(); r.wait() }
+            runners = []
+            held.release()
+            projectionLock = nil
+            throw error
+        }
+        monitor = LagMonitor(log: log, config: config, runners: runners.map(\.runner), settings: .init(stallAfter: timing.stalledThreshold))
+        let writer = LiveWriter(log: log, history: history, rate: options.rate, firstPoisonAfter: timing.firstPoisonAfter,
+                                poisonEvery: timing.poisonEvery, stop: stopSignal)
+        self.writer = writer
+        self.history = nil
+        let consumer = SimulatedConsumer(name: roles.consumer, log: log, interval: timing.consumerInterval, stop: stopSignal)
+        self.consumer = consumer
+        threads.append(JoinableThread(name: "rewind-demo-writer") { writer.run() })
+        threads.append(JoinableThread(name: "rewind-demo-consumer") { consumer.run() })
+        phase = .running
+    }
+
+    /// Stops the writer, the runners (each saves its checkpoint) and the consumer, joins their
+    /// threads, closes the log and removes the temporary directory unless `keep`. Idempotent;
+    /// see the type's notes for where it may be called from.
+    public func stop() {
+        lock.lock()
+        switch phase {
+        case .stopped:
+            lock.unlock()
+            return
+        case .stopping:
+            while phase != .stopped { lock.wait() }
+            lock.unlock()
+            return
+        case .ready, .running:
+            phase = .stopping
+        }
+        let threads = self.threads
+        let runners = self.runners.map(\.runner)
+        lock.unlock()
+
+        stopSignal.request()
+        for t in threads { t.join() }
+        for r in runners { r.stop() }
+        for r in runners { r.wait() }
+        projectionLock?.release()
+        log.close()
+        if removesDirectory { try? FileSystem.removeTree(directory) }
+
+        lock.lock()
+        phase = .stopped
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// True between `start()` and `stop()`.
+    public var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return phase == .running
+    }
+
+    /// Samples every consumer's lag now (projections from their runners' live progress), for
+    /// a dashboard or a status table. Empty before `start()`.
+    /// - Throws: only when the log cannot be read.
+    public func sampleLag() throws -> [ConsumerLag] {
+        guard let monitor = lagMonitor else { return [] }
+        return try monitor.sample()
+    }
+
+    /// The lag monitor over this session's runners (history for sparklines); nil before `start()`.
+    public var lagMonitor: LagMonitor? {
+        lock.lock()
+        defer { lock.unlock() }
+        return monitor
+    }
+
+    /// Every projection's live progress, with the speed it was given ("keeps up", "lags in
+    /// bursts", "stalls", "faults on poison events").
+    public var projections: [(role: String, progress: ProjectionProgress)] {
+        lock.lock()
+        let runners = self.runners
+        lock.unlock()
+        return runners.flatMap { entry in entry.runner.progress().map { (entry.role, $0) } }
+    }
+
+    /// The positions of the poison events the writer appended so far.
+    public var poisonPositions: [UInt64] { writerStats?.poisonPositions ?? [] }
+
+    /// Events the live writer appended so far.
+    public var appendedEvents: Int { writerStats?.appended ?? 0 }
+
+    var writerStats: LiveWriter.Stats? {
+        lock.lock()
+        defer { lock.unlock() }
+        return writer?.stats
+    }
+
+    /// True when every thread the session started has ended (the writer, the consumer and
+    /// every runner's): what `stop()` promises, for tests.
+    var allThreadsFinished: Bool {
+        lock.lock()
+        let threads = self.threads
+        let runners = self.runners.map(\.runner)
+        lock.unlock()
+        return threads.allSatisfy(\.isFinished) && runners.allSatisfy(\.isFinished)
+    }
+
+    var consumerName: String { sample.roles.consumer }
+    var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return phase == .stopped
+    }
+}
+
+/// A demo session could not be made or started; the message says what to do.
+public struct DemoError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("rewind demo", .serialized)
+struct DemoCLITests {
+    /// The demo's directory, from the status line "directory /tmp/rewind-demo-…: …".
+    static func directory(in stdout: String) -> String? {
+        for line in stdout.split(separator: "\n") where line.hasPrefix("directory ") {
+            return line.dropFirst(10).split(separator: ":").first.map(String.init)
+        }
+        return nil
+    }
+
+    @Test func headlessRunsForTheGivenSecondsPrintsLagAndCleansUp() throws {
+        let r = try CLIRunner.rewind(["demo", "bank", "--headless", "--seconds", "2", "--rate", "50", "--events", "40"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("bank sample: log "))
+        #expect(r.stdout.contains("projection balances: keeps up") && r.stdout.contains("projection daily-volume: faults on poison events"))
+        #expect(r.stdout.contains("CONSUMER") && r.stdout.contains("ledger-export"))
+        let dir = try #require(Self.directory(in: r.stdout))
+        #expect(dir.contains("rewind-demo-"))
+        #expect(r.stderr.contains("removed \(dir)"))
+        #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+
+    @Test func keepLeavesALogTheOtherCommandsRead() throws {
+        let r = try CLIRunner.rewind(["demo", "orders", "--headless", "--seconds", "1", "--keep", "--events", "30"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let dir = try #require(Self.directory(in: r.stdout))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = dir + "/orders"
+        #expect(r.stderr.contains("kept at \(log)"))
+        let lag = try CLIRunner.rewind(["lag", log, "--json"])
+        #expect(lag.status == 0 && lag.stdout.contains("\"customers\"") && lag.stdout.contains("\"warehouse-sync\""))
+        #expect(try CLIRunner.rewind(["verify", log]).status == 0)
+    }
+
+    @Test func sigtermStopsTheDemoAndRemovesItsDirectory() throws {
+        let process = Process()
+        process.executableURL = CLIRunner.executable("rewind")
+        process.arguments = ["demo", "users", "--headless", "--rate", "40", "--events", "30"]
+        var env = ProcessInfo.processInfo.environment
+        env["CI"] = "1"
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(20)
+        while Self.directory(in: text) == nil && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let dir = try #require(Self.directory(in: text), "no directory line in: \(text)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/users/rewind.toml"))
+        kill(process.processIdentifier, SIGTERM)
+        let drain = Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }
+        drain.start()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+
+    @Test func unknownSampleIsAUsageError() throws {
+        let r = try CLIRunner.rewind(["demo", "shop", "--headless", "--seconds", "1"])
+        #expect(r.status == 64 && r.stderr.contains("bank, orders, bookings, users"))
+    }
+}
