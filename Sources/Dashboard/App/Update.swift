@@ -174,7 +174,7 @@ public enum Dashboard {
         return []
     }
 
-    static func indexOf(_ row: StreamListRow?, in rows: [StreamListRow]) -> Int? {
+    static func indexOf(_ row: StreamListRow?, in rows: StreamList.Rows) -> Int? {
         switch row {
         case .stream(let s)?: return rows.firstIndex { $0.streamName == s.name }
         case .category(let name, _, _, _)?:

@@ -14,7 +14,7 @@ public final class LogSource {
     private let upcaster: Upcaster?
     private var timelines: [String: StreamTimeline] = [:]
     private var timelineOrder: [String] = []
-    private var allStreams: [StreamRow] = []
+    private let catalog = StreamCatalog()
     private var streamsHead: UInt64 = .max
     private var streamsReadAt = Date.distantPast
     private var lastHead: UInt64 = .max
@@ -74,14 +74,14 @@ public final class LogSource {
         // Re-reading millions of streams costs tens of milliseconds: at most once a second,
         // and only when the log changed.
         let head = log.head
-        let newStreams = log.streamCount != allStreams.count
-        let due = Date().timeIntervalSince(streamsReadAt) > (allStreams.count > 100_000 ? 5 : 0.5)
-        if head != streamsHead && ((newStreams && allStreams.count < 100_000) || due || allStreams.isEmpty) {
-            allStreams = log.streams().map(StreamRow.init)
+        let newStreams = log.streamCount != catalog.count
+        let due = Date().timeIntervalSince(streamsReadAt) > (catalog.count > 100_000 ? 5 : 0.5)
+        if head != streamsHead && ((newStreams && catalog.count < 100_000) || due || catalog.count == 0) {
+            catalog.reload(log.streams())
             streamsHead = head
             streamsReadAt = Date()
         }
-        return StreamFilter.list(allStreams, query: query)
+        return catalog.list(query)
     }
 
     private func events(_ stream: String, from: UInt64, count: Int) throws -> Message {

@@ -45,10 +45,14 @@ public enum Request: Sendable, Equatable {
     /// lag, snapshots) can take long and run on a second worker so they never delay a frame.
     public var isInteractive: Bool {
         switch kind {
-        case .locate, .focus, .events, .detail, .streams, .refresh: return true
+        case .locate, .focus, .events, .detail, .refresh: return true
         default: return false
         }
     }
+
+    /// The streams list has a worker of its own: with millions of streams a query takes tens
+    /// of milliseconds, which must delay neither a scrub nor be delayed by a blame.
+    public var isCatalog: Bool { kind == .streams }
 
     /// Kinds in the order the worker serves them: what the user is looking at first.
     public enum Kind: Int, Sendable, CaseIterable, Comparable {
@@ -88,16 +92,44 @@ public enum StreamListRow: Sendable, Equatable {
 }
 
 /// The streams list as the worker computed it for a query.
-public struct StreamList: Sendable, Equatable {
+///
+/// Rows are not copied out of the catalog: the list shares the catalog's array of streams and
+/// keeps one 32-bit entry per row (a stream's index, or a category heading), so a query that
+/// matches a million streams costs four megabytes and no reference counting per row.
+public struct StreamList: Sendable {
+    public struct Heading: Sendable, Equatable {
+        public var name: String
+        public var streams: Int
+        public var events: UInt64
+        public var collapsed: Bool
+    }
+
+    /// The rows, in display order.
+    public struct Rows: RandomAccessCollection, Sendable {
+        let all: [StreamRow]
+        let entries: [Int32]
+        let headings: [Heading]
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { entries.count }
+        public subscript(i: Int) -> StreamListRow {
+            let e = entries[i]
+            if e >= 0 { return .stream(all[Int(e)]) }
+            let h = headings[Int(-e - 1)]
+            return .category(name: h.name, streams: h.streams, events: h.events, collapsed: h.collapsed)
+        }
+    }
+
     public var query: StreamQuery
-    public var rows: [StreamListRow]
+    public var rows: Rows
     public var totalStreams: Int
     public var matchedStreams: Int
-    public init(query: StreamQuery, rows: [StreamListRow], totalStreams: Int, matchedStreams: Int) {
+
+    init(query: StreamQuery, all: [StreamRow], entries: [Int32], headings: [Heading], matchedStreams: Int) {
         self.query = query
-        self.rows = rows
-        self.totalStreams = totalStreams
+        self.rows = Rows(all: all, entries: entries, headings: headings)
+        self.totalStreams = all.count
         self.matchedStreams = matchedStreams
     }
-    public static let empty = StreamList(query: StreamQuery(), rows: [], totalStreams: 0, matchedStreams: 0)
+
+    public static let empty = StreamList(query: StreamQuery(), all: [], entries: [], headings: [], matchedStreams: 0)
 }

@@ -18,6 +18,8 @@ public final class DashboardApp {
     private let worker: LogWorker
     /// Serves slow work: blame, densities, lag, snapshot verification.
     private let background: LogWorker
+    /// Serves the streams list.
+    private let catalog: LogWorker
     private let outbox = Outbox()
     private var lastTick: Int64 = 0
     /// Called after each frame is presented (benchmarks measure key-to-frame with it).
@@ -29,15 +31,17 @@ public final class DashboardApp {
     ///   - source: the log to show, for interactive requests; `backgroundSource` (same log, its
     ///     own reducers) serves slow ones. Their worker threads start now.
     ///   - theme: the theme as loaded; it is adapted to the terminal's colours here.
-    public init(terminal: any Terminal, source: LogSource, backgroundSource: LogSource, theme: Theme) {
+    public init(terminal: any Terminal, source: LogSource, backgroundSource: LogSource, catalogSource: LogSource, theme: Theme) {
         self.terminal = terminal
         self.theme = theme.adapted(to: terminal.colorDepth)
         self.screen = Screen(terminal: terminal)
         self.worker = LogWorker(source: source, outbox: outbox)
         self.background = LogWorker(source: backgroundSource, outbox: outbox)
+        self.catalog = LogWorker(source: catalogSource, outbox: outbox)
         self.state = DashboardState(logPath: source.log.path, writable: source.writable, size: terminal.size, nowMicros: WallClock.nowMicros())
         worker.start()
         background.start()
+        catalog.start()
         perform(Dashboard.start(&state))
         lastTick = 0
     }
@@ -45,12 +49,16 @@ public final class DashboardApp {
     /// Opens the sources for `log` and starts the app.
     public convenience init(terminal: any Terminal, log: EventLog, config: RewindConfig, writable: Bool, theme: Theme) throws {
         self.init(terminal: terminal, source: try LogSource(log: log, config: config, writable: writable),
-                  backgroundSource: try LogSource(log: log, config: config, writable: writable), theme: theme)
+                  backgroundSource: try LogSource(log: log, config: config, writable: writable),
+                  catalogSource: try LogSource(log: log, config: config, writable: writable), theme: theme)
     }
 
-    deinit {
+    deinit { stopWorkers() }
+
+    private func stopWorkers() {
         worker.stop()
         background.stop()
+        catalog.stop()
     }
 
     /// Runs until the user quits (or `shouldStop` says so). The caller restores the terminal.
@@ -59,15 +67,14 @@ public final class DashboardApp {
         while !state.quitting && !shouldStop() {
             step()
         }
-        worker.stop()
-        background.stop()
+        stopWorkers()
     }
 
     /// One turn of the loop: wait briefly for input, apply every message, draw if anything changed.
     public func step() {
         // Poll quickly while an answer is on its way (the worker posts before it goes idle, so
         // one of these holds until the answer is drained); otherwise wait for input or a tick.
-        let inFlight = worker.hasWork || background.hasWork || !outbox.isEmpty
+        let inFlight = worker.hasWork || background.hasWork || catalog.hasWork || !outbox.isEmpty
         let timeout = inFlight ? 2 : (state.playing != nil ? 16 : 50)
         let input = terminal.readInput(timeoutMillis: timeout)
         var messages: [Message] = []
@@ -109,9 +116,10 @@ public final class DashboardApp {
         repeat {
             _ = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             _ = background.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
+            _ = catalog.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             let messages = outbox.drain()
             for m in messages { send(m) }
-            if messages.isEmpty && !worker.hasWork && !background.hasWork { break }
+            if messages.isEmpty && !worker.hasWork && !background.hasWork && !catalog.hasWork { break }
         } while Date() < deadline
         render()
     }
@@ -134,7 +142,7 @@ public final class DashboardApp {
     private func perform(_ effects: [Effect]) {
         for e in effects {
             switch e {
-            case .request(let r): (r.isInteractive ? worker : background).submit(r)
+            case .request(let r): (r.isInteractive ? worker : r.isCatalog ? catalog : background).submit(r)
             case .quit: state.quitting = true
             }
         }

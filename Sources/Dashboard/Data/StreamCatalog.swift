@@ -1,0 +1,121 @@
+import EventLog
+import Replay
+
+/// The streams of a log, kept sorted so that filtering a million of them as the user types
+/// costs one linear scan and no sort.
+///
+/// Orders (by category then name, count, recent activity) are computed once per reload of the
+/// list and reused by every query until the next reload. Not thread-safe: one worker owns it.
+final class StreamCatalog {
+    private(set) var rows: [StreamRow] = []
+    private var orders: [StreamQuery.Sort: [Int32]] = [:]
+
+    var count: Int { rows.count }
+
+    func reload(_ infos: [StreamInfo]) {
+        setRows(infos.map(StreamRow.init))
+    }
+
+    func setRows(_ newRows: [StreamRow]) {
+        rows = newRows
+        orders.removeAll()
+    }
+
+    /// Row indexes grouped by category (categories by name), each group in `sort` order.
+    private func order(_ sort: StreamQuery.Sort) -> [Int32] {
+        if let o = orders[sort] { return o }
+        var o = (0..<rows.count).map { Int32($0) }
+        let r = rows
+        switch sort {
+        case .name:
+            o.sort { a, b in
+                let x = r[Int(a)], y = r[Int(b)]
+                return x.category != y.category ? x.category < y.category : x.name < y.name
+            }
+        case .count:
+            o.sort { a, b in
+                let x = r[Int(a)], y = r[Int(b)]
+                if x.category != y.category { return x.category < y.category }
+                return x.count != y.count ? x.count > y.count : x.name < y.name
+            }
+        case .recent:
+            o.sort { a, b in
+                let x = r[Int(a)], y = r[Int(b)]
+                if x.category != y.category { return x.category < y.category }
+                return x.lastMicros != y.lastMicros ? x.lastMicros > y.lastMicros : x.name < y.name
+            }
+        }
+        orders[sort] = o
+        return o
+    }
+
+    func list(_ query: StreamQuery) -> StreamList {
+        let order = order(query.sort)
+        let matcher = StreamMatcher(query.filter)
+        // Pass 1: which rows match, and per category how many and how many events.
+        var matched: [Int32] = []
+        matched.reserveCapacity(matcher.isEmpty ? order.count : 1024)
+        for i in order where matcher.matches(rows[Int(i)].name) { matched.append(i) }
+        // Pass 2: headings and rows, in one walk (the order is already grouped by category).
+        var entries: [Int32] = []
+        entries.reserveCapacity(matched.count + 16)
+        var headings: [StreamList.Heading] = []
+        var start = 0
+        while start < matched.count {
+            let category = rows[Int(matched[start])].category
+            var end = start
+            var events: UInt64 = 0
+            while end < matched.count, rows[Int(matched[end])].category == category {
+                events += rows[Int(matched[end])].count
+                end += 1
+            }
+            let collapsed = query.collapsed.contains(category)
+            headings.append(StreamList.Heading(name: category, streams: end - start, events: events, collapsed: collapsed))
+            entries.append(-Int32(headings.count))
+            if !collapsed { entries.append(contentsOf: matched[start..<end]) }
+            start = end
+        }
+        return StreamList(query: query, all: rows, entries: entries, headings: headings, matchedStreams: matched.count)
+    }
+}
+
+/// A stream filter: a glob when it has `*`, `?` or `[`, else a case-insensitive substring.
+struct StreamMatcher {
+    let pattern: String
+    private let needle: [UInt8]
+    private let isGlob: Bool
+
+    init(_ text: String) {
+        pattern = text.trimmingSpaces
+        isGlob = pattern.contains { "*?[".contains($0) }
+        needle = Array(pattern.lowercased().utf8)
+    }
+
+    var isEmpty: Bool { pattern.isEmpty }
+
+    func matches(_ name: String) -> Bool {
+        if pattern.isEmpty { return true }
+        if isGlob { return StreamGlob.matches(pattern, name) }
+        var name = name
+        return name.withUTF8 { StreamMatcher.containsFolded(UnsafeRawBufferPointer($0), needle) }
+    }
+
+    /// ASCII case-insensitive substring search on bytes (other bytes must match exactly).
+    static func containsFolded(_ hay: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= hay.count else { return false }
+        if needle.isEmpty { return true }
+        @inline(__always) func fold(_ b: UInt8) -> UInt8 { (b >= 65 && b <= 90) ? b + 32 : b }
+        let first = needle[0]
+        let last = hay.count - needle.count
+        var i = 0
+        while i <= last {
+            if fold(hay[i]) == first {
+                var j = 1
+                while j < needle.count && fold(hay[i + j]) == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+}
