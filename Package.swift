@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "NCursesTerminal", targets: ["NCursesTerminal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +42,11 @@ let package = Package(
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
             path: "Sources/TerminalUI"
         ),
+        // ncursesw headers plus a shim for the macros and globals Swift cannot import
+        // (Debian: apt-get install libncurses-dev).
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // The only code that talks to ncurses: the real `Terminal`.
+        .target(name: "NCursesTerminal", dependencies: ["TerminalUI", "CNcursesw"], path: "Sources/NCursesTerminal"),
         .executableTarget(
             name: "rewind",
             dependencies: [
@@ -52,10 +58,14 @@ let package = Package(
         // A writer that appends forever and prints what was acknowledged: the victim of the
         // kill -9 fault tests.
         .executableTarget(name: "rewind-crash-writer", dependencies: ["EventLog"], path: "Tests/CrashWriter"),
+        // Opens the real terminal, draws a frame and echoes input: driven in tmux by
+        // NCursesTerminalTests.
+        .executableTarget(name: "rewind-term-check", dependencies: ["NCursesTerminal", "TerminalUI"], path: "Tests/TermCheck"),
         // Benchmarks are programs that print figures: `swift run -c release rewind-bench`.
         .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),
+        .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "TerminalUI", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
         .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
