@@ -56,7 +56,9 @@ public final class NCursesTerminal: Terminal {
     private var repaintNext = false
     private var restored = false
 
-    /// Whether this process has an open terminal (only one may be).
+    /// Whether this process has an open terminal (only one may be). `nonisolated(unsafe)`:
+    /// read and written only by `init` and `restore()`, which the `Terminal` contract keeps on
+    /// the app's one input thread.
     nonisolated(unsafe) private static var isOpen = false
 
     /// Opens the terminal: full screen (the alternate screen when there is one), raw input,

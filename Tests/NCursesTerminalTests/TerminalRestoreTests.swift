@@ -21,6 +21,14 @@ struct TerminalRestoreTests {
         try expectRestored(session)
     }
 
+    @Test func exitingWithoutRestoreStillRestores() throws {
+        let session = try TermCheckProgram.start()
+        defer { session.kill() }
+        try session.type("x")
+        #expect(try session.exitStatus() == 3)
+        try expectRestored(session)
+    }
+
     @Test func sigtermRestoresAndExitsBySignal() throws {
         let session = try TermCheckProgram.start()
         defer { session.kill() }

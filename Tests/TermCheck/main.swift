@@ -1,8 +1,9 @@
 // rewind-term-check: opens the real terminal, draws one frame and echoes every input event on
 // a status line, so NCursesTerminalTests can drive NCursesTerminal in tmux and read the screen.
 //
-// Keys: q quits (exit 0); ! crashes on purpose (a Swift trap) to show the terminal is restored;
-// a SIGINT or SIGTERM quits through `exitForInterrupt()` (exit status 128+N).
+// Keys: q quits (exit 0); x exits with status 3 without calling restore(); ! crashes on purpose
+// (a Swift trap); a SIGINT or SIGTERM quits through `exitForInterrupt()` (exit status 128+N).
+// The terminal must be restored in every case. REWIND_THEME names the theme to draw with.
 import Glibc
 import NCursesTerminal
 import TerminalUI
@@ -41,6 +42,8 @@ final class TermCheck {
                     exit(0)
                 case .key(.character("!")):
                     crash("crash requested with '!'")
+                case .key(.character("x")):
+                    exit(3)  // without restore(): the atexit hook must put the terminal back
                 case .key(.ctrl("c")) where terminal.interrupted:
                     terminal.exitForInterrupt()
                 case .resize:

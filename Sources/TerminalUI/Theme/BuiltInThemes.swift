@@ -81,10 +81,11 @@ enum BuiltInThemes {
         fg         = "#24292f"
         bg         = "#fafafa"
         paper      = "#ffffff"   # text on a coloured background (selection, badges)
-        muted      = "#687180"   # secondary text
-        line       = "#a9b0bb"   # borders, slider track
-        raised     = "#e8ebef"   # status bar, cursor line
-        quiet      = "#d5dbe3"   # selection in a pane without focus
+        muted      = "#57606a"   # secondary text: dark enough to stay black with 8 colours
+        line       = "#8fa3c8"   # borders, slider track: a blue-grey, so it stays visible with 8
+        raised     = "#e8ebef"   # cursor line
+        slate      = "#3b4555"   # status bar: dark, so it stands out even with 8 colours
+        quiet      = "#c5dcf7"   # selection in a pane without focus: a pale blue
         blue       = "#1f5fbf"
         cyan       = "#00737f"
         green      = "#2a7d2e"
@@ -96,7 +97,7 @@ enum BuiltInThemes {
         [roles]
         body               = { fg = "fg", bg = "bg" }
         border             = { fg = "line" }
-        borderFocused      = { fg = "blue" }
+        borderFocused      = { fg = "blue", bold = true }
         title              = { fg = "fg", bold = true }
         titleFocused       = { fg = "blue", bold = true }
         header             = { fg = "muted", bold = true }
@@ -105,7 +106,7 @@ enum BuiltInThemes {
         selectionUnfocused = { fg = "fg", bg = "quiet" }
         cursorLine         = { bg = "raised" }
         key                = { fg = "orange", bold = true }
-        status             = { fg = "fg", bg = "raised" }
+        status             = { fg = "paper", bg = "slate" }
         statusMode         = { fg = "paper", bg = "magenta", bold = true }
         error              = { fg = "red", bold = true }
         warning            = { fg = "yellow", bold = true }
@@ -123,7 +124,7 @@ enum BuiltInThemes {
         jsonPunctuation    = { fg = "muted" }
         escaped            = { fg = "orange", underline = true }
         slider             = { fg = "line" }
-        sliderFilled       = { fg = "blue" }
+        sliderFilled       = { fg = "blue", bold = true }
         sliderThumb        = { fg = "orange", bold = true }
         density            = { fg = "cyan" }
         lagOK              = { fg = "green" }

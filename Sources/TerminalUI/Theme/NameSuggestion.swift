@@ -22,16 +22,22 @@ enum NameSuggestion {
         Array(s.lowercased().filter { $0 != "-" && $0 != "_" })
     }
 
-    /// Levenshtein distance.
+    /// Edit distance where swapping two neighbours counts as one edit (`nmae` → `name`), the
+    /// commonest typo (optimal string alignment).
     static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var before = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         for i in 1...a.count {
             var row = [i] + Array(repeating: 0, count: b.count)
             for j in 1...b.count {
                 row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    row[j] = min(row[j], before[j - 2] + 1)
+                }
             }
+            before = previous
             previous = row
         }
         return previous[b.count]

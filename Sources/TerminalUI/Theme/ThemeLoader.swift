@@ -20,6 +20,11 @@ public enum ThemeLoader {
         return try? parse(text: entry.text, source: "built-in theme \(name)")
     }
 
+    /// The TOML text of a built-in theme (a starting point for writing one's own), or nil.
+    public static func builtInText(named name: String) -> String? {
+        BuiltInThemes.all.first { $0.name == name }.map { $0.text + "\n" }
+    }
+
     /// Reads and validates the theme file at `path`.
     /// - Throws: `ThemeError` naming the file, the key and the line, with what to write.
     public static func load(file path: String) throws(ThemeError) -> Theme {

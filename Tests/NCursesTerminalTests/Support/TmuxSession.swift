@@ -4,7 +4,8 @@ import Foundation
 /// full-screen program the way a user would (see PLATFORM-NOTES.md, "Driving the real binary
 /// in tmux"). The server is killed by `kill()` and on deinit.
 ///
-/// The command runs as `COMMAND; echo __EXIT=$?; exec sleep 600`: the marker gives the exit
+/// The command runs as `ulimit -c 0; COMMAND; echo __EXIT=$?; exec sleep 600` in the temporary
+/// directory: the marker gives the exit
 /// status reliably, and the shell stays alive so the terminal's modes after the program can be
 /// read (a dead pane resets some of them).
 final class TmuxSession {
@@ -35,10 +36,11 @@ final class TmuxSession {
         server = "rewind-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var arguments = ["start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
                          "set-option", "-g", "default-terminal", term, ";",
-                         "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)",
+                         "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)", "-c", NSTemporaryDirectory(),
                          "-e", "LANG=C.UTF-8", "-e", "TERM=\(term)"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
-        arguments.append("\(command); echo __EXIT=$?; exec sleep 600")
+        // No core files from the crash tests, wherever the machine would put them.
+        arguments.append("ulimit -c 0; \(command); echo __EXIT=$?; exec sleep 600")
         try tmux(arguments)
     }
 
