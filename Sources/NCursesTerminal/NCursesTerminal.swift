@@ -45,7 +45,6 @@ public final class NCursesTerminal: Terminal {
     public private(set) var size: Size
     public let colorDepth: ColorDepth
 
-    private let options: Options
     private let screen: OpaquePointer
     private let wake: (read: Int32, write: Int32)
     private let defaultColors: Bool
@@ -65,7 +64,6 @@ public final class NCursesTerminal: Terminal {
     /// hidden cursor, colours and mouse as `options` say.
     /// - Throws: `TerminalError` when there is no usable terminal, with what to do.
     public init(options: Options = Options()) throws(TerminalError) {
-        self.options = options
         let command = options.commandName
         guard !Self.isOpen else {
             throw TerminalError(kind: .alreadyOpen, message: "a terminal is already open in this process; restore() it before opening another")
@@ -140,6 +138,7 @@ public final class NCursesTerminal: Terminal {
 
     // MARK: Output
 
+    /// Draws the runs and shows them in one write (see the type's notes on output).
     public func update(_ runs: [CellRun]) {
         guard !restored else { return }
         if repaintNext {
@@ -215,6 +214,8 @@ public final class NCursesTerminal: Terminal {
 
     // MARK: Input
 
+    /// Every event available, waiting up to `timeoutMillis` for the first (0: no wait;
+    /// negative: no limit). A SIGINT or SIGTERM ends the wait and comes first, as Ctrl-C.
     public func readInput(timeoutMillis: Int) -> [InputEvent] {
         guard !restored else { return [] }
         var events = takeReadyEvents()
@@ -232,7 +233,10 @@ public final class NCursesTerminal: Terminal {
         if EmergencyRestore.takePendingInterrupt() != nil { events.append(.key(.ctrl("c"))) }
         // Bounded so that a flood of input cannot keep the app from drawing.
         while events.count < 1024, let input = Curses.nextInput() {
-            if let event = decode(input) { events.append(event) }
+            guard let event = decode(input) else { continue }
+            // Several SIGWINCHes while dragging a window edge: only the last size matters.
+            if case .resize = event, case .resize? = events.last { events.removeLast() }
+            events.append(event)
         }
         return events
     }
@@ -255,6 +259,9 @@ public final class NCursesTerminal: Terminal {
 
     // MARK: Leaving
 
+    /// Leaves curses (main screen, cursor shown, mouse off, the shell's modes back), puts the
+    /// signal handlers back as they were and shows what was written to stderr meanwhile.
+    /// Idempotent; after it, `update` and `readInput` do nothing.
     public func restore() {
         guard !restored else { return }
         restored = true
