@@ -202,7 +202,7 @@ enum Curses {
 
     // MARK: Input
 
-    enum Input {
+    enum Input: Equatable {
         case character(UInt32)
         case keyCode(Int32)
     }

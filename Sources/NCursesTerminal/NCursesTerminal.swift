@@ -27,7 +27,9 @@ import TerminalUI
 ///   character, the cell is written so that columns stay aligned (a narrow glyph plus a
 ///   space, or U+FFFD). Colour pairs are allocated on first use (`ColorPairTable`); styles are
 ///   reduced to `colorDepth` first. After a resize the next frame repaints everything.
-/// - **Input.** `readInput` drains what is ready; when nothing is, it waits with `poll` on
+/// - **Input.** Escape sequences ncurses does not know (Home as `ESC [ 1 ~` under a terminfo
+///   entry that says `ESC O H`, focus reports…) are decoded or dropped, never delivered as Esc
+///   plus stray characters (`EscapeSequenceDecoder`). `readInput` drains what is ready; when nothing is, it waits with `poll` on
 ///   standard input and a wake pipe that the SIGINT/SIGTERM/SIGWINCH handlers write to, so a
 ///   signal or a resize ends the wait at once. Everything queued is returned in one call.
 /// - **Standard error.** While curses has the screen, standard error (when it is the
@@ -232,8 +234,20 @@ public final class NCursesTerminal: Terminal {
         var events: [InputEvent] = []
         if EmergencyRestore.takePendingInterrupt() != nil { events.append(.key(.ctrl("c"))) }
         // Bounded so that a flood of input cannot keep the app from drawing.
-        while events.count < 1024, let input = Curses.nextInput() {
-            guard let event = decode(input) else { continue }
+        var pending: Curses.Input?
+        while events.count < 1024, let input = pending ?? Curses.nextInput() {
+            pending = nil
+            var decoded: InputEvent?
+            if input == .character(0x1B) {
+                switch EscapeSequenceDecoder.decode(next: Curses.nextInput) {
+                case .key(let key): decoded = .key(key)
+                case .dropped: decoded = nil
+                case .escape(let next): (decoded, pending) = (.key(.escape), next)
+                }
+            } else {
+                decoded = decode(input)
+            }
+            guard let event = decoded else { continue }
             // Several SIGWINCHes while dragging a window edge: only the last size matters.
             if case .resize = event, case .resize? = events.last { events.removeLast() }
             events.append(event)

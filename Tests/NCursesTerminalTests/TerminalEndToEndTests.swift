@@ -69,6 +69,24 @@ struct TerminalEndToEndTests {
         try session.waitFor("status: key: é ")
     }
 
+    @Test func keysUnknownToTheTerminfoEntryAreStillDecoded() throws {
+        // Inside tmux with TERM=xterm-256color, Home and End arrive as ESC [ 1 ~ and ESC [ 4 ~,
+        // which that entry does not list; a focus report is dropped, not typed.
+        let session = try TermCheckProgram.start(term: "xterm-256color")
+        defer { session.kill() }
+        try session.send("Home")
+        try session.waitFor("status: key: Home ")
+        try session.send("End")
+        try session.waitFor("status: key: End ")
+        try session.sendBytes([0x1B, 0x5B, 0x49])  // focus in
+        try session.type("k")
+        try session.waitFor("status: key: k ")
+        #expect(try session.capture().contains("events: 3 "))
+        // SGR mouse reports under this entry.
+        try session.sendBytes(Array("\u{1B}[<0;6;4M".utf8))
+        try session.waitFor("status: mouse: press 1 at 5,3 ")
+    }
+
     @Test func escapeAloneArrivesWithoutWaitingForMore() throws {
         let session = try TermCheckProgram.start()
         defer { session.kill() }

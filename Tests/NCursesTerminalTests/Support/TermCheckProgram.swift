@@ -19,11 +19,11 @@ enum TermCheckProgram {
     static var path: String { productsDirectory.appendingPathComponent("rewind-term-check").path }
 
     /// Starts the program in a fresh tmux server and waits for its first frame.
-    static func start(width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws -> TmuxSession {
+    static func start(width: Int = 100, height: Int = 30, term: String = "tmux-256color", environment: [String: String] = [:]) throws -> TmuxSession {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TmuxError("\(path) is not built; run 'swift build' first")
         }
-        let session = try TmuxSession(command: path, width: width, height: height, environment: environment)
+        let session = try TmuxSession(command: path, width: width, height: height, term: term, environment: environment)
         do {
             try session.waitFor("status: ready")
         } catch {
