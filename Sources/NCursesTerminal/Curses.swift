@@ -15,8 +15,12 @@ enum Curses {
     /// Takes the locale from the environment; when its character set is not UTF-8, switches
     /// the character type to C.UTF-8 so wide characters and `wcwidth` work. Returns whether
     /// the process now runs in a UTF-8 character type.
+    ///
+    /// Numbers keep the C locale: a decimal comma from LC_NUMERIC would change how C code
+    /// (libjq, printf) reads and writes numbers, and the terminal does not need it.
     static func useUTF8Locale() -> Bool {
         _ = setlocale(LC_ALL, "")
+        _ = setlocale(LC_NUMERIC, "C")
         if isUTF8() { return true }
         _ = setlocale(LC_CTYPE, "C.UTF-8")
         return isUTF8()
