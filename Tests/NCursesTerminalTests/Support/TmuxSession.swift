@@ -2,7 +2,7 @@ import Foundation
 
 /// A program running in a detached tmux session on a private tmux server, for driving a
 /// full-screen program the way a user would (see PLATFORM-NOTES.md, "Driving the real binary
-/// in tmux"). The server is killed by `kill()` and on deinit.
+/// in tmux"). The server is killed, and its socket removed, by `kill()` and on deinit.
 ///
 /// The command runs as `ulimit -c 0; COMMAND; echo __EXIT=$?; exec sleep 600` in the temporary
 /// directory: the marker gives the exit
@@ -11,6 +11,9 @@ import Foundation
 final class TmuxSession {
     let server: String
     let target = "rewind-e2e"
+    /// The server's socket: tmux leaves it behind when the server exits.
+    private var socketPath: String
+    private var killed = false
 
     static var isAvailable: Bool { executable != nil }
 
@@ -34,6 +37,7 @@ final class TmuxSession {
     /// is set there.)
     init(command: String, width: Int = 100, height: Int = 30, term: String = "tmux-256color", environment: [String: String] = [:]) throws {
         server = "rewind-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        socketPath = (ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp") + "/tmux-\(getuid())/" + server
         var arguments = ["start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
                          "set-option", "-g", "default-terminal", term, ";",
                          "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)", "-c", NSTemporaryDirectory(),
@@ -42,6 +46,7 @@ final class TmuxSession {
         // No core files from the crash tests, wherever the machine would put them.
         arguments.append("ulimit -c 0; \(command); echo __EXIT=$?; exec sleep 600")
         try tmux(arguments)
+        if let reported = try? format("#{socket_path}"), !reported.isEmpty { socketPath = reported }
     }
 
     deinit { kill() }
@@ -117,8 +122,12 @@ final class TmuxSession {
         try tmux(["display-message", "-p", "-t", target, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Kills the server and removes its socket. Idempotent.
     func kill() {
+        guard !killed else { return }
+        killed = true
         _ = try? tmux(["kill-server"])
+        unlink(socketPath)
     }
 }
 
