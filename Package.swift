@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "Demo", targets: ["Demo"]),
+        .library(name: "NCursesTerminal", targets: ["NCursesTerminal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,10 +48,15 @@ let package = Package(
         // The samples' generators (deterministic histories of any size) and the live demo
         // session (a writer and projections at different speeds).
         .target(name: "Demo", dependencies: ["EventLog", "Replay"], path: "Sources/Demo"),
+        // ncursesw headers plus a shim for the macros and globals Swift cannot import
+        // (Debian: apt-get install libncurses-dev).
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // The only code that talks to ncurses: the real `Terminal`.
+        .target(name: "NCursesTerminal", dependencies: ["TerminalUI", "CNcursesw"], path: "Sources/NCursesTerminal"),
         .executableTarget(
             name: "rewind",
             dependencies: [
-                "EventLog", "Replay", "Demo",
+                "EventLog", "Replay", "Demo", "TerminalUI", "NCursesTerminal", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/rewind"
@@ -58,12 +64,16 @@ let package = Package(
         // A writer that appends forever and prints what was acknowledged: the victim of the
         // kill -9 fault tests.
         .executableTarget(name: "rewind-crash-writer", dependencies: ["EventLog"], path: "Tests/CrashWriter"),
+        // Opens the real terminal, draws a frame and echoes input: driven in tmux by
+        // NCursesTerminalTests.
+        .executableTarget(name: "rewind-term-check", dependencies: ["NCursesTerminal", "TerminalUI"], path: "Tests/TermCheck"),
         // Benchmarks are programs that print figures: `swift run -c release rewind-bench`.
         .executableTarget(name: "rewind-dashboard-bench", dependencies: ["Dashboard", "EventLog", "Replay", "TerminalUI"], path: "Benchmarks/DashboardBench"),
         .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
+        .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "TerminalUI", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
         .testTarget(name: "DemoTests", dependencies: ["Demo", "EventLog", "Replay"], path: "Tests/DemoTests"),
         .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),

@@ -62,6 +62,19 @@ public enum Color: Sendable, Hashable {
         }
     }
 
+    /// The colour as red, green and blue (xterm's defaults for an indexed colour); nil for
+    /// `.default`, whose value only the terminal knows. Backends use it to pick the nearest
+    /// colour they can show.
+    public var rgbComponents: (red: UInt8, green: UInt8, blue: UInt8)? {
+        switch self {
+        case .default: return nil
+        case .rgb(let r, let g, let b): return (r, g, b)
+        case .indexed(let i):
+            let (r, g, b) = Color.rgbOf(index: i)
+            return (UInt8(r), UInt8(g), UInt8(b))
+        }
+    }
+
     public static let ansiNames = [
         "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
         "bright-black", "bright-red", "bright-green", "bright-yellow", "bright-blue", "bright-magenta", "bright-cyan", "bright-white",
@@ -99,16 +112,43 @@ public enum Color: Sendable, Hashable {
         return best
     }
 
+    /// The ANSI colour (0–7, or 0–15 when `count` is 16) that keeps `r, g, b`'s meaning.
+    ///
+    /// Chosen by hue, not by RGB distance: the 16 colours' real values are the user's own
+    /// palette, and a distance to xterm's saturated defaults sends soft theme colours to the
+    /// wrong hue (a pastel red to magenta, a sage green to yellow). Greys go to black or white
+    /// (and bright black or bright white with 16); other colours to the hue's sector, bright
+    /// when the colour is light.
     static func nearestANSI(_ r: Int, _ g: Int, _ b: Int, count: Int) -> UInt8 {
-        var best: UInt8 = 0
-        var bestDistance = Int.max
-        for i in 0..<count {
-            let c = ansiRGB[i]
-            let d = distance((r, g, b), (Int(c.0), Int(c.1), Int(c.2)))
-            if d < bestDistance { bestDistance = d; best = UInt8(i) }
+        let high = max(r, g, b), low = min(r, g, b)
+        let chroma = high - low
+        let lightness = (high + low) / 2
+        if chroma < 40 || chroma * 100 < high * 20 {
+            if count < 16 { return lightness < 100 ? 0 : 7 }
+            switch lightness {
+            case ..<50: return 0
+            case ..<150: return 8
+            case ..<220: return 7
+            default: return 15
+            }
         }
-        return best
+        var hue: Int
+        if high == r {
+            hue = 60 * (g - b) / chroma
+        } else if high == g {
+            hue = 120 + 60 * (b - r) / chroma
+        } else {
+            hue = 240 + 60 * (r - g) / chroma
+        }
+        hue = (hue + 360) % 360
+        // Sectors of 60° centred on red, yellow, green, cyan, blue, magenta; orange (about
+        // 30°) leans to yellow, which is how terminals usually show "warning".
+        let sector = ((hue + 35) / 60) % 6
+        let ansi: [UInt8] = [1, 3, 2, 6, 4, 5]
+        let base = ansi[sector]
+        return count >= 16 && lightness >= 150 && high >= 200 ? base + 8 : base
     }
+
     static func nearestANSI(_ r: UInt8, _ g: UInt8, _ b: UInt8, count: Int) -> UInt8 {
         nearestANSI(Int(r), Int(g), Int(b), count: count)
     }

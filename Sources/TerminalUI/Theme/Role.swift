@@ -16,14 +16,23 @@ public enum Role: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .body, .border, .jsonString, .jsonNumber, .jsonBool, .jsonPunctuation, .density, .slider, .info, .sparkline, .lagOK:
             return []
-        case .borderFocused, .titleFocused, .title, .header, .key, .jsonKey, .added, .lagWarning, .statusMode, .badgeOK:
+        case .borderFocused, .title, .header, .key, .jsonKey, .added, .lagWarning, .statusMode, .badgeOK, .sliderFilled:
             return .bold
+        case .titleFocused:
+            // Bold alone would look like every other title.
+            return [.bold, .underline]
         case .dim, .jsonNull, .selectionUnfocused, .escaped:
             return .dim
-        case .selection, .status, .sliderThumb, .sliderFilled, .badgeStalled, .badgeFaulted, .badgeDrift, .lagCritical, .error:
+        case .selection, .status, .sliderThumb, .badgeStalled, .badgeFaulted, .badgeDrift, .lagCritical, .error:
             return .reverse
-        case .removed, .hypothetical, .bookmark, .changed, .cursorLine, .warning:
+        case .removed, .bookmark, .cursorLine, .warning:
             return .underline
+        case .changed:
+            // Not underline alone: a changed field must not read as a removed one.
+            return [.bold, .underline]
+        case .hypothetical:
+            // Italic where the terminal has it, dim where it does not: never like removed.
+            return [.italic, .dim]
         }
     }
 }
