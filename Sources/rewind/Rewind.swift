@@ -16,7 +16,7 @@ struct Rewind: ParsableCommand {
             streams, replay state and watch projections. Run a command with --help for details.
             """,
         subcommands: [
-            InitCommand.self, AppendCommand.self, ImportCommand.self, ExportCommand.self,
+            OpenCommand.self, InitCommand.self, AppendCommand.self, ImportCommand.self, ExportCommand.self,
             ReadCommand.self, StreamsCommand.self, TailCommand.self, VerifyCommand.self,
             ConfigCommand.self,
             ProjectCommand.self, LagCommand.self,
@@ -34,7 +34,7 @@ struct Rewind: ParsableCommand {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
         let command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(openShorthand(Array(CommandLine.arguments.dropFirst())))
         } catch {
             exit(withError: error)
         }
@@ -46,9 +46,18 @@ struct Rewind: ParsableCommand {
         }
     }
 
+    /// `rewind LOG [options]` means `rewind open LOG [options]`: a first argument that is not a
+    /// command or an option is taken as a log.
+    static func openShorthand(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return arguments }
+        let names = Set(configuration.subcommands.map { $0._commandName } + ["help"])
+        return names.contains(first) ? arguments : ["open"] + arguments
+    }
+
+    /// `rewind` alone: the live demo in the dashboard.
     func run() throws {
-        // Until the dashboard lands, `rewind` alone shows where to start.
-        print(Rewind.overview)
+        var demo = try DemoCommand.parse([])
+        try demo.run()
     }
 
     static let overview = """

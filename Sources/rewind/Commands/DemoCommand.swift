@@ -1,7 +1,9 @@
 import ArgumentParser
+import Dashboard
 import Demo
 import EventLog
 import Replay
+import TerminalUI
 
 #if canImport(Glibc)
 import Glibc
@@ -18,8 +20,9 @@ struct DemoCommand: ParsableCommand {
             poison event the writer slips in; an external consumer writes LOG/checkpoints/NAME.json. Watch it \
             from another terminal with 'rewind lag LOG --watch' (the path is printed first).
 
-            Until the dashboard lands, it prints the status and a lag table every second. Ctrl-C, SIGTERM \
-            or --seconds stops everything and removes the directory unless --keep.
+            The dashboard opens on it (press ? for the keys, q to quit); --headless prints the status and a \
+            lag table every second instead. Quitting, Ctrl-C, SIGTERM or --seconds stops everything and \
+            removes the directory unless --keep.
             """)
 
     @Argument(help: "The sample: \(DemoSession.samples.joined(separator: ", ")).") var sample: String = "bank"
@@ -28,11 +31,15 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the log directory after the demo.") var keep = false
     @Flag(name: .long, help: "No dashboard: print the status and a lag table every second.") var headless = false
     @Option(name: .long, help: "Stop after this many seconds (default: run until Ctrl-C).") var seconds: Double?
+    @Option(name: .long, help: "The dashboard's theme: dark, light, high-contrast, monochrome, or a theme file.") var theme: String?
 
     func validate() throws {
         guard rate > 0, rate <= 5_000, rate.isFinite else { throw ValidationError("--rate needs a number of events per second between 0 and 5000") }
         if let seconds { guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds needs a number of seconds > 0") } }
         if let events { guard events >= 0 else { throw ValidationError("--events needs a whole number ≥ 0") } }
+        if !headless {
+            do { _ = try ThemeLoader.resolve(theme) } catch { throw ValidationError("\(error)") }
+        }
         guard DemoSession.samples.contains(sample) else {
             throw ValidationError("there is no sample named '\(sample)'; choose one of \(DemoSession.samples.joined(separator: ", "))")
         }
@@ -62,7 +69,7 @@ struct DemoCommand: ParsableCommand {
             guard let deadline else { return false }
             return WallClock.nowMicros() >= deadline
         }
-        let show = Self.view(headless: headless)
+        let show = Self.view(headless: headless, theme: theme)
         let shown = Result { try show(session, stopRequested) }
         session.stop()
         Output.standard.flush()
@@ -74,11 +81,14 @@ struct DemoCommand: ParsableCommand {
         try shown.get()
     }
 
-    /// What shows a running demo until it is told to stop: the one place the dashboard plugs
-    /// in (replace the second return; --headless keeps the text view).
-    static func view(headless: Bool) -> DemoView {
+    /// What shows a running demo until it is told to stop (or the user quits): the dashboard,
+    /// or with --headless a lag table every second.
+    static func view(headless: Bool, theme: String?) -> DemoView {
         if headless { return HeadlessDemo.show }
-        return HeadlessDemo.show
+        return { session, stopRequested in
+            try Dashboard.open(log: session.logPath, config: session.configPath, theme: theme, writable: false, mouse: true,
+                               commandName: "rewind demo", whileOpen: { !stopRequested() })
+        }
     }
 }
 
