@@ -64,6 +64,22 @@ struct LagTrackerTests {
         #expect(now.etaSeconds == 989)
     }
 
+    @Test func aConsumerThatWouldReachTheHeadWithinASecondKeepsUp() {
+        var t = LagTracker()
+        // 20 positions a second, 4 behind: ETA 0.2 s, ok. Then 200 behind at that rate: catching up.
+        _ = t.record([Self.projection(100, updatedAt: 100)], head: 104, now: Self.at(100), timeOf: Self.time)
+        let close = t.record([Self.projection(120, updatedAt: 101)], head: 124, now: Self.at(101), timeOf: Self.time)[0]
+        #expect(close.etaSeconds == 0.2)
+        #expect(close.status == .ok)
+        let far = t.record([Self.projection(140, updatedAt: 102)], head: 340, now: Self.at(102), timeOf: Self.time)[0]
+        #expect(far.status == .catchingUp)
+        // Faulted: no ETA, whatever the rate.
+        var faulted = Self.projection(160, updatedAt: 103)
+        faulted.fault = ProjectionFault(position: 161, stream: "s", version: 1, eventType: "T", handler: "T", message: "boom")
+        let f = t.record([faulted], head: 400, now: Self.at(103), timeOf: Self.time)[0]
+        #expect(f.status == .faulted && f.etaSeconds == nil)
+    }
+
     @Test func stalledWhenTheCheckpointStopsMovingWhileBehind() {
         var t = LagTracker(settings: .init(stallAfter: 10))
         // Its own updatedAt says it moved 3 s ago: catching up.

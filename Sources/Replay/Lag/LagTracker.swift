@@ -53,6 +53,8 @@ public struct LagTracker: Sendable {
         public var minimumRateSpan: Double
         /// Samples kept per consumer (the oldest go first).
         public var historyLimit: Int
+        /// A moving consumer that would reach the head within this many seconds counts as ok.
+        public var keepingUpSeconds: Double = 1
 
         public init(stallAfter: Double = 10, rateWindow: Double = 10, minimumRateSpan: Double = 0.5, historyLimit: Int = 300) {
             self.stallAfter = stallAfter
@@ -143,7 +145,8 @@ public struct LagTracker: Sendable {
             lag.problem = "its checkpoint \(position) is past the head of the log (\(head)); is it a checkpoint of another copy of the log?"
         }
         lag.rate = rate(position: position, now: now, samples: h.samples)
-        if let behind = lag.lagEvents {
+        // A faulted consumer will not catch up by itself: no ETA.
+        if let behind = lag.lagEvents, o.fault == nil {
             if behind == 0 { lag.etaSeconds = 0 } else if let r = lag.rate, r > 0 { lag.etaSeconds = Double(behind) / r }
         }
 
@@ -154,7 +157,9 @@ public struct LagTracker: Sendable {
         } else if lag.lagEvents == 0 {
             lag.status = .ok
         } else if let moved, Double(now - moved) / 1e6 < settings.stallAfter {
-            lag.status = .catchingUp
+            // Moving, and at its rate the rest takes under `keepingUpSeconds`: it keeps up with a
+            // busy log (a consumer saving every few hundred ms is never exactly at the head).
+            lag.status = (lag.etaSeconds ?? .infinity) <= settings.keepingUpSeconds ? .ok : .catchingUp
         } else {
             lag.status = .stalled
         }
