@@ -73,10 +73,12 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
-        .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "TerminalUI", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
+        // Drives programs in a private tmux server (end-to-end tests of the terminal and the dashboard).
+        .target(name: "TmuxHarness", path: "Tests/TmuxHarness"),
+        .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "TerminalUI", "TmuxHarness", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
         .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
         .testTarget(name: "DemoTests", dependencies: ["Demo", "EventLog", "Replay"], path: "Tests/DemoTests"),
-        .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
+        .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "TmuxHarness", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

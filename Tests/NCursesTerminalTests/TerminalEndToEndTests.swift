@@ -1,3 +1,4 @@
+import TmuxHarness
 import Foundation
 import Testing
 import TerminalUI

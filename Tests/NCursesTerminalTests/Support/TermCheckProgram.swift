@@ -1,3 +1,4 @@
+import TmuxHarness
 import Foundation
 
 /// Where the built `rewind-term-check` is, and how to start it in tmux.

@@ -8,16 +8,16 @@ import Foundation
 /// directory: the marker gives the exit
 /// status reliably, and the shell stays alive so the terminal's modes after the program can be
 /// read (a dead pane resets some of them).
-final class TmuxSession {
-    let server: String
-    let target = "rewind-e2e"
+public final class TmuxSession {
+    public let server: String
+    public let target = "rewind-e2e"
     /// The server's socket: tmux leaves it behind when the server exits.
     private var socketPath: String
     private var killed = false
 
-    static var isAvailable: Bool { executable != nil }
+    public static var isAvailable: Bool { executable != nil }
 
-    static let executable: String? = {
+    public static let executable: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
             let candidate = directory + "/tmux"
@@ -28,14 +28,14 @@ final class TmuxSession {
 
     /// The test runner's environment without what would change how the program draws
     /// (`swift test` may set NO_COLOR) or make tmux think it is nested.
-    static let environment: [String: String] = ProcessInfo.processInfo.environment.filter { key, _ in
+    public static let environment: [String: String] = ProcessInfo.processInfo.environment.filter { key, _ in
         !["NO_COLOR", "TMUX", "TMUX_PANE", "COLORTERM", "TERM"].contains(key)
     }
 
     /// Starts `command` in a `width`×`height` window with `LANG=C.UTF-8`, `TERM` and the extra
     /// `environment`. (tmux sets the pane's TERM from its `default-terminal` option, so `term`
     /// is set there.)
-    init(command: String, width: Int = 100, height: Int = 30, term: String = "tmux-256color", environment: [String: String] = [:]) throws {
+    public init(command: String, width: Int = 100, height: Int = 30, term: String = "tmux-256color", environment: [String: String] = [:]) throws {
         server = "rewind-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         socketPath = (ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp") + "/tmux-\(getuid())/" + server
         var arguments = ["start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
@@ -53,7 +53,7 @@ final class TmuxSession {
 
     /// Runs `tmux -L SERVER -f /dev/null ARGUMENTS…` and returns its standard output.
     @discardableResult
-    func tmux(_ arguments: [String]) throws -> String {
+    public func tmux(_ arguments: [String]) throws -> String {
         guard let executable = Self.executable else { throw TmuxError("tmux is not installed") }
         let result = try Spawn.run(executable, ["-L", server, "-f", "/dev/null"] + arguments, environment: Self.environment)
         guard result.status == 0 else {
@@ -64,7 +64,7 @@ final class TmuxSession {
 
     /// The visible screen as text (`withStyles`: with SGR escapes; `history`: with scrollback,
     /// wrapped lines joined).
-    func capture(withStyles: Bool = false, history: Bool = false) throws -> String {
+    public func capture(withStyles: Bool = false, history: Bool = false) throws -> String {
         var arguments = ["capture-pane", "-p", "-t", target]
         if withStyles { arguments.append("-e") }
         if history { arguments += ["-S", "-", "-J"] }  // -J: wrapped lines joined
@@ -72,13 +72,13 @@ final class TmuxSession {
     }
 
     /// The screen's rows.
-    func lines() throws -> [String] {
+    public func lines() throws -> [String] {
         try capture().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// Polls the screen every 20 ms until `condition` holds; returns that screen.
     @discardableResult
-    func waitUntil(_ what: String, timeout: Double = 10, history: Bool = false, _ condition: (String) -> Bool) throws -> String {
+    public func waitUntil(_ what: String, timeout: Double = 10, history: Bool = false, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
@@ -91,12 +91,12 @@ final class TmuxSession {
 
     /// Waits until `text` is on the screen.
     @discardableResult
-    func waitFor(_ text: String, timeout: Double = 10, history: Bool = false) throws -> String {
+    public func waitFor(_ text: String, timeout: Double = 10, history: Bool = false) throws -> String {
         try waitUntil("'\(text)'", timeout: timeout, history: history) { $0.contains(text) }
     }
 
     /// The exit status the wrapper echoed, waiting for it.
-    func exitStatus(timeout: Double = 10) throws -> Int {
+    public func exitStatus(timeout: Double = 10) throws -> Int {
         let screen = try waitUntil("the program to exit", timeout: timeout, history: true) { $0.contains("__EXIT=") }
         guard let range = screen.range(of: "__EXIT=") else { throw TmuxError("no exit status") }
         let digits = screen[range.upperBound...].prefix { $0.isNumber }
@@ -105,25 +105,25 @@ final class TmuxSession {
     }
 
     /// Key names as tmux knows them (`Up`, `Escape`, `C-c`).
-    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", target] + keys) }
+    public func send(_ keys: String...) throws { try tmux(["send-keys", "-t", target] + keys) }
     /// Text typed literally.
-    func type(_ text: String) throws { try tmux(["send-keys", "-t", target, "-l", text]) }
+    public func type(_ text: String) throws { try tmux(["send-keys", "-t", target, "-l", text]) }
     /// Raw bytes, as a terminal would send them.
-    func sendBytes(_ bytes: [UInt8]) throws {
+    public func sendBytes(_ bytes: [UInt8]) throws {
         try tmux(["send-keys", "-t", target, "-H"] + bytes.map { String(format: "%02x", $0) })
     }
 
-    func resize(width: Int, height: Int) throws {
+    public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// A tmux format about the pane (`#{alternate_on}`, `#{pane_title}`…).
-    func format(_ format: String) throws -> String {
+    public func format(_ format: String) throws -> String {
         try tmux(["display-message", "-p", "-t", target, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Kills the server and removes its socket. Idempotent.
-    func kill() {
+    public func kill() {
         guard !killed else { return }
         killed = true
         _ = try? tmux(["kill-server"])
@@ -131,7 +131,7 @@ final class TmuxSession {
     }
 }
 
-struct TmuxError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TmuxError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -9,14 +9,14 @@ import Glibc
 /// first tmux command forks the server, which keeps any output pipe open, so reading a pipe to
 /// its end would wait forever. Here the child starts with an empty signal mask and default
 /// actions, and writes its output to temporary files read after it exits.
-enum Spawn {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public enum Spawn {
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static func run(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Result {
+    public static func run(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Result {
         let base = NSTemporaryDirectory() + "rewind-spawn-\(getpid())-\(UUID().uuidString.prefix(8))"
         let outPath = base + ".out", errPath = base + ".err"
         defer {
