@@ -54,14 +54,24 @@ struct Rewind: ParsableCommand {
         return names.contains(first) ? arguments : ["open"] + arguments
     }
 
-    /// `rewind` alone: the live demo in the dashboard.
+    /// `rewind` alone: the live demo in the dashboard; without a terminal (a pipe, a script),
+    /// the overview of the commands instead.
     func run() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            print(Rewind.overview)
+            print("\nThe live demo needs a terminal: run 'rewind' in one (or 'rewind demo --headless' anywhere).")
+            return
+        }
         var demo = try DemoCommand.parse([])
         try demo.run()
     }
 
     static let overview = """
         rewind — a terminal time machine for event-sourced systems
+
+        The dashboard:
+          rewind                                              the live demo (bank) in the dashboard; ? lists the keys
+          rewind open ./bank                                  the dashboard on a log (also: rewind ./bank)
 
         Try a sample (bank, orders, bookings, users; see Samples/README.md):
           rewind demo bank                                    a live log: writer, projections, lag
@@ -80,6 +90,7 @@ struct Rewind: ParsableCommand {
           rewind verify ./bank                                check every checksum and index
 
         Commands:
+          open      The dashboard: streams, events, state, the timeline, projections, snapshots.
           init      Create an empty log.
           append    Append one event, durably, with optimistic concurrency.
           import    Import events from JSON Lines (a file or -), atomically.

@@ -8,6 +8,7 @@ struct CLICommandTests {
         #expect(r.status == 0)
         #expect(r.stdout.contains("rewind init"))
         #expect(r.stdout.contains("verify"))
+        #expect(r.stdout.contains("The live demo needs a terminal"))
     }
 
     @Test func appendPrintsPositionAndEnforcesExpectedVersion() throws {

@@ -50,18 +50,30 @@ struct DemoCLITests {
         process.standardOutput = out
         process.standardError = Pipe()
         try process.run()
-        var text = ""
-        let deadline = Date().addingTimeInterval(20)
-        while Self.directory(in: text) == nil && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        // Read on a thread of our own and poll with a deadline: a blocking read on the test's
+        // thread could wait for ever if the demo stalled, and the test must fail instead.
+        final class Collected: @unchecked Sendable {
+            let lock = NSLock()
+            var data = Data()
+            var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
         }
+        let collected = Collected()
+        let reader = out.fileHandleForReading
+        let drain = Thread {
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { return }
+                collected.lock.withLock { collected.data.append(chunk) }
+            }
+        }
+        drain.start()
+        let deadline = Date().addingTimeInterval(30)
+        while Self.directory(in: collected.text) == nil && Date() < deadline { usleep(20_000) }
+        let text = collected.text
+        if Self.directory(in: text) == nil { process.terminate() }
         let dir = try #require(Self.directory(in: text), "no directory line in: \(text)")
         #expect(FileManager.default.fileExists(atPath: dir + "/users/rewind.toml"))
         kill(process.processIdentifier, SIGTERM)
-        let drain = Thread { _ = out.fileHandleForReading.readDataToEndOfFile() }
-        drain.start()
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: dir))
