@@ -157,7 +157,7 @@ extension JSONValue {
 }
 
 /// Why a `FieldSpec` found nothing usable in a record.
-public struct FieldProblem: Error, Sendable, CustomStringConvertible {
+public struct FieldProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
 }
