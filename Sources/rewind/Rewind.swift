@@ -67,7 +67,7 @@ struct Rewind: ParsableCommand {
         Commands:
           init      Create an empty log.
           append    Append one event, durably, with optimistic concurrency.
-          import    Import events from JSON Lines (a file or -), atomically.
+          import    Import events atomically: JSON Lines, KurrentDB, kcat, Marten, Debezium.
           export    Write events as JSON Lines.
           read      Read one stream, or the whole log from a position.
           streams   List streams.

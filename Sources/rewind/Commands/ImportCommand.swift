@@ -5,22 +5,22 @@ import Replay
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import events from a file or - (JSON Lines, KurrentDB, kcat, Marten, Debezium), atomically.",
+        commandName: "import", abstract: "Import events atomically: JSON Lines, KurrentDB, kcat, Marten, Debezium (a file or -).",
         discussion: """
-            --format jsonl (the default) reads Rewind's JSON Lines: {"stream":"account-42","type":"MoneyDeposited",
-            "data":{…}} with optional metadata, id, time (RFC 3339), version and schemaVersion. Other formats read
-            what production systems export: kurrent (AtomPub feeds or gRPC events), kcat (kcat -J), marten
-            (mt_events as CSV with a header), debezium (change events of an events or outbox table).
-            See docs/IMPORT.md for each format's mapping and examples.
+            --format jsonl (the default) reads Rewind's JSON Lines: {"stream":"account-42","type":"MoneyDeposited",\
+            "data":{…}} with optional metadata, id, time (RFC 3339), version and schemaVersion. The other formats \
+            read what production systems export: kurrent (AtomPub feeds or gRPC events), kcat (kcat -J), marten \
+            (mt_events as CSV with a header), debezium (change events of an events or outbox table). \
+            docs/IMPORT.md gives each format's mapping and examples.
 
-            The whole input is checked first: a bad record is reported with its line (or record) number and
-            reason, and nothing is written unless --skip-invalid is given. A version in the input must be the
-            stream's next one. Events whose id the log already holds are skipped as already present, so
-            importing the same file twice imports nothing the second time. The import is one transaction: if
+            The whole input is checked first: a bad record is reported with its line (or record) number and \
+            reason, and nothing is written unless --skip-invalid is given. A version in the input must be the \
+            stream's next one. Events whose id the log already holds are skipped as already present, so \
+            importing the same file twice imports nothing the second time. The import is one transaction: if \
             it is interrupted, the next open of the log rolls it back.
 
-            Where a field comes from (--stream-from, --type-from, --id-from, --data-from, --version-from,
-            --time-from): key (kcat), header:NAME (kcat), field:PATH (a dotted path in the payload or event),
+            Where a field comes from (--stream-from, --type-from, --id-from, --data-from, --version-from, \
+            --time-from): key (kcat), header:NAME (kcat), field:PATH (a dotted path in the payload or event), \
             column:NAME (marten, debezium), or a template such as '{column:aggregatetype}-{column:aggregateid}'.
             """)
 

@@ -87,3 +87,15 @@ struct DebeziumSourceTests {
         #expect(errors[3].reason.contains("unknown op 'x'"))
     }
 }
+
+extension DebeziumSourceTests {
+    @Test func aTopicDumpedWithKcatIsUnwrapped() throws {
+        let change = Self.change("c", after: Self.row)
+        let payloadText = JSONValue.string(change).serialized()
+        let text = #"{"topic":"bank.public.events","partition":0,"offset":3,"ts":1,"key":null,"payload":\#(payloadText)}"# + "\n"
+            + #"{"topic":"bank.public.events","partition":0,"offset":4,"ts":1,"key":null,"payload":null}"#
+        let records = try ImportScratch().records(.debezium, text)
+        #expect(records.first?.event?.stream == "account-1" && records.first?.event?.version == 2)
+        #expect(records.last?.ignoredReason?.contains("tombstone") == true)
+    }
+}

@@ -1,7 +1,8 @@
 import EventLog
 
 /// Debezium change events of an events table or an outbox table, one a line: the full
-/// `{"schema":…,"payload":…}` envelope or the payload alone (`schemas.enable=false`).
+/// `{"schema":…,"payload":…}` envelope, the payload alone (`schemas.enable=false`), or either
+/// inside a `kcat -J` envelope.
 ///
 /// Inserts (`op` c) and snapshot reads (`op` r) of the row in `after` are events; updates,
 /// deletes, truncates, tombstones and schema changes are ignored, each with its reason.
@@ -29,7 +30,7 @@ struct DebeziumSource: EventSource {
     }
 
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {
-        try file.forEachJSONLine(visit) { value, location, _ in [record(value, location)] }
+        try file.forEachJSONLine(visit) { value, location in [record(value, location)] }
     }
 
     private static let columns = (
@@ -48,6 +49,12 @@ struct DebeziumSource: EventSource {
         func invalid(_ reason: String) -> SourceRecord { .invalid(RecordError(location, reason)) }
         if value.isNull { return .ignored(location, reason: "a tombstone (null): Kafka's deletion marker after a delete, not an event") }
         guard case .object(let top) = value else { return invalid("expected a Debezium change event (a JSON object), found \(value.kindName)") }
+        // A Debezium topic dumped with `kcat -J`: the change event is the envelope's payload text.
+        if top["topic"] != nil, top["offset"] != nil, let message = top["payload"], top["op"] == nil {
+            guard case .string(let text) = message else { return record(message, location) }
+            guard let inner = SourceValues.parseEmbedded(text) else { return invalid("the kcat envelope's payload is not JSON") }
+            return record(inner, location)
+        }
         let change: JSONValue = top["op"] == nil && top["payload"] != nil ? (top["payload"] ?? .null) : value
         guard case .object(let payload) = change else {
             return change.isNull ? .ignored(location, reason: "a tombstone (null payload): Kafka's deletion marker after a delete, not an event")

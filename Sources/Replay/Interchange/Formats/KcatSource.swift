@@ -24,7 +24,7 @@ struct KcatSource: EventSource {
     }
 
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {
-        try file.forEachJSONLine(visit) { value, location, _ in [record(value, location)] }
+        try file.forEachJSONLine(visit) { value, location in [record(value, location)] }
     }
 
     func record(_ value: JSONValue, _ location: SourceLocation) -> SourceRecord {

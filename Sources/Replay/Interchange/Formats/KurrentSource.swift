@@ -22,7 +22,7 @@ struct KurrentSource: EventSource {
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {
         var fromFeeds: [SourceRecord] = []
         if try isJSONLines() {
-            try file.forEachJSONLine(visit) { value, location, _ in
+            try file.forEachJSONLine(visit) { value, location in
                 if value["entries"] != nil {
                     fromFeeds += entries(of: value, feed: "the feed on line \(location.line ?? 0)")
                     return []

@@ -98,19 +98,19 @@ struct MartenSource: EventSource {
             default: return nil
             }
         }
-        func text(_ spec: FieldSpec?, _ fallback: String, _ what: String) -> Result<String?, FieldProblem> {
+        func text(_ spec: FieldSpec?, _ fallback: String) -> Result<String?, FieldProblem> {
             guard let spec else { return .success(column(fallback)) }
             return spec.text(lookup).map { $0 }
         }
 
-        guard case .success(let streamText) = text(options.stream, "stream_id", "stream"), let stream = streamText else {
+        guard case .success(let streamText) = text(options.stream, "stream_id"), let stream = streamText else {
             return invalid("no stream: \(options.stream.map { "\($0) is empty" } ?? "column stream_id is empty")")
         }
-        guard case .success(let typeText) = text(options.type, "type", "type"), let type = typeText, !type.isEmpty else {
+        guard case .success(let typeText) = text(options.type, "type"), let type = typeText, !type.isEmpty else {
             return invalid("no event type: \(options.type.map { "\($0) is empty" } ?? "column type is empty")")
         }
         var version: UInt64?
-        if case .success(let v?) = text(options.version, "version", "version") {
+        if case .success(let v?) = text(options.version, "version") {
             guard let n = UInt64(v), n >= 1 else { return invalid("version '\(v)' is not a whole number from 1") }
             version = n
         }
@@ -124,12 +124,12 @@ struct MartenSource: EventSource {
             payload = data.serializedBytes()
         }
         var id: EventID
-        switch text(options.id, "id", "id") {
+        switch text(options.id, "id") {
         case .success(let t?): id = EventID(t) ?? .nameBased("marten-id", t)
         default: id = .nameBased("marten", stream, version.map { String($0) } ?? (column("seq_id") ?? ""))
         }
         var time: Int64?
-        if case .success(let t?) = text(options.time, "timestamp", "time") {
+        if case .success(let t?) = text(options.time, "timestamp") {
             guard let micros = SourceValues.micros(text: t) else {
                 return invalid("timestamp '\(t)' is not a time (Postgres writes e.g. 2026-01-15 10:00:00.123456+00)")
             }

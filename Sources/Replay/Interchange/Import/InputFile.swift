@@ -36,7 +36,7 @@ struct InputFile {
 
     /// Calls `body` with each non-blank line parsed as JSON; a line that is not JSON becomes an
     /// invalid record. `body` maps a value to the records it holds.
-    func forEachJSONLine(_ visit: (SourceRecord, Int) throws -> Void, _ body: (JSONValue, SourceLocation, UnsafeRawBufferPointer) -> [SourceRecord]) throws {
+    func forEachJSONLine(_ visit: (SourceRecord, Int) throws -> Void, _ body: (JSONValue, SourceLocation) -> [SourceRecord]) throws {
         try forEachLine { bytes, number, bytesRead in
             let location = SourceLocation.line(number)
             let value: JSONValue
@@ -44,7 +44,7 @@ struct InputFile {
                 try visit(.invalid(RecordError(location, "invalid JSON at column \(error.column): \(error.reason)")), bytesRead)
                 return
             }
-            for record in body(value, location, bytes) { try visit(record, bytesRead) }
+            for record in body(value, location) { try visit(record, bytesRead) }
         }
     }
 
