@@ -166,6 +166,15 @@ struct ImportFormatsCLITests {
         #expect(again.status == 0 && again.stdout.contains(#""events":0"#) && again.stdout.contains(#""alreadyPresent":3"#))
     }
 
+    @Test func aFileOfAnotherFormatSaysWhichFormatToUse() throws {
+        let dir = ScratchDirectory()
+        let log = try Self.fresh(dir)
+        for (sample, hint) in zip(FormatSample.all.dropFirst(), ["--format kurrent", "--format kurrent", "--format kcat", "--format marten", "--format debezium", "--format debezium"]) {
+            let r = try CLIRunner.rewind(["import", log, sample.path])
+            #expect(r.status == 1 && r.stderr.contains(hint), "\(sample): \(r.stderr)")
+        }
+    }
+
     @Test func usageMistakesExitWith64() throws {
         let dir = ScratchDirectory()
         let log = try Self.fresh(dir)
