@@ -88,3 +88,13 @@ struct KurrentSourceTests {
         #expect(try scratch.records(.kurrent, broken).first?.error?.location == .line(3))
     }
 }
+
+extension KurrentSourceTests {
+    @Test func compactFeedsAndArraysOnOneLineAreReadToo() throws {
+        let feed = Self.feed("s-1", [Self.entry(1, "B", stream: "s-1", data: "{}", time: "2026-01-15T10:01:00Z"), Self.entry(0, "A", stream: "s-1", data: "{}", time: "2026-01-15T10:00:00Z")])
+        let compact = try JSONValue.parse(feed).serialized()
+        let scratch = ImportScratch()
+        #expect(try scratch.records(.kurrent, compact + "\n").compactMap(\.event).map(\.type) == ["A", "B"])
+        #expect(try scratch.records(.kurrent, "[" + compact + "]\n").compactMap(\.event).map(\.type) == ["A", "B"])
+    }
+}

@@ -23,11 +23,7 @@ struct KurrentSource: EventSource {
         var fromFeeds: [SourceRecord] = []
         if try isJSONLines() {
             try file.forEachJSONLine(visit) { value, location in
-                if value["entries"] != nil {
-                    fromFeeds += entries(of: value, feed: "the feed on line \(location.line ?? 0)")
-                    return []
-                }
-                return [mapper.record(value, location)]
+                split(value, at: location.line ?? 0, into: &fromFeeds, inLines: true)
             }
         } else {
             let bytes = try file.readAll()
@@ -35,30 +31,35 @@ struct KurrentSource: EventSource {
                 let parsed = bytes[span.range].withUnsafeBytes { raw in
                     Result { () throws(JSONParseError) -> JSONValue in try JSONValue.parse(raw) }
                 }
-                let value: JSONValue
                 switch parsed {
-                case .success(let v): value = v
+                case .success(let value):
+                    for record in split(value, at: span.line, into: &fromFeeds, inLines: false) { try visit(record, span.range.upperBound) }
                 case .failure(let error):
                     try visit(.invalid(RecordError(.line(span.line + error.line - 1), "invalid JSON at column \(error.column): \(error.reason)")), span.range.upperBound)
-                    continue
-                }
-                let here = "the document on line \(span.line)"
-                if value["entries"] != nil {
-                    fromFeeds += entries(of: value, feed: "the feed on line \(span.line)")
-                } else if case .array(let items) = value {
-                    for (i, item) in items.enumerated() {
-                        if item["entries"] != nil {
-                            fromFeeds += entries(of: item, feed: "feed \(i + 1) of \(here)")
-                        } else {
-                            fromFeeds.append(mapper.record(item, SourceLocation(line: nil, record: "item \(i + 1) of \(here)")))
-                        }
-                    }
-                } else {
-                    try visit(mapper.record(value, .line(span.line)), span.range.upperBound)
                 }
             }
         }
         for record in Self.oldestFirst(fromFeeds) { try visit(record, file.size) }
+    }
+
+    /// The records of one top-level value: a feed's entries and an array's items are set aside
+    /// in `fromFeeds` (to be put in order at the end); an event on its own is returned.
+    private func split(_ value: JSONValue, at line: Int, into fromFeeds: inout [SourceRecord], inLines: Bool) -> [SourceRecord] {
+        let here = inLines ? "line \(line)" : "the document on line \(line)"
+        if value["entries"] != nil {
+            fromFeeds += entries(of: value, feed: "the feed on line \(line)")
+        } else if case .array(let items) = value {
+            for (i, item) in items.enumerated() {
+                if item["entries"] != nil {
+                    fromFeeds += entries(of: item, feed: "feed \(i + 1) of \(here)")
+                } else {
+                    fromFeeds.append(mapper.record(item, SourceLocation(line: nil, record: "item \(i + 1) of \(here)")))
+                }
+            }
+        } else {
+            return [mapper.record(value, .line(line))]
+        }
+        return []
     }
 
     /// True when the first non-blank line is a whole JSON value.
