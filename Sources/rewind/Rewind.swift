@@ -93,7 +93,7 @@ struct Rewind: ParsableCommand {
           open      The dashboard: streams, events, state, the timeline, projections, snapshots.
           init      Create an empty log.
           append    Append one event, durably, with optimistic concurrency.
-          import    Import events from JSON Lines (a file or -), atomically.
+          import    Import events atomically: JSON Lines, KurrentDB, kcat, Marten, Debezium.
           export    Write events as JSON Lines.
           read      Read one stream, or the whole log from a position.
           streams   List streams.

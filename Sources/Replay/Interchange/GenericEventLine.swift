@@ -15,6 +15,9 @@ public enum GenericEventLine {
         public var stream: String
         public var event: NewEvent
         public var version: UInt64?
+        /// False when the line gave no id and `event.id` is a random one (importers derive a
+        /// stable one instead, so that importing the same file twice is a no-op).
+        public var hasExplicitID = true
     }
 
     /// Why a line cannot be imported; `line` is 1-based.
@@ -65,7 +68,9 @@ public enum GenericEventLine {
             metadata = m.serializedBytes()
         }
         var id = EventID.random()
+        var hasExplicitID = false
         if let idValue = object["id"], !idValue.isNull {
+            hasExplicitID = true
             guard let text = idValue.stringValue, let parsed = EventID(text) else {
                 throw fail("\"id\" must be a UUID string like 3f2c1d7e-9a1b-4c2d-8e3f-0a1b2c3d4e5f")
             }
@@ -89,7 +94,7 @@ public enum GenericEventLine {
             schema = UInt32(n)
         }
         let event = NewEvent(id: id, type: type, data: data, metadata: metadata, contentType: contentType, schemaVersion: schema, originalMicros: original)
-        return Decoded(stream: stream, event: event, version: version)
+        return Decoded(stream: stream, event: event, version: version, hasExplicitID: hasExplicitID)
     }
 
     /// Encodes a stored event as one line (no newline).

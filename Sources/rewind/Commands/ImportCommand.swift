@@ -5,71 +5,170 @@ import Replay
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import events from JSON Lines (a file or -), atomically.",
+        commandName: "import", abstract: "Import events atomically: JSON Lines, KurrentDB, kcat, Marten, Debezium (a file or -).",
         discussion: """
-            Each line is one event: {"stream":"account-42","type":"MoneyDeposited","data":{…}} with optional
-            metadata, id, time (RFC 3339), version and schemaVersion. A given version must be the stream's
-            next one. The whole file is checked first: a bad line is reported with its number and reason, and
-            nothing is written. The import is one transaction: if it is interrupted, the next open of the log
-            rolls it back.
+            --format jsonl (the default) reads Rewind's JSON Lines: {"stream":"account-42","type":"MoneyDeposited",\
+            "data":{…}} with optional metadata, id, time (RFC 3339), version and schemaVersion. The other formats \
+            read what production systems export: kurrent (AtomPub feeds or gRPC events), kcat (kcat -J), marten \
+            (mt_events as CSV with a header), debezium (change events of an events or outbox table). \
+            docs/IMPORT.md gives each format's mapping and examples.
+
+            The whole input is checked first: a bad record is reported with its line (or record) number and \
+            reason, and nothing is written unless --skip-invalid is given. A version in the input must be the \
+            stream's next one. Events whose id the log already holds are skipped as already present, so \
+            importing the same file twice imports nothing the second time. The import is one transaction: if \
+            it is interrupted, the next open of the log rolls it back.
+
+            Where a field comes from (--stream-from, --type-from, --id-from, --data-from, --version-from, \
+            --time-from): key (kcat), header:NAME (kcat), field:PATH (a dotted path in the payload or event), \
+            column:NAME (marten, debezium), or a template such as '{column:aggregatetype}-{column:aggregateid}'.
             """)
 
     @Argument(help: "The log directory (create it first with 'rewind init').") var log: String
-    @Argument(help: "A JSON Lines file, or - for stdin.") var file: String
-    @Option(name: .long, help: "The input format (jsonl: Rewind's generic JSON Lines).") var format: String = "jsonl"
+    @Argument(help: "The input file, or - for stdin.") var file: String
+    @Option(name: .long, help: "The input format: \(ImportFormat.names).") var format: String = "jsonl"
+    @Option(name: .customLong("stream-from"), help: ArgumentHelp("Where the stream name is (kcat default: key).", valueName: "spec")) var streamFrom: String?
+    @Option(name: .customLong("type-from"), help: ArgumentHelp("Where the event type is (kcat default: header:type, then header:ce_type).", valueName: "spec")) var typeFrom: String?
+    @Option(name: .customLong("id-from"), help: ArgumentHelp("Where the event id is (a UUID; other text is hashed to one).", valueName: "spec")) var idFrom: String?
+    @Option(name: .customLong("data-from"), help: ArgumentHelp("Where the event data is (debezium default: column data or payload).", valueName: "spec")) var dataFrom: String?
+    @Option(name: .customLong("version-from"), help: ArgumentHelp("Where the stream version (from 1) is.", valueName: "spec")) var versionFrom: String?
+    @Option(name: .customLong("time-from"), help: ArgumentHelp("Where the time the event happened is.", valueName: "spec")) var timeFrom: String?
+    @Option(name: .customLong("rename-type"), help: ArgumentHelp("Rename an event type, e.g. money_deposited=MoneyDeposited (repeatable).", valueName: "from=to")) var renameType: [String] = []
+    @Option(name: .customLong("type-case"), help: "keep (default) or pascal: money_deposited becomes MoneyDeposited.") var typeCase: String = "keep"
+    @Flag(name: .long, help: "Import the valid records and report the invalid ones, instead of importing nothing.") var skipInvalid = false
     @Flag(name: .long, help: "Skip fsync: faster bulk loads that a crash can lose (never corrupt).") var noSync = false
     @Flag(name: .long, help: "Print a JSON summary on stdout.") var json = false
 
+    /// How many reasons are printed for skipped or ignored records.
+    static let reasonsShown = 20
+
+    func validate() throws {
+        _ = try parsed()
+    }
+
+    /// The format and options, or a usage error naming the bad option.
+    private func parsed() throws -> (ImportFormat, ImportOptions) {
+        guard let format = ImportFormat(rawValue: format) else {
+            throw ValidationError("unknown --format \(format); use one of \(ImportFormat.names)")
+        }
+        do {
+            var options = ImportOptions()
+            options.stream = try streamFrom.map(FieldSpec.init)
+            options.type = try typeFrom.map(FieldSpec.init)
+            options.id = try idFrom.map(FieldSpec.init)
+            options.data = try dataFrom.map(FieldSpec.init)
+            options.version = try versionFrom.map(FieldSpec.init)
+            options.time = try timeFrom.map(FieldSpec.init)
+            for rename in renameType { try options.typeMapping.addRename(rename) }
+            guard let letterCase = TypeMapping.Case(rawValue: typeCase) else {
+                throw ImportUsageError("unknown --type-case \(typeCase); use keep or pascal")
+            }
+            options.typeMapping.letterCase = letterCase
+            try format.check(options)
+            return (format, options)
+        } catch let error as ImportUsageError {
+            throw ValidationError(error.message)
+        }
+    }
+
     func run() throws {
         try runReporting {
-            guard format == "jsonl" else {
-                throw CLIError("unknown --format \(format); this version reads jsonl (Rewind's generic JSON Lines)")
-            }
+            let (format, options) = try parsed()
             let eventLog = try EventLog.openWriter(
                 at: log, options: .init(durability: noSync ? .noSync : .fsync, command: "rewind import"))
             defer { eventLog.close() }
             for message in eventLog.recovery.messages { Console.note(message) }
 
-            var source = file
+            var path = file
             var spooled: String?
             if file == "-" {
-                spooled = eventLog.path + "/.import-stdin-\(getpid()).jsonl"
-                source = spooled ?? file
-                try spoolStandardInput(to: source)
+                spooled = eventLog.path + "/.import-stdin-\(getpid()).\(format.rawValue)"
+                path = spooled ?? file
+                try spoolStandardInput(to: path)
             } else if !Foundation.FileManager.default.fileExists(atPath: file) {
                 throw CLIError("no such file: \(file)")
             }
             defer { if let spooled { unlink(spooled) } }
+            let name = file == "-" ? "stdin" : file
 
-            let bar = ProgressBar(label: "checking ", unit: "B")
+            var importer = EventImporter()
+            importer.skipInvalid = skipInvalid
+            importer.typeMapping = options.typeMapping
+            let bar = ProgressBar(label: "checking ", unit: " events")
             let started = ProgressBar.now()
-            var pass = 1
-            let summary = try JSONLinesImporter().run(file: source, named: file == "-" ? "stdin" : file, into: eventLog) { p, done, total in
-                if p != pass {
-                    pass = p
-                    bar.restart(label: "importing")
+            var writing = false
+            let summary: ImportSummary
+            do {
+                let source = try format.source(path: path, options: options)
+                summary = try importer.run(source, named: name, into: eventLog) { p in
+                    switch p.phase {
+                    case .checking:
+                        bar.update(p.bytesDone, of: p.bytesTotal, count: p.events)
+                    case .writing:
+                        if !writing {
+                            writing = true
+                            bar.restart(label: "importing")
+                        }
+                        bar.update(p.events, of: p.eventsTotal ?? p.events)
+                    }
                 }
-                bar.update(done, of: total)
+            } catch let failure as ImportFailure {
+                bar.finish()
+                let hint = failure.skippable ? "\n(or run again with --skip-invalid to import the valid records and skip these)" : ""
+                throw CLIError(failure.description + hint)
+            } catch let error as ImportUsageError {
+                bar.finish()
+                throw CLIError(error.message)
             }
             bar.finish()
-            let seconds = ProgressBar.now() - started
-            let name = file == "-" ? "stdin" : file
-            if json {
-                let reply: JSONValue = .object([
-                    "events": .integer(Int64(summary.events)), "streams": .integer(Int64(summary.streams)),
-                    "firstPosition": .integer(Int64(summary.firstPosition)), "lastPosition": .integer(Int64(summary.lastPosition)),
-                    "seconds": .double((seconds * 1000).rounded() / 1000),
-                ])
-                Output.standard.line(bytes: reply.serializedBytes())
-            }
-            if summary.events == 0 {
-                Console.note("\(name) holds no events; nothing was imported")
-            } else {
-                // A rate over a fraction of a second says nothing.
-                let rate = seconds >= 0.5 ? ", \(ProgressBar.human(Double(summary.events) / seconds)) events/s" : ""
-                Console.note("imported \(plural(Int(summary.events), "event")) into \(plural(summary.streams, "stream")) (positions \(summary.firstPosition)–\(summary.lastPosition)) in \(String(format1: seconds)) s\(rate)\(noSync ? " (no fsync: --no-sync)" : "")")
-            }
+            report(summary, name: name, seconds: ProgressBar.now() - started)
         }
+    }
+
+    private func report(_ summary: ImportSummary, name: String, seconds: Double) {
+        if json {
+            let reply: JSONValue = .object([
+                "events": .integer(Int64(summary.events)), "streams": .integer(Int64(summary.streams)),
+                "firstPosition": .integer(Int64(summary.firstPosition)), "lastPosition": .integer(Int64(summary.lastPosition)),
+                "alreadyPresent": .integer(Int64(summary.alreadyPresent)),
+                "skipped": .integer(Int64(summary.skippedInvalid)),
+                "skippedReasons": .array(summary.invalidReasons.map { .string($0.description) }),
+                "ignored": .integer(Int64(summary.ignored)),
+                "ignoredReasons": .array(summary.ignoredKinds.map {
+                    .object(["reason": .string($0.reason), "count": .integer(Int64($0.count)), "first": .string($0.first.description)])
+                }),
+                "seconds": .double((seconds * 1000).rounded() / 1000),
+            ])
+            Output.standard.line(bytes: reply.serializedBytes())
+        }
+        if summary.skippedInvalid > 0 {
+            Console.note("skipped \(plural(summary.skippedInvalid, "invalid record")) (--skip-invalid):" + reasons(summary.invalidReasons, of: summary.skippedInvalid, name: name))
+        }
+        if summary.ignored > 0 {
+            var text = "ignored \(plural(summary.ignored, "record")) that \(summary.ignored == 1 ? "is not an event" : "are not events"):"
+            for kind in summary.ignoredKinds {
+                text += "\n  \(kind.count) × \(kind.reason) (\(kind.count == 1 ? "" : "the first at ")\(kind.first))"
+            }
+            Console.note(text)
+        }
+        let present = summary.alreadyPresent > 0 ? "; \(plural(summary.alreadyPresent, "event")) already in the log (same ids) left as they were" : ""
+        if summary.events == 0 {
+            if summary.alreadyPresent > 0 {
+                Console.note("nothing new in \(name): all \(plural(summary.alreadyPresent, "event")) are already in the log (same ids); nothing was imported")
+            } else {
+                Console.note("\(name) holds no events; nothing was imported")
+            }
+        } else {
+            // A rate over a fraction of a second says nothing.
+            let rate = seconds >= 0.5 ? ", \(ProgressBar.human(Double(summary.events) / seconds)) events/s" : ""
+            Console.note("imported \(plural(Int(summary.events), "event")) into \(plural(summary.streams, "stream")) (positions \(summary.firstPosition)–\(summary.lastPosition)) in \(String(format1: seconds)) s\(rate)\(noSync ? " (no fsync: --no-sync)" : "")\(present)")
+        }
+    }
+
+    private func reasons(_ shown: [RecordError], of count: Int, name: String) -> String {
+        var text = shown.map { "\n  \(name): \($0)" }.joined()
+        if count > shown.count { text += "\n  … and \(count - shown.count) more" }
+        return text
     }
 
     private func spoolStandardInput(to path: String) throws {

@@ -30,7 +30,7 @@ func runReporting(_ body: () throws -> Void) throws {
     } catch let error as CLIError {
         Console.error(error.message)
         throw ExitCode(ExitStatus.failure)
-    } catch let error as JSONLinesImporter.ImportError {
+    } catch let error as ImportFailure {
         Console.error(error.description)
         throw ExitCode(ExitStatus.failure)
     } catch {

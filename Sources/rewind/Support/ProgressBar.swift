@@ -26,21 +26,28 @@ final class ProgressBar {
 
     private lazy var currentLabel = label
 
-    func update(_ done: Int, of total: Int) {
+    /// Redraws the bar: `done` of `total` drive the bar and the ETA; the rate counts `count`
+    /// (e.g. events while the bar follows bytes) when given, else `done`, in `unit`s per second.
+    func update(_ done: Int, of total: Int, count: Int? = nil) {
         guard enabled else { return }
         let now = ProgressBar.now()
         guard now - lastDraw >= 0.1 || done >= total else { return }
         lastDraw = now
+        Console.writeStandardError("\r" + ProgressBar.line(label: currentLabel, done: done, of: total, count: count, unit: unit, elapsed: now - started) + "\u{1B}[K")
+        drawn = true
+    }
+
+    /// The text of the bar: label, bar, percent, rate and ETA.
+    static func line(label: String, done: Int, of total: Int, count: Int?, unit: String, elapsed: Double) -> String {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let width = 24
         let filled = Int(fraction * Double(width))
-        let elapsed = max(now - started, 0.001)
-        let rate = Double(done) / elapsed
-        let eta = rate > 0 && total > done ? Double(total - done) / rate : 0
+        let seconds = max(elapsed, 0.001)
+        let pace = Double(done) / seconds
+        let eta = pace > 0 && total > done ? Double(total - done) / pace : 0
+        let rate = Double(count ?? done) / seconds
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let text = "\r\(currentLabel) \(bar) \(Int(fraction * 100))%  \(ProgressBar.human(rate))\(unit)/s  ETA \(ProgressBar.duration(eta))\u{1B}[K"
-        Console.writeStandardError(text)
-        drawn = true
+        return "\(label) \(bar) \(Int(fraction * 100))%  \(ProgressBar.human(rate))\(unit)/s  ETA \(ProgressBar.duration(eta))"
     }
 
     func finish() {

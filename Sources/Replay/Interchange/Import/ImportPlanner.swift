@@ -1,0 +1,148 @@
+import EventLog
+
+/// Pass 1 of an import: decides, record by record, which events are written, which the log
+/// already holds, and which records are wrong — without writing anything.
+///
+/// The log's ids are read per stream, the first time the input touches that stream (only the
+/// touched streams are read). An event whose id is already there at the same place is "already
+/// present" and skipped; at another place it is an error. A version the source gives must be
+/// the stream's next one. Memory: about 40 bytes per event of the input and per event of the
+/// touched streams.
+struct ImportPlanner {
+    /// Where an id lives: in the log (line 0) or planned for an input line.
+    private struct Placement {
+        var stream: Int32
+        var version: UInt64
+        var fromLog: Bool
+        var line: Int
+    }
+
+    let log: EventLog
+    let maxReasons: Int
+    private var streamIDs: [String: Int32] = [:]
+    private var names: [String] = []
+    /// Per stream: the version after the events planned so far.
+    private var versions: [UInt64] = []
+    private var receives: [Bool] = []
+    private var known: [EventID: Placement] = [:]
+
+    /// One bit per event record (in scan order): written or not.
+    private(set) var decisions: [UInt64] = []
+    private(set) var eventRecords = 0
+    private(set) var toImport = 0
+    private(set) var alreadyPresent = 0
+    private(set) var errors: [RecordError] = []
+    private(set) var errorCount = 0
+    /// Errors `skipInvalid` cannot skip: plans made around the record are wrong.
+    private(set) var fatal: [RecordError] = []
+    private(set) var ignored: [IgnoredKind] = []
+    private var ignoredIndex: [String: Int] = [:]
+    private(set) var ignoredCount = 0
+    /// A fingerprint of the ids to write, in order: pass 2 must see the same ones.
+    private(set) var fingerprint = IDFingerprint()
+
+    var streamsReceiving: Int { receives.lazy.filter { $0 }.count }
+
+    init(log: EventLog, maxReasons: Int) {
+        self.log = log
+        self.maxReasons = maxReasons
+    }
+
+    static func isSet(_ bits: [UInt64], _ i: Int) -> Bool {
+        let word = i >> 6
+        return word < bits.count && bits[word] & (1 << UInt64(i & 63)) != 0
+    }
+
+    mutating func add(_ record: SourceRecord) throws {
+        switch record {
+        case .ignored(let location, let reason):
+            ignoredCount += 1
+            if let i = ignoredIndex[reason] {
+                ignored[i].count += 1
+            } else if ignored.count < maxReasons {
+                ignoredIndex[reason] = ignored.count
+                ignored.append(IgnoredKind(reason: reason, count: 1, first: location))
+            }
+        case .invalid(let error):
+            fail(error)
+        case .event(let e):
+            let ordinal = eventRecords
+            eventRecords += 1
+            if decisions.count <= ordinal >> 6 { decisions.append(0) }
+            if let problem = e.problem() { return fail(RecordError(e.location, problem)) }
+            let s = try stream(e.stream)
+            if let placed = known[e.event.id] {
+                let sameStream = placed.stream == s && (e.version == nil || e.version == placed.version)
+                if sameStream {
+                    alreadyPresent += 1
+                    return
+                }
+                let place = "\(names[Int(placed.stream)]) version \(placed.version)"
+                let origin = placed.fromLog ? "the log already holds it as \(place)" : "line \(placed.line) of this input already puts it in \(place)"
+                let here = e.version.map { "\(e.stream) version \($0)" } ?? e.stream
+                return fail(RecordError(e.location, "event id \(e.event.id) is for \(here), but \(origin); an event id names one event"))
+            }
+            let current = versions[Int(s)]
+            if let v = e.version, v != current + 1 {
+                let now = current == 0 ? "does not exist yet" : "is at version \(current)"
+                return fail(RecordError(e.location, "event claims version \(v) of stream '\(e.stream)', but the stream \(now) (the next version is \(current + 1))"))
+            }
+            versions[Int(s)] = current + 1
+            receives[Int(s)] = true
+            known[e.event.id] = Placement(stream: s, version: current + 1, fromLog: false, line: e.location.line ?? 0)
+            decisions[ordinal >> 6] |= 1 << UInt64(ordinal & 63)
+            toImport += 1
+            fingerprint.add(e.event.id, stream: e.stream)
+        }
+    }
+
+    private mutating func fail(_ error: RecordError) {
+        errorCount += 1
+        if errors.count < maxReasons { errors.append(error) }
+    }
+
+    /// The index of a stream, reading its ids from the log the first time it is seen.
+    private mutating func stream(_ name: String) throws -> Int32 {
+        if let s = streamIDs[name] { return s }
+        let s = Int32(names.count)
+        streamIDs[name] = s
+        names.append(name)
+        versions.append(log.version(of: name))
+        receives.append(false)
+        try log.readStream(name) { view in
+            let id = view.id
+            if let planned = known[id], !planned.fromLog {
+                // An earlier input record was planned as new, and this stream of the log holds
+                // its id: that record, and every version planned after it, cannot stand.
+                let message = "event id \(id) (line \(planned.line) of this input, for \(names[Int(planned.stream)])) is already in the log as \(name) version \(view.version); an event id names one event"
+                if fatal.count < maxReasons { fatal.append(RecordError(.line(planned.line), message)) }
+            } else {
+                known[id] = Placement(stream: s, version: view.version, fromLog: true, line: 0)
+            }
+            return true
+        }
+        return s
+    }
+}
+
+/// An order-sensitive FNV-1a fingerprint of event ids and streams: pass 2 of an import checks
+/// that it reads the same events pass 1 planned (the input did not change in between).
+struct IDFingerprint: Equatable {
+    private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+    private(set) var count = 0
+
+    mutating func add(_ id: EventID, stream: String) {
+        count += 1
+        mix(id.high)
+        mix(id.low)
+        for b in stream.utf8 { mixByte(b) }
+    }
+
+    private mutating func mix(_ word: UInt64) {
+        for i in 0..<8 { mixByte(UInt8(truncatingIfNeeded: word >> (UInt64(i) * 8))) }
+    }
+
+    private mutating func mixByte(_ b: UInt8) {
+        value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+    }
+}

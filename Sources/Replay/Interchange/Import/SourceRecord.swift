@@ -1,0 +1,86 @@
+import EventLog
+
+/// Where a record sits in its input, for messages: "line 12", "record 3 (line 5)",
+/// "feed 2, entry 4 (line 40)".
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    /// The 1-based line the record starts on, when the input has lines.
+    public var line: Int?
+    /// How the format counts records ("record 3", "entry 4"), when lines alone do not say it.
+    public var record: String?
+
+    public init(line: Int?, record: String? = nil) {
+        self.line = line
+        self.record = record
+    }
+
+    public static func line(_ n: Int) -> SourceLocation { SourceLocation(line: n) }
+
+    public var description: String {
+        switch (record, line) {
+        case let (r?, l?): return "\(r) (line \(l))"
+        case let (r?, nil): return r
+        case let (nil, l?): return "line \(l)"
+        case (nil, nil): return "a record"
+        }
+    }
+}
+
+/// Why a record cannot be imported.
+public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var location: SourceLocation
+    public var reason: String
+
+    public init(_ location: SourceLocation, _ reason: String) {
+        self.location = location
+        self.reason = reason
+    }
+
+    public var description: String { "\(location): \(reason)" }
+}
+
+/// The intermediate event every format produces: what Rewind stores, plus the version the
+/// source claims (an expected version: it must be the stream's next one) and where it came from.
+public struct SourceEvent: Sendable, Equatable {
+    public var stream: String
+    /// The stream version the source gives (1-based), or nil to take the stream's next one.
+    public var version: UInt64?
+    public var event: NewEvent
+    public var location: SourceLocation
+
+    public init(stream: String, version: UInt64?, event: NewEvent, location: SourceLocation) {
+        self.stream = stream
+        self.version = version
+        self.event = event
+        self.location = location
+    }
+
+    /// What makes the event unstorable whatever its format, or nil.
+    func problem() -> String? {
+        if let p = StreamName.problem(with: stream) { return "bad stream name '\(stream)': \(p)" }
+        if event.type.isEmpty { return "the event type is empty" }
+        if event.type.utf8.count > LogFormat.maxTypeBytes {
+            return "the event type is longer than \(LogFormat.maxTypeBytes) bytes"
+        }
+        return nil
+    }
+}
+
+/// One record of an input, as a source reads it.
+public enum SourceRecord: Sendable, Equatable {
+    /// An event to import.
+    case event(SourceEvent)
+    /// A record that is not an event (a database update or delete, a Kafka tombstone, a system
+    /// event): reported with its reason, never an error.
+    case ignored(SourceLocation, reason: String)
+    /// A record that should be an event but cannot be read.
+    case invalid(RecordError)
+}
+
+/// A reader of one input format. `scan` is called twice by `EventImporter` (check, then
+/// write) and must produce the same records in the same order both times.
+public protocol EventSource {
+    /// The size of the input in bytes (for progress).
+    var totalBytes: Int { get }
+    /// Visits every record from the start, with the bytes of input consumed so far.
+    func scan(_ visit: (SourceRecord, _ bytesRead: Int) throws -> Void) throws
+}

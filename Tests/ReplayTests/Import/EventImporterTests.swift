@@ -1,0 +1,129 @@
+import EventLog
+import Foundation
+import Replay
+import Testing
+
+@Suite("import: the two-pass importer")
+struct EventImporterTests {
+    static func line(_ stream: String, _ type: String, id: String? = nil, version: Int? = nil, data: String = "{}") -> String {
+        var fields = [#""stream":"\#(stream)""#, #""type":"\#(type)""#, #""data":\#(data)"#]
+        if let id { fields.append(#""id":"\#(id)""#) }
+        if let version { fields.append(#""version":\#(version)"#) }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func id(_ n: Int) -> String { String(format: "00000000-0000-4000-8000-%012d", n) }
+
+    static func run(_ text: String, into log: EventLog, in scratch: ImportScratch, format: ImportFormat = .jsonl, skipInvalid: Bool = false) throws -> ImportSummary {
+        var importer = EventImporter()
+        importer.skipInvalid = skipInvalid
+        let source = try format.source(path: try scratch.write("in-\(UUID().uuidString.prefix(6))", text), options: ImportOptions())
+        return try importer.run(source, named: "input", into: log)
+    }
+
+    @Test func importingTheSameInputTwiceImportsNothingTheSecondTime() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        // No ids: they are derived from each line, so they are the same the second time.
+        let text = [Self.line("a-1", "A"), Self.line("a-1", "B"), Self.line("b-1", "A"), Self.line("a-1", "B")].joined(separator: "\n")
+        let first = try Self.run(text, into: log, in: scratch)
+        #expect(first.events == 4 && first.streams == 2 && first.alreadyPresent == 0)
+        let second = try Self.run(text, into: log, in: scratch)
+        #expect(second.events == 0 && second.alreadyPresent == 4)
+        #expect(log.head == 4)
+        // A longer copy of the same history brings only what is new, at the right versions.
+        let longer = text + "\n" + Self.line("b-1", "C", version: 2)
+        let third = try Self.run(longer, into: log, in: scratch)
+        #expect(third.events == 1 && third.alreadyPresent == 4 && log.version(of: "b-1") == 2)
+    }
+
+    @Test func anIdAlreadyUsedElsewhereIsAnErrorAndNothingIsWritten() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        _ = try Self.run(Self.line("a-1", "A", id: Self.id(1)), into: log, in: scratch)
+        let text = [Self.line("a-1", "B", id: Self.id(2)), Self.line("b-1", "A", id: Self.id(1))].joined(separator: "\n")
+        let failure = #expect(throws: ImportFailure.self) { try Self.run(text, into: log, in: scratch) }
+        #expect(failure?.errors.first?.location == .line(2))
+        #expect(failure?.errors.first?.reason.contains("the log already holds it as a-1 version 1") == true)
+        #expect(log.head == 1)
+        // Repeated within one input: the same place is a duplicate, another place an error.
+        let repeated = [Self.line("c-1", "A", id: Self.id(5)), Self.line("c-1", "A", id: Self.id(5)), Self.line("d-1", "A", id: Self.id(5))].joined(separator: "\n")
+        let again = #expect(throws: ImportFailure.self) { try Self.run(repeated, into: log, in: scratch) }
+        #expect(again?.badRecords == 1 && again?.errors.first?.reason.contains("line 1 of this input already puts it in c-1 version 1") == true)
+    }
+
+    @Test func versionsAreExpectedVersions() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        _ = try Self.run(Self.line("a-1", "A"), into: log, in: scratch)
+        let text = [Self.line("a-1", "B", version: 2), Self.line("a-1", "C", version: 4)].joined(separator: "\n")
+        let failure = #expect(throws: ImportFailure.self) { try Self.run(text, into: log, in: scratch) }
+        #expect(failure?.description.contains("input: line 2: event claims version 4 of stream 'a-1', but the stream is at version 2") == true)
+        #expect(failure?.description.contains("nothing was imported") == true)
+        #expect(log.head == 1)
+    }
+
+    @Test func skipInvalidWritesTheValidEventsAndReportsTheRest() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        let text = [Self.line("a-1", "A"), "{oops", Self.line("a-1", "C", version: 7), Self.line("", "D"), Self.line("a-1", "E", version: 2)].joined(separator: "\n")
+        let summary = try Self.run(text, into: log, in: scratch, skipInvalid: true)
+        #expect(summary.events == 2 && summary.skippedInvalid == 3)
+        #expect(summary.invalidReasons.map(\.location) == [.line(2), .line(3), .line(4)])
+        #expect(try log.events(in: "a-1").map(\.type) == ["A", "E"])
+    }
+
+    @Test func anIdFoundInAStreamReadLaterCannotBeSkipped() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        _ = try Self.run(Self.line("b-1", "A", id: Self.id(9)), into: log, in: scratch)
+        // Line 1 is planned as new before b-1 is read from the log and found to hold its id.
+        let text = [Self.line("a-1", "A", id: Self.id(9)), Self.line("b-1", "B")].joined(separator: "\n")
+        let failure = #expect(throws: ImportFailure.self) { try Self.run(text, into: log, in: scratch, skipInvalid: true) }
+        #expect(failure?.skippable == false && failure?.errors.first?.reason.contains("already in the log as b-1 version 1") == true)
+        #expect(log.head == 1)
+    }
+
+    @Test func typeMappingAppliesToEveryFormat() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        var importer = EventImporter()
+        importer.typeMapping = TypeMapping(renames: ["a_b": "Renamed"], letterCase: .pascal)
+        let source = try ImportFormat.jsonl.source(path: try scratch.write("t", Self.line("s-1", "a_b") + "\n" + Self.line("s-1", "money_deposited")), options: ImportOptions())
+        _ = try importer.run(source, named: "t", into: log)
+        #expect(try log.events(in: "s-1").map(\.type) == ["Renamed", "MoneyDeposited"])
+    }
+}
+
+@Suite("import: ids, times and field specs")
+struct ImportValueTests {
+    @Test func nameBasedIDsAreRFC9562Version5() {
+        let dns = EventID("6ba7b810-9dad-11d1-80b4-00c04fd430c8") ?? .random()
+        #expect(EventID.nameBased(rawName: Array("www.example.com".utf8), namespace: dns).description == "2ed6657d-e927-568b-95e1-2665a8aea6a2")
+        let long = String(repeating: "a", count: 1000)
+        #expect(EventID.nameBased("x", long) == EventID.nameBased("x", long))
+        #expect(EventID.nameBased("ab", "c") != EventID.nameBased("a", "bc"))
+    }
+
+    @Test func fieldSpecsParseAndSayWhatIsWrong() throws {
+        #expect(try FieldSpec("key").parts == [.key])
+        #expect(try FieldSpec("field:a.b.0").parts == [.field(["a", "b", "0"])])
+        #expect(try FieldSpec("{column:t}-{header:k}!").parts == [.column("t"), .literal("-"), .header("k"), .literal("!")])
+        for bad in ["stream", "header:", "field:a..b", "{column:x", "nope:x"] {
+            #expect(throws: ImportUsageError.self) { try FieldSpec(bad) }
+        }
+        let spec = try FieldSpec("{column:a}-{column:b}")
+        #expect(spec.text { part in part == .column("a") ? "x" : 7 } == .success("x-7"))
+        guard case .failure(let problem) = spec.text({ part in part == .column("a") ? ["o": 1] : nil }) else {
+            Issue.record("an object is not text")
+            return
+        }
+        #expect(problem.description == "column 'a' is an object, not text")
+    }
+}
