@@ -168,6 +168,9 @@ struct BatchReader {
             }
             let windowEnd = windowStart + windowCount
             if windowEnd >= limit { break }
+            // The file ended before `limit` (a writer trimmed its preallocated space while we
+            // scanned): nothing more to read, and `at` would stop moving.
+            if windowEnd - 3 <= at { break }
             at = windowEnd - 3
         }
         return false
