@@ -86,6 +86,18 @@ struct DemoSessionTests {
         #expect(session.appendedEvents == after)  // the writer is gone
     }
 
+    @Test func theDemoLogHasSnapshotsAndOneThatDrifts() throws {
+        let session = try DemoSession(options: Self.quick("bank"))
+        defer { session.stop() }
+        let manager = try SnapshotManager(log: session.log, config: session.config)
+        let checks = manager.list()
+        #expect(checks.count >= 3)
+        let drifting = checks.filter { $0.problem?.label == "drift" }
+        #expect(drifting.count == 1)
+        let first = session.log.streams().map(\.name).sorted().first
+        #expect(drifting.first?.stream == first)
+    }
+
     @Test func keepLeavesTheLogForLaterAndItReopens() throws {
         var options = Self.quick("users")
         options.keep = true

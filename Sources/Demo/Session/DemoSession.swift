@@ -88,6 +88,7 @@ public final class DemoSession: @unchecked Sendable {
             opened = log
             var history = sample.history(seed: options.seed)
             importedEvents = try Self.importHistory(&history, count: options.initialEvents ?? sample.defaultEvents, into: log)
+            try Self.takeSnapshots(of: log, config: config, workDirectory: root)
             self.history = history
             self.log = log
         } catch {
@@ -134,6 +135,27 @@ public final class DemoSession: @unchecked Sendable {
         }
         handle.close()
         return try JSONLinesImporter().run(file: file, named: "the \(count)-event sample history", into: log).events
+    }
+
+    /// Snapshots for the dashboard's snapshots pane: every 10 events of every stream, and for
+    /// the first stream a "production" snapshot that disagrees with the events (imported, so it
+    /// is marked drift, with the difference), as a copied production system's might.
+    private static func takeSnapshots(of log: EventLog, config: RewindConfig, workDirectory: String) throws {
+        let streams = log.streams().map(\.name).sorted()
+        guard let first = streams.first else { return }
+        let manager = try SnapshotManager(log: log, config: config)
+        _ = try manager.create(streams: streams, policy: SnapshotPolicy(everyEvents: 10))
+        let last = log.version(of: first)
+        let version = max(1, last / 2)
+        guard case .object(var state) = try manager.timeline(for: first).state(at: version).state,
+              let key = state.keys.first(where: { if case .integer = state[$0] { return true }; return false }),
+              case .integer(let n)? = state[key] else { return }
+        state[key] = .integer(n + 100)
+        let line = JSONValue.object(["stream": .string(first), "version": .integer(Int64(version)), "state": .object(state)])
+        let file = workDirectory + "/.demo-production-snapshot.jsonl"
+        defer { try? FileSystem.remove(file) }
+        try FileSystem.writeAtomically(Array(line.serialized().utf8), to: file, durable: false)
+        _ = try manager.importSnapshots(file: file)
     }
 
     // MARK: Running
