@@ -54,6 +54,7 @@ import Testing
         let f = try BankFixture()
         let (app, term) = try f.app(size: Size(width: 50, height: 12))
         #expect(term.text.contains("Terminal too small: 50x12"))
+        assertScreen(term.text, named: "too-small-50x12")
         term.resize(to: Size(width: 90, height: 26))
         app.step()
         app.settle()
@@ -71,8 +72,10 @@ import Testing
     @Test func helpListsEveryKeyAndCommand() throws {
         let f = try BankFixture()
         let (app, term) = try f.app(size: Size(width: 130, height: 60))
+        still(app)
         app.send(.key(.character("?")))
         app.render()
+        assertScreen(term.text, named: "help-130x60")
         for (_, keys) in HelpOverlay.sections {
             for (k, _) in keys { #expect(term.text.contains(k), "help lacks \(k)") }
         }
@@ -111,6 +114,8 @@ import Testing
         for c in "skip 2" { app.send(.key(.character(c))) }
         app.send(.key(.enter))
         app.settle()
+        still(app)
+        assertScreen(term.text, named: "what-if-120x32")
         #expect(app.state.stateView?.isHypothetical == true)
         #expect(term.text.contains("HYPOTHETICAL"))
         #expect(term.text.contains("balance: -25"))

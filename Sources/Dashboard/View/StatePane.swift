@@ -37,7 +37,8 @@ enum StatePane {
         }
         let rows = state.treeRows
         let hypotheticalPaths = Set(view.hypotheticalChanges.map(\.path))
-        let blame = state.blame?.version == view.version ? state.blame : nil
+        // Blame describes the real history; a what-if state has none.
+        let blame = state.blame?.version == view.version && !view.isHypothetical ? state.blame : nil
         let blameWidth = blame == nil ? 0 : max(5, String(view.version).count + 2)
         for i in 0..<(inner.height - 1) {
             let index = state.stateTop + i
