@@ -27,7 +27,7 @@ import Testing
 
     @Test func hostileEventTextIsEscapedAndWideCharactersKeepColumns() throws {
         let f = try BankFixture()
-        let (app, term) = try f.app(size: Size(width: 140, height: 30))
+        let (app, term) = try f.app(size: Size(width: 200, height: 30))
         app.send(.key(.character("j")))
         app.settle()
         #expect(app.state.selectedStream == "account-2")

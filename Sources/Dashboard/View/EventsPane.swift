@@ -14,8 +14,9 @@ enum EventsPane {
         let inner = DashboardView.block(.events, state, theme: theme, title: title, right: [Span(right, theme[.dim])]).render(into: &buffer, area: area)
         guard inner.height > 1 else { return }
         let versionWidth = max(3, String(state.lastVersion).count) + 1
-        let typeWidth = max(8, min(24, inner.width / 4))
-        let timeWidth = inner.width > 60 ? 14 : 0
+        // The time column goes first when space is short; the type gets a third of what is left.
+        let timeWidth = inner.width >= 44 ? 14 : 0
+        let typeWidth = max(8, min(24, (inner.width - versionWidth - timeWidth) / 3))
         let x0 = inner.x
         func columns(_ y: Int, mark: String, version: String, type: String, time: String, data: String, style: Style, dataStyle: Style, markStyle: Style) {
             var x = x0
