@@ -41,3 +41,20 @@ import Testing
         #expect(b.cells.isEmpty)
     }
 }
+
+@Suite struct TableTests {
+    @Test func leastImportantColumnsGoFirstAndNothingPassesTheEdge() {
+        let columns: [Table.Column] = [
+            .init(width: 10, priority: 0), .init(width: 10, priority: 2), .init(width: 10, priority: 1, flexible: true),
+        ]
+        let wide = Table(columns, x: 0, width: 50)
+        #expect(wide.widths == [10, 10, 28])
+        let narrow = Table(columns, x: 0, width: 25)
+        #expect(narrow.widths == [10, 0, 14])
+        var b = ScreenBuffer(size: Size(width: 25, height: 1))
+        narrow.draw(["a-very-long-name", "hidden", "1380000 and more"], y: 0, style: .plain, into: &b)
+        #expect(b.lines[0] == "a-very-lo… 1380000 and m…")
+        let tiny = Table(columns, x: 0, width: 4)
+        #expect(tiny.widths.reduce(0, +) <= 4)
+    }
+}

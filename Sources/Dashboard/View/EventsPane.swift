@@ -14,9 +14,11 @@ enum EventsPane {
         let inner = DashboardView.block(.events, state, theme: theme, title: title, right: [Span(right, theme[.dim])]).render(into: &buffer, area: area)
         guard inner.height > 1 else { return }
         let versionWidth = max(3, String(state.lastVersion).count) + 1
-        // The time column goes first when space is short; the type gets a third of what is left.
-        let timeWidth = inner.width >= 44 ? 14 : 0
-        let typeWidth = max(8, min(24, (inner.width - versionWidth - timeWidth) / 3))
+        // The type as wide as the longest on screen (up to 24); the time column is the first to
+        // go when space is short, and the data preview takes the rest.
+        let shownTypes = (0..<UInt64(max(0, inner.height - 1))).compactMap { state.page?.row(state.eventsTop + $0)?.type }
+        let typeWidth = max(8, min(24, shownTypes.map { DisplayWidth.of($0) }.max() ?? 8))
+        let timeWidth = inner.width - 1 - versionWidth - typeWidth - 3 >= 14 + 12 ? 14 : 0
         let x0 = inner.x
         func columns(_ y: Int, mark: String, version: String, type: String, time: String, data: String, style: Style, dataStyle: Style, markStyle: Style) {
             var x = x0
@@ -24,13 +26,13 @@ enum EventsPane {
             x = x0 + 1
             buffer.write(version.leftPadded(versionWidth), x: x, y: y, style: style, maxWidth: versionWidth)
             x += versionWidth + 1
-            buffer.write(type, x: x, y: y, style: style, maxWidth: typeWidth)
+            buffer.writeTruncated(type, x: x, y: y, style: style, maxWidth: typeWidth)
             x += typeWidth + 1
             if timeWidth > 0 {
                 buffer.write(time, x: x, y: y, style: style, maxWidth: timeWidth)
                 x += timeWidth + 1
             }
-            buffer.write(data, x: x, y: y, style: dataStyle, maxWidth: inner.maxX - x)
+            buffer.writeTruncated(data, x: x, y: y, style: dataStyle, maxWidth: inner.maxX - x)
         }
         columns(inner.y, mark: " ", version: "ver", type: "type", time: "time", data: "data", style: theme[.header], dataStyle: theme[.header], markStyle: theme[.header])
         let skips = Set(state.currentSkips)

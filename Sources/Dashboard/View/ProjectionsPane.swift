@@ -13,25 +13,21 @@ enum ProjectionsPane {
             buffer.write("no projections in rewind.toml and no external checkpoints (LOG/checkpoints/*.json)", x: inner.x, y: inner.y, style: theme[.dim], maxWidth: inner.width)
             return
         }
-        // Columns: name, position/head, lag, lag s, rate, ETA, sparkline, status.
-        let nameW = max(8, min(22, inner.width / 5))
-        let fixed = [13, 9, 7, 9, 7]
-        let statusW = 18
-        let sparkW = max(0, inner.width - nameW - fixed.reduce(0, +) - fixed.count - statusW - 2)
+        // name, position/head, lag, lag s, rate, ETA, sparkline, status: the least useful go
+        // first on a narrow terminal (the sparkline stretches on a wide one).
+        let table = Table([
+            .init(width: max(8, min(22, inner.width / 5)), priority: 0),
+            .init(width: 13, priority: 4, alignRight: true),
+            .init(width: 7, priority: 1, alignRight: true),
+            .init(width: 7, priority: 3, alignRight: true),
+            .init(width: 7, priority: 5, alignRight: true),
+            .init(width: 6, priority: 6, alignRight: true),
+            .init(width: 12, priority: 7, flexible: true),
+            .init(width: 16, priority: 2),
+        ], x: inner.x, width: inner.width)
+        let sparkW = table.widths[6]
         func row(_ y: Int, _ cells: [String], style: Style, styles: [Style?] = []) {
-            var x = inner.x
-            let widths = [nameW] + fixed + [sparkW, statusW]
-            for (i, text) in cells.enumerated() where i < widths.count {
-                let w = widths[i]
-                guard w > 0 else { continue }
-                let s = styles.indices.contains(i) ? (styles[i] ?? style) : style
-                if (1...5).contains(i) {
-                    buffer.writeRight(text, maxX: x + w, y: y, style: s, maxWidth: w)
-                } else {
-                    buffer.write(text, x: x, y: y, style: s, maxWidth: w)
-                }
-                x += w + 1
-            }
+            table.draw(cells, y: y, style: style, styles: styles, into: &buffer)
         }
         row(inner.y, ["name", "position/head", "lag", "lag s", "rate/s", "ETA", "lag over time", "status"], style: theme[.header])
         var y = inner.y + 1

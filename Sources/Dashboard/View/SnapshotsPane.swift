@@ -18,13 +18,14 @@ enum SnapshotsPane {
                          x: inner.x, y: inner.y, style: theme[.dim], maxWidth: inner.width)
             return
         }
-        let widths = [9, 6, 9, max(6, inner.width - 27)]
+        let table = Table([
+            .init(width: 8, priority: 0, alignRight: true),
+            .init(width: 5, priority: 2, alignRight: true),
+            .init(width: 8, priority: 3, alignRight: true),
+            .init(width: 8, priority: 1, flexible: true),
+        ], x: inner.x, width: inner.width)
         func row(_ y: Int, _ cells: [String], _ styles: [Style]) {
-            var x = inner.x
-            for (i, t) in cells.enumerated() {
-                if i < 3 { buffer.writeRight(t, maxX: x + widths[i], y: y, style: styles[i], maxWidth: widths[i]) } else { buffer.write(t, x: x, y: y, style: styles[i], maxWidth: widths[i]) }
-                x += widths[i] + 1
-            }
+            table.draw(cells, y: y, style: theme[.body], styles: styles, into: &buffer)
         }
         row(inner.y, ["version", "age", "size", "status"], Array(repeating: theme[.header], count: 4))
         let listRows = inner.height - 1

@@ -37,8 +37,8 @@ enum StatePane {
         }
         let rows = state.treeRows
         let hypotheticalPaths = Set(view.hypotheticalChanges.map(\.path))
-        // Blame describes the real history; a what-if state has none.
-        let blame = state.blame?.version == view.version && !view.isHypothetical ? state.blame : nil
+        // Blame describes the real history (a what-if state has none); narrow panes keep the room for values.
+        let blame = state.blame?.version == view.version && !view.isHypothetical && inner.width >= 36 ? state.blame : nil
         let blameWidth = blame == nil ? 0 : max(5, String(view.version).count + 2)
         for i in 0..<(inner.height - 1) {
             let index = state.stateTop + i
@@ -65,9 +65,11 @@ enum StatePane {
             }
             if let label = row.label {
                 let text = isIndex(row) ? "\(label): " : "\(quoteIfNeeded(label)): "
-                x += buffer.write(text, x: x, y: y, style: rowStyle ?? theme[changed && !row.isContainer ? .changed : .jsonKey], maxWidth: max(0, available - x))
+                // Keep room for at least part of the value after a long key.
+                let keyRoom = max(0, min(DisplayWidth.of(text), available - x - 6))
+                x += buffer.writeTruncated(text, x: x, y: y, style: rowStyle ?? theme[changed && !row.isContainer ? .changed : .jsonKey], maxWidth: keyRoom)
             }
-            buffer.write(row.text, x: x, y: y, style: rowStyle ?? valueStyle, maxWidth: max(0, available - x))
+            buffer.writeTruncated(row.text, x: x, y: y, style: rowStyle ?? valueStyle, maxWidth: max(0, available - x - (blame == nil ? 0 : 1)))
             if let blame, case .scalar = row.kind, let v = blame.version(for: row.path) {
                 buffer.writeRight(v == 0 ? "init" : "v\(v)", maxX: inner.maxX, y: y, style: rowStyle ?? theme[v == view.version ? .changed : .dim], maxWidth: max(blameWidth, 5))
             } else if let blame, row.isContainer, row.collapsed, let v = blame.version(for: row.path) {

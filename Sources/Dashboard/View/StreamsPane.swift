@@ -33,16 +33,18 @@ enum StreamsPane {
                 let style = selected ? DashboardView.selection(.streams, state, theme: theme) : theme[.header]
                 if selected { buffer.fill(Rect(x: rowsArea.x, y: y, width: w, height: 1), style: style) }
                 let label = "\(collapsed ? "▸" : "▾") \(name)"
-                let info = "\(Format.count(streams))·\(Format.count(events))"
+                let info = w >= 24 ? "\(Format.count(streams))·\(Format.count(events))" : Format.count(streams)
                 buffer.write(label, x: rowsArea.x, y: y, style: style, maxWidth: max(1, w - DisplayWidth.of(info) - 1))
                 buffer.writeRight(info, maxX: rowsArea.maxX, y: y, style: selected ? style : theme[.dim], maxWidth: w / 2)
             case .stream(let s):
                 let shown = s.name == state.selectedStream
                 let style = selected ? DashboardView.selection(.streams, state, theme: theme) : theme[.body]
                 if selected { buffer.fill(Rect(x: rowsArea.x, y: y, width: w, height: 1), style: style) }
-                let right = "\(Format.count(s.count)) \(Format.age(s.lastMicros, now: state.nowMicros).leftPadded(3))"
+                // Narrow panes keep the name readable: the age goes first, then the count.
+                let count = Format.count(s.count), age = Format.age(s.lastMicros, now: state.nowMicros).leftPadded(3)
+                let right = w >= 30 ? "\(count) \(age)" : w >= 20 ? count : ""
                 buffer.write(shown ? "▶ " : "  ", x: rowsArea.x, y: y, style: selected ? style : theme[.key], maxWidth: 2)
-                buffer.write(s.name, x: rowsArea.x + 2, y: y, style: style, maxWidth: max(1, w - 3 - DisplayWidth.of(right)))
+                buffer.writeTruncated(s.name, x: rowsArea.x + 2, y: y, style: style, maxWidth: max(1, w - 2 - (right.isEmpty ? 0 : DisplayWidth.of(right) + 1)))
                 buffer.writeRight(right, maxX: rowsArea.maxX, y: y, style: selected ? style : theme[.dim], maxWidth: w / 2)
             }
         }

@@ -19,6 +19,14 @@ extension ScreenBuffer {
         return used
     }
 
+    /// Writes `text` at (`x`, `y`), ending in `…` when it is cut to `maxWidth` columns, so a
+    /// cut value never reads as a different one (`1380000` shown as `138`).
+    @discardableResult
+    public mutating func writeTruncated(_ text: String, x: Int, y: Int, style: Style, maxWidth: Int) -> Int {
+        guard maxWidth > 0 else { return 0 }
+        return write(DisplayWidth.truncate(SafeText.escape(text), to: maxWidth), x: x, y: y, style: style, maxWidth: maxWidth)
+    }
+
     /// Writes `text` right-aligned so it ends at column `maxX` (exclusive).
     @discardableResult
     public mutating func writeRight(_ text: String, maxX: Int, y: Int, style: Style, maxWidth: Int) -> Int {
