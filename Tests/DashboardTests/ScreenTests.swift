@@ -304,3 +304,29 @@ import Testing
         #expect(app.state.selectedStream == "account-1" && app.state.cursor == 4)
     }
 }
+
+/// `--writable`: the one action that writes, taking snapshots.
+@Suite(.serialized) struct WritableTests {
+    @Test func snapshotsAreTakenOnlyWhenWritable() throws {
+        let f = try BankFixture()
+        try (BankFixture.config + "\n[snapshots]\nevery = 2\n").write(toFile: f.logPath + "/rewind.toml", atomically: true, encoding: .utf8)
+        let (readOnly, roTerm) = try f.app(size: Size(width: 120, height: 32))
+        readOnly.send(.key(.character(":")))
+        for c in "snapshot" { readOnly.send(.key(.character(c))) }
+        readOnly.send(.key(.enter))
+        readOnly.settle()
+        #expect(roTerm.text.contains("read-only: reopen with"))
+        #expect(!FileManager.default.fileExists(atPath: f.logPath + "/snapshots/account-1"))
+
+        let (app, term) = try f.app(size: Size(width: 120, height: 32), writable: true)
+        #expect(term.text.contains("WRITABLE"))
+        app.send(.key(.character(":")))
+        for c in "snapshot" { app.send(.key(.character(c))) }
+        app.send(.key(.enter))
+        app.settle()
+        #expect(term.text.contains("took 2 snapshots of account-1"))
+        // The snapshots pane refreshes and verifies them.
+        #expect(app.state.snapshots.map(\.version) == [2, 4])
+        #expect(app.state.snapshots.allSatisfy { $0.status == "ok" })
+    }
+}
