@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -51,7 +52,12 @@ struct Rewind: ParsableCommand {
     static func openShorthand(_ arguments: [String]) -> [String] {
         guard let first = arguments.first, !first.hasPrefix("-") else { return arguments }
         let names = Set(configuration.subcommands.map { $0._commandName } + ["help"])
-        return names.contains(first) ? arguments : ["open"] + arguments
+        if names.contains(first) { return arguments }
+        // A log is a directory, or at least looks like a path; anything else is left for the
+        // parser to report (a misspelt command should not read as a missing log).
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: first, isDirectory: &isDirectory) && isDirectory.boolValue
+        return exists || first.contains("/") ? ["open"] + arguments : arguments
     }
 
     /// `rewind` alone: the live demo in the dashboard; without a terminal (a pipe, a script),

@@ -124,6 +124,15 @@ import TmuxHarness
         #expect(r2.stderr.contains("fg"))
     }
 
+    @Test func aLogAloneMeansOpenButAMisspeltCommandIsAUsageError() throws {
+        let (dir, log) = try makeLog()
+        _ = dir
+        let shorthand = try CLIRunner.rewind([log])
+        #expect(shorthand.status == 1 && shorthand.stderr.contains("rewind open needs a terminal"))
+        let typo = try CLIRunner.rewind(["opne", log])
+        #expect(typo.status == 64)
+    }
+
     @Test func openWithoutATerminalSaysWhatToDo() throws {
         let (dir, log) = try makeLog()
         _ = dir
