@@ -35,21 +35,50 @@ public enum HelpOverlay {
         ]),
     ]
 
-    public static var lines: [String] {
+    public static var lines: [String] { lines(width: 200) }
+
+    /// The help text, descriptions wrapped to `width` columns (continuations indented).
+    public static func lines(width: Int) -> [String] {
         var out: [String] = []
+        func add(_ key: String, _ what: String, keyWidth: Int) {
+            let room = max(10, width - 2 - keyWidth)
+            var first = true
+            for part in wrap(what, to: room) {
+                out.append("  " + DisplayWidth.pad(first ? key : "", to: keyWidth) + part)
+                first = false
+            }
+        }
         for (title, keys) in sections {
             out.append(title)
-            for (k, what) in keys { out.append("  " + DisplayWidth.pad(k, to: 20) + what) }
+            for (k, what) in keys { add(k, what, keyWidth: 24) }
             out.append("")
         }
         out.append("Commands")
-        for (c, what) in Dashboard.commands { out.append("  :" + DisplayWidth.pad(c, to: 24) + what) }
+        for (c, what) in Dashboard.commands { add(":" + c, what, keyWidth: 24) }
         return out
     }
 
+    /// Words of `text` in lines of at most `width` columns.
+    static func wrap(_ text: String, to width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if DisplayWidth.of(candidate) > width, !line.isEmpty {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line = candidate
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.isEmpty ? [""] : lines
+    }
+
     static func render(scroll: Int, theme: Theme, into buffer: inout ScreenBuffer) {
-        let text = lines
-        let area = Overlay.centered(in: buffer.bounds, width: 110, height: text.count + 2)
+        let width = min(110, buffer.width - 4)
+        let text = lines(width: width - 3)
+        let area = Overlay.centered(in: buffer.bounds, width: width, height: text.count + 2)
         let inner = Block(title: [Span("Help", theme[.titleFocused])], rightTitle: [Span("j/k scroll · any key closes", theme[.dim])],
                           border: theme[.borderFocused], fill: theme[.body]).render(into: &buffer, area: area)
         let start = min(scroll, max(0, text.count - inner.height))
@@ -58,9 +87,9 @@ public enum HelpOverlay {
             if isTitle {
                 buffer.write(line, x: inner.x + 1, y: inner.y + i, style: theme[.header], maxWidth: inner.width - 1)
             } else {
-                let key = String(line.prefix(24))
+                let key = String(line.prefix(26))
                 buffer.write(key, x: inner.x + 1, y: inner.y + i, style: theme[.key], maxWidth: inner.width - 1)
-                buffer.write(String(line.dropFirst(24)), x: inner.x + 1 + DisplayWidth.of(key), y: inner.y + i, style: theme[.body], maxWidth: max(0, inner.width - 1 - DisplayWidth.of(key)))
+                buffer.write(String(line.dropFirst(26)), x: inner.x + 1 + DisplayWidth.of(key), y: inner.y + i, style: theme[.body], maxWidth: max(0, inner.width - 1 - DisplayWidth.of(key)))
             }
         }
     }
