@@ -67,7 +67,8 @@ public enum GenericEventLine {
             guard case .object = m else { throw fail("\"metadata\" must be an object, found \(m.kindName)") }
             metadata = m.serializedBytes()
         }
-        var id = EventID.random()
+        // A random id only when the line has none (two getrandom calls per event otherwise).
+        let id: EventID
         var hasExplicitID = false
         if let idValue = object["id"], !idValue.isNull {
             hasExplicitID = true
@@ -75,6 +76,8 @@ public enum GenericEventLine {
                 throw fail("\"id\" must be a UUID string like 3f2c1d7e-9a1b-4c2d-8e3f-0a1b2c3d4e5f")
             }
             id = parsed
+        } else {
+            id = EventID.random()
         }
         var original: Int64?
         if let t = object["time"], !t.isNull {
