@@ -10,13 +10,16 @@ struct BatchReader {
     private var currentPath = ""
     /// The largest read-ahead.
     let chunkSize: Int
-    /// The next read-ahead: starts small (a single-event read should not copy 256 KiB) and
-    /// doubles on every refill up to `chunkSize`, so scans soon read in large chunks.
+    /// The next read-ahead: starts small (a single-event read should not copy 256 KiB), doubles
+    /// on every refill that continues the previous read up to `chunkSize`, so scans soon read in
+    /// large chunks, and drops back after a jump (a stream whose batches are spread through the
+    /// log reads each batch, not 256 KiB around it).
     private var readAhead: Int
+    private static let firstReadAhead = 4 << 10
 
     init(chunkSize: Int = 1 << 20) {
         self.chunkSize = chunkSize
-        readAhead = min(chunkSize, 16 << 10)
+        readAhead = min(chunkSize, Self.firstReadAhead)
     }
 
     /// Where a scan stopped.
@@ -34,6 +37,8 @@ struct BatchReader {
     /// Makes the buffer hold at least `needed` bytes from `offset` (fewer only at `limit`).
     private mutating func fill(_ handle: FileHandle, at offset: Int, needed: Int, limit: Int) throws {
         if handle.path == currentPath, offset >= fileOffset, offset + needed <= fileOffset + count { return }
+        let continues = handle.path == currentPath && offset >= fileOffset && offset <= fileOffset + count + Self.firstReadAhead
+        if !continues { readAhead = min(chunkSize, Self.firstReadAhead) }
         let want = min(max(needed, readAhead), limit - offset)
         readAhead = min(readAhead * 2, chunkSize)
         if storage.count < want { storage = [UInt8](repeating: 0, count: want) }
