@@ -84,10 +84,10 @@ public struct DashboardState: Sendable {
     public var dragOnDensity = false
 
     // State
-    public var stateView: StateView?
+    public var stateView: StateView? { didSet { rebuildTree() } }
     public var eventMicros: Int64?
     public var blame: BlameView?
-    public var collapsed: Set<JSONPath> = []
+    public var collapsed: Set<JSONPath> = [] { didSet { rebuildTree() } }
     public var stateCursor = 0
     public var stateTop = 0
 
@@ -128,10 +128,13 @@ public struct DashboardState: Sendable {
         return bookmarks[s] ?? []
     }
 
-    /// The state pane's rows for the state shown.
-    public var treeRows: [TreeRow] {
-        guard let v = stateView, v.error == nil else { return [] }
-        return StateTree.rows(of: v.state, collapsed: collapsed)
+    /// The state pane's rows for the state shown: laid out once per new state or fold, not
+    /// per frame (a state with thousands of fields would otherwise be walked on every key).
+    public private(set) var treeRows: [TreeRow] = []
+
+    private mutating func rebuildTree() {
+        guard let v = stateView, v.error == nil else { treeRows = []; return }
+        treeRows = StateTree.rows(of: v.state, collapsed: collapsed)
     }
 
     /// True while the state shown is not the one under the cursor (a replay is on its way).
