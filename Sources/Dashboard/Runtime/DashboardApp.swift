@@ -22,6 +22,7 @@ public final class DashboardApp {
     private let catalog: LogWorker
     private let outbox = Outbox()
     private var lastTick: Int64 = 0
+    private var lastRender: Int64 = 0
     /// Called after each frame is presented (benchmarks measure key-to-frame with it).
     public var onFrame: ((DashboardState) -> Void)?
     /// Frames presented so far.
@@ -102,6 +103,10 @@ public final class DashboardApp {
         }
         guard !messages.isEmpty || !input.isEmpty else { return }
         for m in messages { send(m) }
+        // A tick alone changes little on screen (ages, a notice expiring): redraw for it at most
+        // once a second, unless playing. Everything else redraws at once.
+        let onlyTicks = input.isEmpty && messages.allSatisfy { if case .tick = $0 { return true } else { return false } }
+        if onlyTicks && state.playing == nil && now - lastRender < 1_000_000 { return }
         render()
     }
 
@@ -125,6 +130,7 @@ public final class DashboardApp {
     }
 
     public func render() {
+        lastRender = WallClock.nowMicros()
         var frame = screen.makeFrame()
         if frame.size != state.size {
             // The terminal changed size before its resize event arrived.
