@@ -99,7 +99,7 @@ func openApp(_ path: String, size: Size) throws -> (DashboardApp, BenchTerminal)
     let log = try EventLog.openReadOnly(at: path)
     let cfg = try RewindConfig.load(forLog: path, configPath: nil)
     let term = BenchTerminal(size: size)
-    let app = try DashboardApp(terminal: term, log: log, config: cfg, writable: false, theme: Theme.monochrome)
+    let app = DashboardApp(terminal: term, log: log, config: cfg, writable: false, theme: Theme.monochrome)
     app.settle(timeout: 120)
     return (app, term)
 }

@@ -68,7 +68,7 @@ struct Rewind: ParsableCommand {
             print("\nThe live demo needs a terminal: run 'rewind' in one (or 'rewind demo --headless' anywhere).")
             return
         }
-        var demo = try DemoCommand.parse([])
+        let demo = try DemoCommand.parse([])
         try demo.run()
     }
 

@@ -26,7 +26,7 @@ import Testing
         let log = try EventLog.openReadOnly(at: logPath)
         defer { log.close() }
         let config = try RewindConfig.load(forLog: logPath, configPath: nil)
-        let source = try LogSource(log: log, config: config)
+        let source = LogSource(log: log, config: config)
         let streams = log.streams()
         #expect(streams.count >= 5)
         for s in streams {
@@ -44,7 +44,7 @@ import Testing
         }
         // And on screen: the first stream's state, no error, the projections listed.
         let terminal = TestTerminal(size: Size(width: 160, height: 48))
-        let app = try DashboardApp(terminal: terminal, log: log, config: config, writable: false, theme: Theme.monochrome)
+        let app = DashboardApp(terminal: terminal, log: log, config: config, writable: false, theme: Theme.monochrome)
         app.settle()
         #expect(terminal.text.contains("State @ v"))
         for p in config.projections { #expect(terminal.text.contains(p.name), "the projections pane lacks \(p.name)") }

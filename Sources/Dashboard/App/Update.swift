@@ -160,10 +160,7 @@ public enum Dashboard {
         let selectedRow = state.streamList.rows.indices.contains(state.streamCursor) ? state.streamList.rows[state.streamCursor] : nil
         state.streamList = list
         // Keep the cursor on the same row when the list changes under it.
-        if let selectedRow {
-            let key: StreamListRow? = selectedRow
-            if let i = indexOf(key, in: list.rows) { state.streamCursor = i }
-        }
+        if let i = indexOf(selectedRow, in: list.rows) { state.streamCursor = i }
         state.streamCursor = min(state.streamCursor, max(0, list.rows.count - 1))
         scrollStreams(&state)
         if state.selectedStream == nil, let first = list.rows.firstIndex(where: { $0.streamName != nil }) {

@@ -5,30 +5,45 @@ import Replay
 /// Answers the dashboard's requests from a log: the synchronous core of `LogWorker`.
 ///
 /// Not thread-safe: one thread (the worker's) uses it. Tests call `serve` directly.
+///
+/// The parts that compile jq (snapshots, upcasters) and the lag monitor are made on first use,
+/// on the worker's thread: the dashboard has three sources, each serving only some requests, and
+/// none should compile at start-up what it never uses. (`RewindConfig.load` has already checked
+/// that every expression compiles.)
 public final class LogSource {
     public let log: EventLog
     public let config: RewindConfig
     public let writable: Bool
-    private let snapshots: SnapshotManager
-    private let lag: LagMonitor
-    private let upcaster: Upcaster?
+    private var snapshotManager: SnapshotManager?
+    private lazy var lag = LagMonitor(log: log, config: config)
+    private var compiledUpcaster: Upcaster??
     private var timelines: [String: StreamTimeline] = [:]
     private var timelineOrder: [String] = []
     private let catalog = StreamCatalog()
     private var streamsHead: UInt64 = .max
     private var streamsReadAt = Date.distantPast
-    private var lastHead: UInt64 = .max
-    private var lastStreamCount = -1
     private var densityCache: [String: Density] = [:]
 
     /// - Parameter writable: whether actions that write (snapshots) are allowed.
-    public init(log: EventLog, config: RewindConfig, writable: Bool = false) throws {
+    public init(log: EventLog, config: RewindConfig, writable: Bool = false) {
         self.log = log
         self.config = config
         self.writable = writable
-        self.snapshots = try SnapshotManager(log: log, config: config)
-        self.lag = LagMonitor(log: log, config: config)
-        self.upcaster = config.upcasters.isEmpty ? nil : try Upcaster(config.upcasters)
+    }
+
+    private func snapshots() throws -> SnapshotManager {
+        if let m = snapshotManager { return m }
+        let m = try SnapshotManager(log: log, config: config)
+        snapshotManager = m
+        return m
+    }
+
+    /// The upcasters, or nil when the configuration has none.
+    private func upcaster() throws -> Upcaster? {
+        if let u = compiledUpcaster { return u }
+        let u = config.upcasters.isEmpty ? nil : try Upcaster(config.upcasters)
+        compiledUpcaster = .some(u)
+        return u
     }
 
     public func serve(_ request: Request) -> Message {
@@ -60,14 +75,10 @@ public final class LogSource {
 
     // MARK: - Requests
 
+    /// Re-reads the log's tail; `update` compares the head with what it had.
     private func refresh() throws -> Message {
         if !log.isWritable { _ = try log.refresh() }
-        let head = log.head
-        let count = log.streamCount
-        if head == lastHead && count == lastStreamCount { return .logChanged(head: head, streams: count) }
-        lastHead = head
-        lastStreamCount = count
-        return .logChanged(head: head, streams: count)
+        return .logChanged(head: log.head, streams: log.streamCount)
     }
 
     private func streams(_ query: StreamQuery) throws -> StreamList {
@@ -110,7 +121,7 @@ public final class LogSource {
             timelineOrder.append(stream)
             return t
         }
-        let t = try snapshots.timeline(for: stream, useSnapshots: true)
+        let t = try snapshots().timeline(for: stream, useSnapshots: true)
         timelines[stream] = t
         timelineOrder.append(stream)
         if timelineOrder.count > 8 {
@@ -197,7 +208,7 @@ public final class LogSource {
     }
 
     private func snapshotRows(_ stream: String) throws -> [SnapshotRow] {
-        let checks = try snapshots.verify(streams: [stream])
+        let checks = try snapshots().verify(streams: [stream])
         return checks.map { c in
             var details: [String] = []
             if case .drift(let changes)? = c.problem {
@@ -217,14 +228,15 @@ public final class LogSource {
 
     private func detail(_ stream: String, version: UInt64) throws -> Message {
         var found: EventDetail?
+        let upcasting = try upcaster()
         try log.readStream(stream, from: version, limit: 1) { e in
             let data = Array(e.data)
             let raw = Self.pretty(data, contentType: e.contentType)
             var upcasted: [String]?
             var upSchema: UInt32?
-            if let upcaster, upcaster.applies(to: e.type, schemaVersion: e.schemaVersion) {
+            if let upcasting, upcasting.applies(to: e.type, schemaVersion: e.schemaVersion) {
                 do {
-                    if let u = try upcaster.upcast(e) {
+                    if let u = try upcasting.upcast(e) {
                         upcasted = Self.pretty(u.data, contentType: .json)
                         upSchema = u.schemaVersion
                     }
@@ -278,7 +290,7 @@ public final class LogSource {
         guard writable else {
             return .failed(.createSnapshots, "the dashboard is read-only: reopen with --writable to take snapshots")
         }
-        let made = try snapshots.create(streams: [stream], policy: config.snapshots)
+        let made = try snapshots().create(streams: [stream], policy: config.snapshots)
         timelines[stream] = nil
         let count = made.reduce(0) { $0 + $1.created.count }
         return .notice(count == 0 ? "no snapshot due for \(stream) (policy: \(config.snapshots.everyEvents.map { "every \($0) events" } ?? "by replay time"))" : "took \(count) snapshot\(count == 1 ? "" : "s") of \(stream)")

@@ -44,14 +44,9 @@ public final class LogWorker: @unchecked Sendable {
         condition.lock()
         stopping = true
         condition.broadcast()
+        // The worker broadcasts when it goes idle.
+        while busy { condition.wait() }
         condition.unlock()
-        while true {
-            condition.lock()
-            let done = !busy
-            condition.unlock()
-            if done { break }
-            usleep(1000)
-        }
     }
 
     /// True while requests wait or one is being served.

@@ -6,15 +6,8 @@ import Replay
 public enum StreamFilter {
     public static func list(_ all: [StreamRow], query: StreamQuery) -> StreamList {
         let catalog = StreamCatalog()
-        catalog.reload(rows: all)
+        catalog.setRows(all)
         return catalog.list(query)
-    }
-}
-
-extension StreamCatalog {
-    func reload(rows: [StreamRow]) {
-        reload([])
-        setRows(rows)
     }
 }
 

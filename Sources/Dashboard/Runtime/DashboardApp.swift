@@ -48,10 +48,10 @@ public final class DashboardApp {
     }
 
     /// Opens the sources for `log` and starts the app.
-    public convenience init(terminal: any Terminal, log: EventLog, config: RewindConfig, writable: Bool, theme: Theme) throws {
-        self.init(terminal: terminal, source: try LogSource(log: log, config: config, writable: writable),
-                  backgroundSource: try LogSource(log: log, config: config, writable: writable),
-                  catalogSource: try LogSource(log: log, config: config, writable: writable), theme: theme)
+    public convenience init(terminal: any Terminal, log: EventLog, config: RewindConfig, writable: Bool, theme: Theme) {
+        self.init(terminal: terminal, source: LogSource(log: log, config: config, writable: writable),
+                  backgroundSource: LogSource(log: log, config: config, writable: writable),
+                  catalogSource: LogSource(log: log, config: config, writable: writable), theme: theme)
     }
 
     deinit { stopWorkers() }

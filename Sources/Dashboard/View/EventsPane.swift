@@ -1,3 +1,4 @@
+import Replay
 import TerminalUI
 
 enum EventsPane {
@@ -9,7 +10,7 @@ enum EventsPane {
             return
         }
         let title = [Span("Events ", theme[focused ? .titleFocused : .title]), Span(stream, theme[focused ? .titleFocused : .title])]
-        var right = "v\(Format.count(state.cursor))/\(Format.count(state.lastVersion))"
+        var right = "v\(LagFormat.count(state.cursor))/\(LagFormat.count(state.lastVersion))"
         if state.follow { right += " · follow" }
         let inner = DashboardView.block(.events, state, theme: theme, title: title, right: [Span(right, theme[.dim])]).render(into: &buffer, area: area)
         guard inner.height > 1 else { return }

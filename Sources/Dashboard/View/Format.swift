@@ -29,15 +29,4 @@ enum Format {
         if n < 1 << 20 { return String(format: "%.1f KB", Double(n) / 1024) }
         return String(format: "%.1f MB", Double(n) / Double(1 << 20))
     }
-
-    /// 1234567 → "1,234,567".
-    static func count<T: BinaryInteger>(_ n: T) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, c) in digits.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return String(out.reversed())
-    }
 }

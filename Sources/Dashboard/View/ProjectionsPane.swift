@@ -5,7 +5,7 @@ enum ProjectionsPane {
     static func render(_ state: DashboardState, theme: Theme, area: Rect, into buffer: inout ScreenBuffer) {
         let focused = state.focus == .projections
         let faulted = state.consumers.filter { $0.lag.status == .faulted }.count
-        let right = [Span("head \(Format.count(state.head))" + (faulted > 0 ? " · \(faulted) faulted" : ""), theme[faulted > 0 ? .error : .dim])]
+        let right = [Span("head \(LagFormat.count(state.head))" + (faulted > 0 ? " · \(faulted) faulted" : ""), theme[faulted > 0 ? .error : .dim])]
         let inner = DashboardView.block(.projections, state, theme: theme, title: [Span("Projections", theme[focused ? .titleFocused : .title])], right: right)
             .render(into: &buffer, area: area)
         guard inner.height > 1 else { return }
@@ -39,7 +39,7 @@ enum ProjectionsPane {
             let base = selected ? DashboardView.selection(.projections, state, theme: theme) : theme[.body]
             if selected { buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
             let lagRole: Role = l.status == .faulted ? .lagCritical : (l.lagEvents ?? 0) == 0 ? .lagOK : (l.lagSeconds ?? 0) > 30 ? .lagCritical : .lagWarning
-            let pos = "\(l.position.map { Format.count($0) } ?? "–")/\(Format.count(l.head))"
+            let pos = "\(l.position.map { LagFormat.count($0) } ?? "–")/\(LagFormat.count(l.head))"
             let (badge, badgeRole) = badgeOf(l)
             let name = (l.kind == .external ? "⇄ " : "") + l.name
             row(y, [name, pos, LagFormat.count(l.lagEvents), LagFormat.duration(l.lagSeconds), LagFormat.rate(l.rate), LagFormat.duration(l.etaSeconds),

@@ -10,7 +10,7 @@ enum StatePane {
             buffer.write(state.selectedStream == nil ? "select a stream" : "replaying…", x: inner.x + 1, y: inner.y, style: theme[.dim], maxWidth: inner.width - 1)
             return
         }
-        var title = [Span("State @ v\(Format.count(view.version))", titleStyle)]
+        var title = [Span("State @ v\(LagFormat.count(view.version))", titleStyle)]
         if view.isHypothetical {
             title.append(Span(" HYPOTHETICAL", theme[.hypothetical].adding(.bold)))
         }

@@ -1,3 +1,4 @@
+import Replay
 import TerminalUI
 
 enum StatusBar {
@@ -10,7 +11,7 @@ enum StatusBar {
         guard !area.isEmpty else { return }
         buffer.fill(area, style: theme[.status])
         let badge = state.writable ? " WRITABLE " : " READ-ONLY "
-        let right = "\(badge) \(Format.count(state.streamCount)) streams · head \(Format.count(state.head)) "
+        let right = "\(badge) \(LagFormat.count(UInt64(state.streamCount))) streams · head \(LagFormat.count(state.head)) "
         let rightWidth = DisplayWidth.of(right)
         let leftWidth = max(0, area.width - rightWidth - 1)
         buffer.writeRight(right, maxX: area.maxX, y: area.y, style: theme[.status], maxWidth: rightWidth)

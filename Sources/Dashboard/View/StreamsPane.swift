@@ -1,3 +1,4 @@
+import Replay
 import TerminalUI
 
 enum StreamsPane {
@@ -5,7 +6,7 @@ enum StreamsPane {
         let list = state.streamList
         let focused = state.focus == .streams
         let title = [Span("Streams", theme[focused ? .titleFocused : .title])]
-        let count = list.query.filter.isEmpty ? Format.count(list.totalStreams) : "\(Format.count(list.matchedStreams))/\(Format.count(list.totalStreams))"
+        let count = list.query.filter.isEmpty ? LagFormat.count(UInt64(list.totalStreams)) : "\(LagFormat.count(UInt64(list.matchedStreams)))/\(LagFormat.count(UInt64(list.totalStreams)))"
         let right = [Span("\(count) · \(list.query.sort.rawValue)", theme[.dim])]
         let inner = DashboardView.block(.streams, state, theme: theme, title: title, right: right).render(into: &buffer, area: area)
         guard !inner.isEmpty else { return }
@@ -33,7 +34,7 @@ enum StreamsPane {
                 let style = selected ? DashboardView.selection(.streams, state, theme: theme) : theme[.header]
                 if selected { buffer.fill(Rect(x: rowsArea.x, y: y, width: w, height: 1), style: style) }
                 let label = "\(collapsed ? "▸" : "▾") \(name)"
-                let info = w >= 24 ? "\(Format.count(streams))·\(Format.count(events))" : Format.count(streams)
+                let info = w >= 24 ? "\(LagFormat.count(UInt64(streams)))·\(LagFormat.count(events))" : LagFormat.count(UInt64(streams))
                 buffer.write(label, x: rowsArea.x, y: y, style: style, maxWidth: max(1, w - DisplayWidth.of(info) - 1))
                 buffer.writeRight(info, maxX: rowsArea.maxX, y: y, style: selected ? style : theme[.dim], maxWidth: w / 2)
             case .stream(let s):
@@ -41,7 +42,7 @@ enum StreamsPane {
                 let style = selected ? DashboardView.selection(.streams, state, theme: theme) : theme[.body]
                 if selected { buffer.fill(Rect(x: rowsArea.x, y: y, width: w, height: 1), style: style) }
                 // Narrow panes keep the name readable: the age goes first, then the count.
-                let count = Format.count(s.count), age = Format.age(s.lastMicros, now: state.nowMicros).leftPadded(3)
+                let count = LagFormat.count(s.count), age = Format.age(s.lastMicros, now: state.nowMicros).leftPadded(3)
                 let right = w >= 30 ? "\(count) \(age)" : w >= 20 ? count : ""
                 buffer.write(shown ? "▶ " : "  ", x: rowsArea.x, y: y, style: selected ? style : theme[.key], maxWidth: 2)
                 buffer.writeTruncated(s.name, x: rowsArea.x + 2, y: y, style: style, maxWidth: max(1, w - 2 - (right.isEmpty ? 0 : DisplayWidth.of(right) + 1)))

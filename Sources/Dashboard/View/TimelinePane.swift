@@ -1,3 +1,4 @@
+import Replay
 import TerminalUI
 
 /// The slider: event density over time on top, the position by version below.
@@ -6,7 +7,7 @@ enum TimelinePane {
         let focused = state.focus == .timeline
         var title = [Span("Timeline", theme[focused ? .titleFocused : .title])]
         if state.lastVersion > 0 {
-            title.append(Span(" v\(Format.count(state.cursor)) of \(Format.count(state.lastVersion))", theme[focused ? .titleFocused : .title]))
+            title.append(Span(" v\(LagFormat.count(state.cursor)) of \(LagFormat.count(state.lastVersion))", theme[focused ? .titleFocused : .title]))
             if let micros = state.eventMicros, state.stateView?.version == state.cursor {
                 title.append(Span(" · \(Format.time(micros))", theme[.dim]))
             }

@@ -59,7 +59,7 @@ extension Dashboard {
             }
             term = terminal
             defer { terminal.restore() }
-            let app = try DashboardApp(terminal: terminal, log: eventLog, config: configuration, writable: writable, theme: chosen)
+            let app = DashboardApp(terminal: terminal, log: eventLog, config: configuration, writable: writable, theme: chosen)
             app.run(shouldStop: { terminal.interrupted || !whileOpen() })
             interrupted = terminal.interrupted
         }

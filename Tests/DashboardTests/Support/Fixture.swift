@@ -66,7 +66,7 @@ struct BankFixture {
         let log = try EventLog.openReadOnly(at: logPath)
         let config = try RewindConfig.load(forLog: logPath, configPath: nil)
         let terminal = TestTerminal(size: size)
-        let app = try DashboardApp(terminal: terminal, log: log, config: config, writable: writable, theme: Theme.monochrome)
+        let app = DashboardApp(terminal: terminal, log: log, config: config, writable: writable, theme: Theme.monochrome)
         app.settle()
         return (app, terminal)
     }
