@@ -47,15 +47,24 @@ enum EscapeSequenceDecoder {
         return .dropped
     }
 
+    /// The final byte shared by the SS3 (`ESC O A`) and CSI (`ESC [ A`) forms of the cursor
+    /// keys, Home and End.
+    static func cursorKey(_ c: UInt32) -> Key? {
+        switch c {
+        case 0x41: return .up
+        case 0x42: return .down
+        case 0x43: return .right
+        case 0x44: return .left
+        case 0x48: return .home
+        case 0x46: return .end
+        default: return nil
+        }
+    }
+
     /// `ESC O x`: the application-mode cursor keys and F1–F4.
     static func ss3(_ c: UInt32) -> Result {
+        if let key = cursorKey(c) { return .key(key) }
         switch c {
-        case 0x41: return .key(.up)
-        case 0x42: return .key(.down)
-        case 0x43: return .key(.right)
-        case 0x44: return .key(.left)
-        case 0x48: return .key(.home)
-        case 0x46: return .key(.end)
         case 0x4D: return .key(.enter)  // keypad Enter
         case 0x50...0x53: return .key(.function(Int(c) - 0x4F))
         default: return .dropped
@@ -67,13 +76,8 @@ enum EscapeSequenceDecoder {
         let text = String(String.UnicodeScalarView(parameters.compactMap(Unicode.Scalar.init)))
         if text.hasPrefix("<") || text.hasPrefix("?") || text.hasPrefix(">") { return .dropped }  // SGR mouse, reports
         let first = Int(text.split(separator: ";").first ?? "") ?? 1
+        if let key = cursorKey(final) { return .key(key) }
         switch final {
-        case 0x41: return .key(.up)
-        case 0x42: return .key(.down)
-        case 0x43: return .key(.right)
-        case 0x44: return .key(.left)
-        case 0x48: return .key(.home)
-        case 0x46: return .key(.end)
         case 0x5A: return .key(.backTab)
         case 0x50...0x53 where first == 1: return .key(.function(Int(final) - 0x4F))
         case 0x7E: return tilde(first)

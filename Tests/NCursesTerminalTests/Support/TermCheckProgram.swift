@@ -4,18 +4,7 @@ import Foundation
 /// Where the built `rewind-term-check` is, and how to start it in tmux.
 enum TermCheckProgram {
     /// The folder holding the package's built products (next to the test bundle).
-    static let productsDirectory: URL = {
-        var candidates: [URL] = []
-        if let first = CommandLine.arguments.first {
-            candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-        }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        candidates.append(Bundle.main.bundleURL)
-        for c in candidates where FileManager.default.isExecutableFile(atPath: c.appendingPathComponent("rewind-term-check").path) {
-            return c
-        }
-        return candidates.first ?? URL(fileURLWithPath: ".build/debug")
-    }()
+    static let productsDirectory = BuiltProducts.directory(containing: "rewind-term-check")
 
     static var path: String { productsDirectory.appendingPathComponent("rewind-term-check").path }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TmuxHarness
 
 /// Runs the built `rewind` binary (and the other executables of the package) the way a user
 /// does, capturing stdout, stderr and the exit code.
@@ -11,18 +12,7 @@ enum CLIRunner {
     }
 
     /// The folder holding the package's built products (next to the test bundle).
-    static let productsDirectory: URL = {
-        var candidates: [URL] = []
-        if let first = CommandLine.arguments.first {
-            candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-        }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        candidates.append(Bundle.main.bundleURL)
-        for c in candidates where FileManager.default.isExecutableFile(atPath: c.appendingPathComponent("rewind").path) {
-            return c
-        }
-        return candidates.first ?? URL(fileURLWithPath: ".build/debug")
-    }()
+    static let productsDirectory = BuiltProducts.directory(containing: "rewind")
 
     static func executable(_ name: String) -> URL {
         productsDirectory.appendingPathComponent(name)
