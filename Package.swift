@@ -24,8 +24,9 @@ let package = Package(
         .target(name: "CRC32C", path: "Sources/CRC32C"),
         // The storage engine: segments, batches, indexes, lock, recovery, readers, tailing.
         .target(name: "EventLog", dependencies: ["CRC32C"], path: "Sources/EventLog"),
-        // libjq headers and link flags (Debian: apt-get install libjq-dev).
-        .systemLibrary(name: "CJQ", path: "Sources/CJQ"),
+        // The part of libjq's API Rewind uses, declared by us; libjq.so.1 (the jq package) is
+        // loaded at run time, so building needs no libjq-dev.
+        .target(name: "CJQ", path: "Sources/CJQ", linkerSettings: [.linkedLibrary("dl")]),
         // JSON values, reducers, time travel, snapshots, projections.
         .target(
             name: "Replay",

@@ -30,6 +30,9 @@ public final class JQProgram {
     /// Compiles `expression`. With `bindsEvent`, `$e` is the event passed to `run`.
     /// Throws a `JQError` carrying libjq's own message for a bad expression.
     public init(_ expression: String, bindsEvent: Bool) throws {
+        guard cjq_load() != 0 else {
+            throw JQError(cjq_load_error().map { String(cString: $0) } ?? "libjq could not be loaded")
+        }
         guard let jq = jq_init() else { throw JQError("libjq could not start (out of memory)") }
         state = jq
         source = expression
