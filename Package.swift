@@ -1,15 +1,18 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers, bottom up (see docs/ARCHITECTURE in README): CRC32C -> EventLog -> Replay -> Demo -> rewind.
-// Arrows only point down: nothing below `rewind` knows about the command line.
+// Layers, bottom up; docs/ARCHITECTURE.md says what each target is and which targets it may import,
+// and `.ci/check-layers` holds the build to it. Arrows only point down.
 let package = Package(
     name: "Rewind",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "rewind", targets: ["rewind"]),
+        .library(name: "Platform", targets: ["Platform"]),
+        .library(name: "JSON", targets: ["JSON"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "Interchange", targets: ["Interchange"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "Demo", targets: ["Demo"]),
         .library(name: "NCursesTerminal", targets: ["NCursesTerminal"]),
@@ -22,21 +25,34 @@ let package = Package(
     targets: [
         // Hardware CRC32C (SSE4.2) with a slicing-by-8 software fallback.
         .target(name: "CRC32C", path: "Sources/CRC32C"),
+        // Every system call: files, directories, locks, clocks, sleeps, processes; typed IOErrors
+        // and the failing-I/O seam for tests. The only target that imports Glibc for calls.
+        .target(name: "Platform", path: "Sources/Platform"),
+        // The ordered JSON value, its parser, printer, paths and structural diff.
+        .target(
+            name: "JSON",
+            dependencies: [.product(name: "Collections", package: "swift-collections")],
+            path: "Sources/JSON"
+        ),
         // The storage engine: segments, batches, indexes, lock, recovery, readers, tailing.
-        .target(name: "EventLog", dependencies: ["CRC32C"], path: "Sources/EventLog"),
+        .target(name: "EventLog", dependencies: ["CRC32C", "Platform"], path: "Sources/EventLog"),
         // The part of libjq's API Rewind uses, declared by us; libjq.so.1 (the jq package) is
         // loaded at run time, so building needs no libjq-dev.
         .target(name: "CJQ", path: "Sources/CJQ", linkerSettings: [.linkedLibrary("dl")]),
-        // JSON values, reducers, time travel, snapshots, projections.
+        // Reducers (generic fold and jq), time travel, snapshots, upcasting, projections, lag,
+        // redaction, and the rewind.toml that configures them.
         .target(
             name: "Replay",
             dependencies: [
-                "EventLog", "CJQ",
+                "Platform", "JSON", "EventLog", "CJQ",
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             path: "Sources/Replay"
         ),
+        // Importers of production exports (JSON Lines, KurrentDB, kcat, Marten, Debezium) and the
+        // JSON Lines shape export writes (redacted and upcasted by Replay on the way out).
+        .target(name: "Interchange", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Sources/Interchange"),
         // Cells, the screen buffer and its diff, widgets, themes, the Terminal protocol and an
         // in-memory terminal for tests. Knows nothing of curses or of events.
         .target(
@@ -45,10 +61,10 @@ let package = Package(
             path: "Sources/TerminalUI"
         ),
         // The app: state, messages, update and view (Elm style); a worker thread does the replay.
-        .target(name: "Dashboard", dependencies: ["EventLog", "Replay", "TerminalUI"], path: "Sources/Dashboard"),
+        .target(name: "Dashboard", dependencies: ["Platform", "JSON", "EventLog", "Replay", "TerminalUI"], path: "Sources/Dashboard"),
         // The samples' generators (deterministic histories of any size) and the live demo
         // session (a writer and projections at different speeds).
-        .target(name: "Demo", dependencies: ["EventLog", "Replay"], path: "Sources/Demo"),
+        .target(name: "Demo", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange"], path: "Sources/Demo"),
         // ncursesw headers plus a shim for the macros and globals Swift cannot import
         // (Debian: apt-get install libncurses-dev).
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -57,29 +73,32 @@ let package = Package(
         .executableTarget(
             name: "rewind",
             dependencies: [
-                "EventLog", "Replay", "Demo", "TerminalUI", "NCursesTerminal", "Dashboard",
+                "Platform", "JSON", "EventLog", "Replay", "Interchange", "Demo", "TerminalUI", "NCursesTerminal", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/rewind"
         ),
         // A writer that appends forever and prints what was acknowledged: the victim of the
         // kill -9 fault tests.
-        .executableTarget(name: "rewind-crash-writer", dependencies: ["EventLog"], path: "Tests/CrashWriter"),
+        .executableTarget(name: "rewind-crash-writer", dependencies: ["Platform", "EventLog"], path: "Tests/CrashWriter"),
         // Opens the real terminal, draws a frame and echoes input: driven in tmux by
         // NCursesTerminalTests.
         .executableTarget(name: "rewind-term-check", dependencies: ["NCursesTerminal", "TerminalUI"], path: "Tests/TermCheck"),
         // Benchmarks are programs that print figures: `swift run -c release rewind-bench`.
-        .executableTarget(name: "rewind-dashboard-bench", dependencies: ["Dashboard", "EventLog", "Replay", "TerminalUI"], path: "Benchmarks/DashboardBench"),
-        .executableTarget(name: "rewind-bench", dependencies: ["EventLog", "Replay"], path: "Benchmarks/RewindBench"),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CRC32C"], path: "Tests/EventLogTests"),
+        .executableTarget(name: "rewind-dashboard-bench", dependencies: ["Platform", "JSON", "Dashboard", "EventLog", "Replay", "TerminalUI"], path: "Benchmarks/DashboardBench"),
+        .executableTarget(name: "rewind-bench", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Benchmarks/RewindBench"),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
+        .testTarget(name: "EventLogTests", dependencies: ["Platform", "EventLog", "CRC32C"], path: "Tests/EventLogTests"),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Platform", "JSON", "Dashboard", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
         // Drives programs in a private tmux server (end-to-end tests of the terminal and the dashboard).
         .target(name: "TmuxHarness", path: "Tests/TmuxHarness"),
         .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "TerminalUI", "TmuxHarness", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay"], path: "Tests/ReplayTests"),
-        .testTarget(name: "DemoTests", dependencies: ["Demo", "EventLog", "Replay"], path: "Tests/DemoTests"),
-        .testTarget(name: "RewindCLITests", dependencies: ["EventLog", "Replay", "TmuxHarness", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
+        .testTarget(name: "ReplayTests", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Tests/ReplayTests"),
+        .testTarget(name: "InterchangeTests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange"], path: "Tests/InterchangeTests"),
+        .testTarget(name: "DemoTests", dependencies: ["Platform", "JSON", "Demo", "EventLog", "Replay", "Interchange"], path: "Tests/DemoTests"),
+        .testTarget(name: "RewindCLITests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange", "TmuxHarness", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,7 @@
 import EventLog
 import Replay
+import JSON
+import Platform
 
 /// The options of the projection workload (issue 3, item 7), taken out of the command line
 /// before the other parsers see it, the way `ReplayOptions` does:

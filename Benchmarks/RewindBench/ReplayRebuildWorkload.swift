@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Replay
+import JSON
 
 /// Side by side in one run: rebuilding one 10,000-event aggregate with the Python
 /// eventsourcing library (its `rebuild` workload: Application.repository.get, with and without

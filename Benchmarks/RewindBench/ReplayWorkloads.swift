@@ -3,6 +3,7 @@ import Replay
 
 #if canImport(Glibc)
 import Glibc
+import JSON
 #endif
 
 /// Issue 3's replay targets: full replay and random jumps over a 1,000,000-event stream, with

@@ -4,6 +4,7 @@ import Replay
 import TerminalUI
 import Testing
 @testable import Dashboard
+import Interchange
 
 /// Every sample in `Samples/` opens in the dashboard with a meaningful state for every stream.
 @Suite(.serialized) struct SampleScreenTests {

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import Platform
 
 /// The live demo session: a log made from a sample, a writer, projections at four speeds and
 /// an external consumer; then a clean stop.

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import Interchange
 
 @Suite("Sample generators")
 struct GeneratorTests {

@@ -2,6 +2,7 @@ import Demo
 import EventLog
 import Foundation
 import Testing
+import Platform
 
 /// The committed `Samples/NAME/` files are exactly what the code generates and embeds, so the
 /// two can never drift. To refresh them after changing a generator or a configuration:

@@ -3,6 +3,8 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import Interchange
+import Platform
 
 /// Each committed sample, imported into a fresh log, replays: its configuration loads, every
 /// stream has a meaningful state, every projection runs to the head without a fault. And the

@@ -1,8 +1,10 @@
 import Demo
 import EventLog
 import Foundation
+import Interchange
 import Replay
 import Testing
+import JSON
 
 /// The users sample shows schema evolution and redaction: version 1 registrations read as
 /// version 2, and `--redact` leaves no personal data in an export.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EventLog
+import Platform
 
 /// The scan for valid batches beyond a damaged spot, on files that end early.
 @Suite struct BatchScanTests {
@@ -12,7 +13,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for size in [0, 1, 3, 5, 4099, 70_000] {
             let path = dir + "/seg-\(size)"
-            let handle = try FileHandle.open(path, flags: O_RDWR | O_CREAT)
+            let handle = try SystemFile.open(path, flags: O_RDWR | O_CREAT)
             defer { handle.close() }
             if size > 0 { try handle.write(Array(repeating: UInt8(0xAB), count: size), at: 0) }
             var reader = BatchReader(chunkSize: 64 << 10)

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+import Platform
 
 /// `FileSystem.makeTemporaryDirectory` (mkdtemp) and `removeTree`, which the live demo uses
 /// for its throw-away log.

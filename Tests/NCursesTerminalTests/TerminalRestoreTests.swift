@@ -2,6 +2,7 @@ import TmuxHarness
 import Foundation
 import Testing
 
+
 /// Leaving the screen: by quitting, by a signal, by a crash, and refusing to start without a
 /// usable terminal. The terminal must always be left as the shell had it.
 @Suite(.serialized, .enabled(if: TmuxSession.isAvailable, "tmux is not installed (apt-get install tmux); the end-to-end terminal tests need it"))

@@ -1,5 +1,6 @@
 import Replay
 import Testing
+import JSON
 
 // libjq states are confined to one thread; these tests each build their own programs.
 @Suite("jq programs", .serialized)

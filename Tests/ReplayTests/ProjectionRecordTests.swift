@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import JSON
 
 @Suite("Projection files")
 struct ProjectionRecordTests {

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import Platform
 
 /// `ProjectionRunner.Options.pacer` and `sharedLock`: what the live demo drives its
 /// projections with (one runner per speed, one projections lock).

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import JSON
 
 /// Logs and definitions for the projection and lag tests.
 enum ProjectionFixtures {

@@ -1,5 +1,6 @@
 import Replay
 import Testing
+import JSON
 
 @Suite("redaction")
 struct RedactionTests {

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 @testable import Replay
 import Testing
+import JSON
 
 /// Every suite of the replay layer (reducers, time travel, snapshots) nests in this one, so that
 /// they run one at a time: libjq values are not thread-safe.

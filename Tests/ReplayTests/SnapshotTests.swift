@@ -2,6 +2,8 @@ import EventLog
 import Foundation
 @testable import Replay
 import Testing
+import JSON
+import Platform
 
 extension ReplayLayerTests {
     @Suite("Snapshots")

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 @testable import Replay
 import Testing
+import JSON
 
 extension ReplayLayerTests {
     @Suite("Time travel")

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import JSON
 
 /// One file of Samples/formats and how to import it.
 struct FormatSample: Sendable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import EventLog
 import Replay
 import TerminalUI
+import JSON
 
 /// Everything the dashboard shows, and nothing else: the view is a function of this, and only
 /// `Dashboard.update` changes it.

@@ -1,4 +1,5 @@
 import Replay
+import JSON
 
 /// A JSON value laid out as the rows of a collapsible tree.
 public struct TreeRow: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Replay
 import TerminalUI
+import JSON
 
 extension Dashboard {
     static func handleKey(_ state: inout DashboardState, _ key: Key) -> [Effect] {

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Replay
+import JSON
 
 /// Answers the dashboard's requests from a log: the synchronous core of `LogWorker`.
 ///

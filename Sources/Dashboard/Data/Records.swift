@@ -1,5 +1,6 @@
 import EventLog
 import Replay
+import JSON
 
 /// A stream as the streams pane lists it.
 public struct StreamRow: Sendable, Equatable {

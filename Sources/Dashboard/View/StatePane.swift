@@ -1,5 +1,6 @@
 import Replay
 import TerminalUI
+import JSON
 
 enum StatePane {
     static func render(_ state: DashboardState, theme: Theme, area: Rect, into buffer: inout ScreenBuffer) {

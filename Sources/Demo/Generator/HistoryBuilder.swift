@@ -1,5 +1,6 @@
 import EventLog
 import Replay
+import JSON
 
 /// What every sample world writes with: the random generator, the simulated clock, and each
 /// stream's version. `emit` stamps an event with its stream's next version, a UUID and the

@@ -1,6 +1,9 @@
 import EventLog
 import Foundation
 import Replay
+import Interchange
+import JSON
+import Platform
 
 /// The live demo without a screen: a fresh log made from a sample, a writer appending to it at
 /// a steady rate, and the sample's projections running at different speeds — one keeps up,
@@ -123,7 +126,7 @@ public final class DemoSession: @unchecked Sendable {
         guard count > 0 else { return 0 }
         let file = log.path + "/.demo-history-\(FileSystem.processID).jsonl"
         defer { try? FileSystem.remove(file) }
-        let handle = try FileHandle.open(file, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        let handle = try SystemFile.open(file, flags: O_WRONLY | O_CREAT | O_TRUNC)
         var offset = 0
         var left = count
         while left > 0 {

@@ -1,3 +1,4 @@
+import Platform
 /// Everything the engine can refuse or fail with. Descriptions are sentences that say what was
 /// wrong and what to do next; the CLI prints them as they are.
 public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {

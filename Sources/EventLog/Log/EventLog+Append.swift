@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 extension EventLog {
@@ -200,9 +201,9 @@ extension EventLog {
     }
 
     /// Creates a segment file with its header, durable (file and directory fsynced).
-    static func createSegment(path: String, number: UInt32, base: UInt64) throws -> FileHandle {
+    static func createSegment(path: String, number: UInt32, base: UInt64) throws -> SystemFile {
         do {
-            let handle = try FileHandle.open(path, flags: O_RDWR | O_CREAT | O_EXCL)
+            let handle = try SystemFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL)
             try handle.write(SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros()).encoded(), at: 0)
             try handle.sync()
             try FileSystem.syncDirectory(FileSystem.parentDirectory(of: path))
@@ -222,9 +223,9 @@ extension EventLog {
         }
         let last = loaded.index.segments.count - 1
         let segment = loaded.index.segments[last]
-        let handle: FileHandle
+        let handle: SystemFile
         do {
-            handle = try FileHandle.open(segments + "/" + LogFormat.segmentFileName(segment.number), flags: O_RDWR)
+            handle = try SystemFile.open(segments + "/" + LogFormat.segmentFileName(segment.number), flags: O_RDWR)
         } catch {
             throw EventLogError.wrap(error)
         }

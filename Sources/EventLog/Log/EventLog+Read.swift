@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// Direction of a stream read.
@@ -10,7 +11,7 @@ public enum ReadDirection: Sendable {
 extension EventLog {
     /// One batch to visit during a stream read: where it is and which positions of it are wanted.
     struct BatchRef {
-        var file: FileHandle
+        var file: SystemFile
         var offset: Int
         var limit: Int
         var lowest: UInt64
@@ -218,8 +219,8 @@ extension EventLog {
     private func adoptSegment(number: UInt32) throws -> Bool {
         let p = segmentPath(number)
         guard FileSystem.exists(p) else { return false }
-        let handle: FileHandle
-        do { handle = try FileHandle.open(p, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
+        let handle: SystemFile
+        do { handle = try SystemFile.open(p, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
         let bytes: [UInt8]
         do { bytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch { throw EventLogError.wrap(error) }
         guard bytes.count == LogFormat.segmentHeaderSize else { return false }

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// A Rewind event log: a directory of append-only segments, opened by one writer or any
@@ -43,7 +44,7 @@ public final class EventLog: @unchecked Sendable {
     /// Guards everything below (and `writer`), and signals "durable" and "the log grew".
     let monitor = NSCondition()
     var index: LogIndex
-    var files: [FileHandle]
+    var files: [SystemFile]
     var isClosed = false
     var writer: WriterState?
     /// While an import transaction is open: the head before it. Readers of this handle see

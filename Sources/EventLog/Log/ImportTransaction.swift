@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// An all-or-nothing import: every append through it is kept only if `commit()` completes.
@@ -148,7 +149,7 @@ extension EventLog {
     /// Bytes of whole batches in a segment from `offset` on (not counting the zeros a writer
     /// preallocates after its data, nor a torn tail): what a rollback really removes.
     static func dataBytes(path: String, from offset: Int) -> Int {
-        guard let handle = try? FileHandle.open(path, flags: O_RDONLY), let size = try? handle.size() else { return 0 }
+        guard let handle = try? SystemFile.open(path, flags: O_RDONLY), let size = try? handle.size() else { return 0 }
         var reader = BatchReader(chunkSize: 1 << 20)
         let start = max(offset, LogFormat.segmentHeaderSize)
         guard start < size, let (_, end) = try? reader.scan(handle, from: start, limit: size, { _, _, _ in true }) else { return 0 }

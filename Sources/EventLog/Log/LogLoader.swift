@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// What opening reads off disk: the index and one read handle per segment.
 struct LoadedLog {
     var index = LogIndex()
-    var files: [FileHandle] = []
+    var files: [SystemFile] = []
 }
 
 extension EventLog {
@@ -77,8 +78,8 @@ extension EventLog {
         segments: for (i, number) in numbers.enumerated() {
             let path = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(number)
             let isLast = i == numbers.count - 1
-            let handle: FileHandle
-            do { handle = try FileHandle.open(path, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
+            let handle: SystemFile
+            do { handle = try SystemFile.open(path, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
             let size: Int
             do { size = try handle.size() } catch { throw EventLogError.wrap(error) }
 
@@ -155,7 +156,7 @@ extension EventLog {
     /// Scans batches into the index until the end or the first damage.
     /// With a `cap`, stops before the first batch beyond that position and sets `capped`.
     static func scanSegment(
-        _ handle: FileHandle, from: Int, limit: Int, reader: inout BatchReader, index: inout LogIndex, trackStreams: Bool,
+        _ handle: SystemFile, from: Int, limit: Int, reader: inout BatchReader, index: inout LogIndex, trackStreams: Bool,
         cap: UInt64? = nil, capped: inout Bool
     ) throws -> BatchReader.Stop {
         var inconsistency: LogIndex.Inconsistency?
@@ -294,7 +295,7 @@ extension EventLog {
 
     static func truncateTail(path: String, at offset: Int) throws {
         do {
-            let handle = try FileHandle.open(path, flags: O_RDWR)
+            let handle = try SystemFile.open(path, flags: O_RDWR)
             try handle.truncate(to: offset)
             try handle.sync()
             handle.close()
@@ -306,7 +307,7 @@ extension EventLog {
     static func rewriteHeader(path: String, number: UInt32, base: UInt64, report: inout RecoveryReport, wasBytes: Int) throws -> SegmentHeader {
         let header = SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros())
         do {
-            let handle = try FileHandle.open(path, flags: O_RDWR)
+            let handle = try SystemFile.open(path, flags: O_RDWR)
             try handle.truncate(to: 0)
             try handle.write(header.encoded(), at: 0)
             try handle.sync()

@@ -1,22 +1,23 @@
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// The single-writer lock: an flock on `LOG/LOCK`, held for the writer's lifetime, whose file
 /// names the holder so that a second writer's error can say who it is.
 final class WriterLock: @unchecked Sendable {
-    let handle: FileHandle
+    let handle: SystemFile
 
-    private init(handle: FileHandle) {
+    private init(handle: SystemFile) {
         self.handle = handle
     }
 
     /// Takes the lock or throws `EventLogError.locked` naming the holder's pid and command.
     static func acquire(log: String, command: String) throws -> WriterLock {
         let path = log + "/" + LogFormat.lockFile
-        let handle: FileHandle
+        let handle: SystemFile
         do {
-            handle = try FileHandle.open(path, flags: O_RDWR | O_CREAT)
+            handle = try SystemFile.open(path, flags: O_RDWR | O_CREAT)
         } catch {
             throw EventLogError.wrap(error)
         }

@@ -1,3 +1,4 @@
+import Platform
 /// The writer's side of an open log. Guarded by `EventLog.monitor`, except the fields marked
 /// "leader only", which only the thread currently flushing (`flushing == true`) touches.
 final class WriterState {
@@ -37,13 +38,13 @@ final class WriterState {
 
     /// Written by the leader under the monitor (the prefiller reads it there); read by the leader
     /// without it.
-    var activeHandle: FileHandle?
+    var activeHandle: SystemFile?
 
     // Leader only.
     var activeNumber: UInt32
     var writeOffset: Int
 
-    init(durability: EventLog.Durability, nextPosition: UInt64, activeHandle: FileHandle, activeNumber: UInt32, writeOffset: Int) {
+    init(durability: EventLog.Durability, nextPosition: UInt64, activeHandle: SystemFile, activeNumber: UInt32, writeOffset: Int) {
         self.durability = durability
         self.nextPosition = nextPosition
         self.activeHandle = activeHandle

@@ -1,3 +1,4 @@
+import Platform
 /// Reads framed batches from segment files through one reusable buffer (pread, never mmap: the
 /// active segment grows under readers). Sequential scans read in large chunks; random reads of
 /// nearby batches are served from the chunk already read.
@@ -35,7 +36,7 @@ struct BatchReader {
     }
 
     /// Makes the buffer hold at least `needed` bytes from `offset` (fewer only at `limit`).
-    private mutating func fill(_ handle: FileHandle, at offset: Int, needed: Int, limit: Int) throws {
+    private mutating func fill(_ handle: SystemFile, at offset: Int, needed: Int, limit: Int) throws {
         if handle.path == currentPath, offset >= fileOffset, offset + needed <= fileOffset + count { return }
         let continues = handle.path == currentPath && offset >= fileOffset && offset <= fileOffset + count + Self.firstReadAhead
         if !continues { readAhead = min(chunkSize, Self.firstReadAhead) }
@@ -53,7 +54,7 @@ struct BatchReader {
     }
 
     /// Checks the batch at `offset` of `handle`, whose valid bytes end at `limit`.
-    private mutating func check(_ handle: FileHandle, at offset: Int, limit: Int) throws -> (BatchCodec.Check, Int) {
+    private mutating func check(_ handle: SystemFile, at offset: Int, limit: Int) throws -> (BatchCodec.Check, Int) {
         try fill(handle, at: offset, needed: min(4, limit - offset), limit: limit)
         var result = checkBuffered(at: offset)
         if case .incomplete(let needed) = result, offset + needed <= limit {
@@ -73,7 +74,7 @@ struct BatchReader {
     /// Calls `body` with the checked batch at `offset`; the index promised one is there, so
     /// anything else is corruption, reported with the segment and offset.
     mutating func withBatch<R>(
-        _ handle: FileHandle, at offset: Int, limit: Int,
+        _ handle: SystemFile, at offset: Int, limit: Int,
         _ body: (BatchCodec.Header, UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
         let (result, _) = try check(handle, at: offset, limit: limit)
@@ -92,7 +93,7 @@ struct BatchReader {
     /// Visits every valid batch from `offset` up to `limit` in order, with its file offset;
     /// stops early when `visit` returns false (reported as `.end` at that batch's end).
     mutating func scan(
-        _ handle: FileHandle, from offset: Int, limit: Int,
+        _ handle: SystemFile, from offset: Int, limit: Int,
         _ visit: (BatchCodec.Header, UnsafeRawBufferPointer, Int) throws -> Bool
     ) throws -> (stop: Stop, offset: Int) {
         var at = offset
@@ -117,7 +118,7 @@ struct BatchReader {
     }
 
     /// True when every byte in [from, limit) is zero (the writer's preallocated space).
-    mutating func isZeroFilled(_ handle: FileHandle, from: Int, limit: Int) throws -> Bool {
+    mutating func isZeroFilled(_ handle: SystemFile, from: Int, limit: Int) throws -> Bool {
         var at = from
         while at < limit {
             try fill(handle, at: at, needed: min(limit - at, chunkSize), limit: limit)
@@ -137,7 +138,7 @@ struct BatchReader {
     /// log (first position beyond `position`): the test that tells a torn tail (nothing valid
     /// after the damage) from corruption before the tail. Batches with older positions do not
     /// count: they can only be bytes inside an event's data (a copy of some earlier batch).
-    mutating func validBatchExists(_ handle: FileHandle, after: Int, limit: Int, beyond position: UInt64) throws -> Bool {
+    mutating func validBatchExists(_ handle: SystemFile, after: Int, limit: Int, beyond position: UInt64) throws -> Bool {
         var at = after + 1
         var probe = BatchReader(chunkSize: 64 << 10)
         while at + 4 <= limit {

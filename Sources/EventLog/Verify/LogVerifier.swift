@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// What `rewind verify` found: every segment's header and every batch's CRC and structure,
@@ -58,8 +59,8 @@ public enum LogVerifier {
             func problem(_ severity: VerifyReport.Severity, _ offset: Int, _ message: String) {
                 report.problems.append(.init(severity: severity, segment: segmentPath, offset: offset, message: message))
             }
-            let handle: FileHandle
-            do { handle = try FileHandle.open(segmentPath, flags: O_RDONLY) } catch {
+            let handle: SystemFile
+            do { handle = try SystemFile.open(segmentPath, flags: O_RDONLY) } catch {
                 problem(.error, 0, "cannot open: \(error)")
                 continue
             }

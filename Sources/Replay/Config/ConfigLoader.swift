@@ -1,4 +1,5 @@
 import EventLog
+import Platform
 
 extension RewindConfig {
     /// Loads `configPath`, or `LOG/rewind.toml` when nil; no file there gives the empty

@@ -1,4 +1,5 @@
 import CJQ
+import JSON
 
 /// Why a jq expression could not be compiled or run.
 public struct JQError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import CJQ
+import JSON
 
 /// An owned libjq value, freed when dropped. libjq's rule: every `jv_*` call consumes its jv
 /// arguments except `jv_copy`, `jv_get_kind`, `jv_string_value`, `jv_number_value` and the

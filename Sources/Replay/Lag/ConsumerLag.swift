@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// How far one consumer of the log (a projection, or an external program that writes
 /// `LOG/checkpoints/NAME.json`) is behind the head, at one moment. See docs/PROJECTIONS.md

@@ -1,4 +1,6 @@
 import EventLog
+import JSON
+import Platform
 
 /// The checkpoint of a program outside Rewind that consumes the log, as it reported it in
 /// `LOG/checkpoints/NAME.json`: `{"position": P, "updatedAt": "<RFC 3339>"}`.

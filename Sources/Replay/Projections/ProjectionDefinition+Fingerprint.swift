@@ -1,3 +1,4 @@
+import JSON
 extension ProjectionDefinition {
     /// A stable digest of everything that decides the projection's state: its source, partition
     /// expression, init, handlers, and the upcasters of the event types it handles (every

@@ -1,3 +1,4 @@
+import JSON
 /// Why a projection stopped: the poison event and the handler that failed on it, or a fault
 /// of the definition itself (an `init` that fails), which names no event.
 ///

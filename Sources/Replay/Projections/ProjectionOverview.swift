@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// What `rewind project status` shows of one projection, from its file, its definition and
 /// the runner lock; no projection is run or loaded beyond the file's first line.

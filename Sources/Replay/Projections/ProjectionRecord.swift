@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// What `LOG/projections/NAME.json` holds: a projection's checkpoint and the state that covers
 /// exactly the events up to it, saved together in one atomic write.

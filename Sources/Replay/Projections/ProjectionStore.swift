@@ -2,6 +2,7 @@ import EventLog
 
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// The projection files of a log: `LOG/projections/NAME.json` (see `ProjectionRecord`), and
@@ -48,7 +49,7 @@ public struct ProjectionStore: Sendable {
         let p = path(of: name)
         guard FileSystem.exists(p) else { return nil }
         do {
-            let handle = try FileHandle.open(p, flags: O_RDONLY)
+            let handle = try SystemFile.open(p, flags: O_RDONLY)
             defer { handle.close() }
             let prefix = try handle.read(count: 64 << 10, at: 0)
             if let record = try ProjectionRecord.decodeHeader(prefix: prefix) { return record }
@@ -105,9 +106,9 @@ public struct ProjectionStore: Sendable {
     /// An held flock on `LOG/projections/LOCK`; released by `release()` or deinit, and by the
     /// kernel when the process dies (so a killed runner never blocks the next one).
     public final class Lock: @unchecked Sendable {
-        let handle: FileHandle
+        let handle: SystemFile
 
-        init(handle: FileHandle) { self.handle = handle }
+        init(handle: SystemFile) { self.handle = handle }
 
         deinit { release() }
 
@@ -122,7 +123,7 @@ public struct ProjectionStore: Sendable {
     /// `patience` seconds, since `isLocked()` probes the lock for an instant.
     public func acquireLock(command: String, patience: Double = 0.2) throws -> Lock {
         try FileSystem.makeDirectory(directory)
-        let handle = try FileHandle.open(directory + "/" + Self.lockFileName, flags: O_RDWR | O_CREAT)
+        let handle = try SystemFile.open(directory + "/" + Self.lockFileName, flags: O_RDWR | O_CREAT)
         let tries = max(1, Int(patience / 0.01))
         for attempt in 0..<tries {
             if try handle.tryLockExclusive() {
@@ -139,7 +140,7 @@ public struct ProjectionStore: Sendable {
     /// True when a runner holds the lock now (probes it: takes and drops it when free).
     public func isLocked() -> Bool {
         let p = directory + "/" + Self.lockFileName
-        guard FileSystem.exists(p), let handle = try? FileHandle.open(p, flags: O_RDWR) else { return false }
+        guard FileSystem.exists(p), let handle = try? SystemFile.open(p, flags: O_RDWR) else { return false }
         defer { handle.close() }
         return (try? handle.tryLockExclusive()) == false
     }

@@ -1,6 +1,7 @@
 import CJQ
 import EventLog
 import Foundation
+import JSON
 
 /// One projection as a runner folds it: compiled handlers, its state (one, or one per
 /// partition key), its checkpoint, and what of it is saved.

@@ -1,3 +1,4 @@
+import JSON
 /// One jq state held in a Swift collection: a class box around a (noncopyable) owned jv,
 /// freed when the box goes. A partitioned projection keeps one box per key in a Swift
 /// dictionary rather than one big jq object, because jq 1.6 copies a container it updates

@@ -1,3 +1,4 @@
+import JSON
 /// Hides personal data: replaces the value of every object member whose key is one of the
 /// configured field names (compared case-insensitively), at any depth and inside arrays, by
 /// the string `"[redacted]"`.

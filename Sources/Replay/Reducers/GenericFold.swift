@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// The reducer for streams that no aggregate in `rewind.toml` claims, so that any log shows
 /// something useful with no configuration.

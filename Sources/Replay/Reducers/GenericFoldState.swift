@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import JSON
 #endif
 
 /// The generic fold's state: per top-level key, which event last set it and where its value

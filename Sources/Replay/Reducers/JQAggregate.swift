@@ -1,5 +1,6 @@
 import CJQ
 import EventLog
+import JSON
 
 /// A jq aggregate's state: one immutable libjq value. Copies share it (libjq values are
 /// immutable; a handler builds a new one), so keeping a state as a checkpoint costs nothing.

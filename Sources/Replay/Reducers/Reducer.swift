@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Folds the events of one stream into a state, one event at a time.
 ///

@@ -1,3 +1,4 @@
+import JSON
 /// Finds the top-level members of a JSON object without building any value: for each member,
 /// where its key and its value lie in the bytes. This is the generic fold's hot loop, so it
 /// works on raw pointers and skips strings eight bytes at a time.

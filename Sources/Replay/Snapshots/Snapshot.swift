@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// A stream's state at one version, kept as a derived file so that loading need not replay
 /// from the start. A cache, never the truth: see `SnapshotStore` for when one is used.

@@ -79,4 +79,5 @@ enum TimelineCoreClock {
 
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif

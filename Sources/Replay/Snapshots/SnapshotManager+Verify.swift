@@ -87,7 +87,7 @@ extension SnapshotManager {
             var version: UInt64
             var state: JSONValue
         }
-        let handle = try FileHandle.open(file, flags: O_RDONLY)
+        let handle = try SystemFile.open(file, flags: O_RDONLY)
         defer { handle.close() }
         var reader = LineReader(handle: handle)
         var lines: [Line] = []
@@ -148,4 +148,6 @@ extension SnapshotManager {
 
 #if canImport(Glibc)
 import Glibc
+import JSON
+import Platform
 #endif

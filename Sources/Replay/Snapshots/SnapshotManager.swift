@@ -2,6 +2,7 @@ import EventLog
 
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// Creates, lists, verifies and imports the snapshots of one log with the reducers its

@@ -1,4 +1,5 @@
 import EventLog
+import Platform
 
 /// The snapshot files of a log: `LOG/snapshots/<stream>/v<version>.snap`, one directory per
 /// stream (its name encoded for the file system, see `directoryName(for:)`), one file per

@@ -1,4 +1,5 @@
 import CJQ
+import JSON
 
 /// Which version last changed each field of a stream's state at one version.
 public struct Blame: Sendable, Equatable {

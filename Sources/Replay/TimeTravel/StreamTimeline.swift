@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Time travel over one stream: its state at any version, instant or global position, which
 /// version last changed each field (blame), and what-if replays that skip events, all without

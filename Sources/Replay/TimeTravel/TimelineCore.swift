@@ -2,6 +2,7 @@ import EventLog
 
 #if canImport(Glibc)
 import Glibc
+import JSON
 #endif
 
 /// What `StreamTimeline` needs from its reducer-specific core, in JSON terms.

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Replay
+import JSON
 
 struct AppendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Replay
+import Platform
 
 /// `rewind config …`: tools for rewind.toml.
 struct ConfigCommand: ParsableCommand {

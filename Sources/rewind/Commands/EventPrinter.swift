@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Replay
+import Interchange
 
 /// How `read`, `tail` and `export` print events: JSON Lines (the generic shape with position)
 /// or a human table whose text from events is sanitized and trimmed to the terminal.

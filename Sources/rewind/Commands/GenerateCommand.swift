@@ -4,6 +4,7 @@ import EventLog
 
 #if canImport(Glibc)
 import Glibc
+import Platform
 #endif
 
 /// `rewind generate`: a sample's history (JSON Lines), of any size, from a seed.
@@ -74,8 +75,8 @@ struct GenerateCommand: ParsableCommand {
             return
         }
         let temp = out + ".tmp-\(getpid())"
-        let handle: FileHandle
-        do { handle = try FileHandle.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC) } catch {
+        let handle: SystemFile
+        do { handle = try SystemFile.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC) } catch {
             throw CLIError("cannot write \(out): \((error as? IOError)?.reason ?? "\(error)"); check that its directory exists and is writable")
         }
         var offset = 0

@@ -2,6 +2,8 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Replay
+import Interchange
+import JSON
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

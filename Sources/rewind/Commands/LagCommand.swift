@@ -4,6 +4,7 @@ import Replay
 
 #if canImport(Glibc)
 import Glibc
+import JSON
 #endif
 
 /// `rewind lag`: how far each projection and external consumer is behind the head.

@@ -5,6 +5,7 @@ import Replay
 
 #if canImport(Glibc)
 import Glibc
+import JSON
 #endif
 
 /// `rewind project run|status|rebuild`: the projections (read models) of `rewind.toml`.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventLog
 import Replay
+import JSON
+import Platform
 
 /// `rewind snapshot create|list|verify|rebuild|import`: the derived state files in LOG/snapshots.
 struct SnapshotCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Replay
+import JSON
 
 struct StateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

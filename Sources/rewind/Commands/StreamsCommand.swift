@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Replay
+import JSON
 
 struct StreamsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

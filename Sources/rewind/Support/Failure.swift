@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Replay
+import Interchange
 
 /// Exit codes scripts can rely on (also listed in README.md).
 enum ExitStatus {

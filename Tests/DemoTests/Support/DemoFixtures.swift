@@ -3,6 +3,9 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import Interchange
+import JSON
+import Platform
 
 /// Paths, logs and helpers for the sample and demo tests.
 enum DemoFixtures {

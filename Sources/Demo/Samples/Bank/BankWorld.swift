@@ -1,4 +1,5 @@
 import Replay
+import JSON
 
 /// A small retail bank: accounts are opened at a branch, money is deposited (cash, salaries,
 /// card refunds) and withdrawn (ATM, card, cash at the counter), customers transfer money to

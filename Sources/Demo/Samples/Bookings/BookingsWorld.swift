@@ -1,5 +1,6 @@
 import EventLog
 import Replay
+import JSON
 
 /// Hotel bookings: requested (PENDING), confirmed (CONFIRMED), sometimes cancelled
 /// (CANCELLED), with payment events from a payment provider's webhooks that arrive out of

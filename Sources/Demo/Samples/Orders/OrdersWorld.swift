@@ -1,5 +1,6 @@
 import EventLog
 import Replay
+import JSON
 
 /// A web shop: orders are placed, paid, picked, packed, shipped and delivered; some are
 /// cancelled on the way (refunded when paid), some delivered orders are partly returned.

@@ -1,5 +1,6 @@
 import EventLog
 import Replay
+import JSON
 
 /// User accounts of a web service, full of personal data: users register, verify and change
 /// their e-mail, phone and address, give or withdraw marketing consent, log in, and now and

@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Rewind's generic JSON Lines (`--format jsonl`, what `rewind export` writes); see
 /// `GenericEventLine` for the shape.

@@ -7,10 +7,10 @@ import Darwin
 /// Thin wrappers over the C calls the engine makes: error checks and EINTR retries live here and
 /// nowhere else. Every function throws `IOError` naming the call and the path.
 ///
-/// A `FileHandle` owns one descriptor; it is closed by `close()` or when the handle is released.
+/// A `SystemFile` owns one descriptor; it is closed by `close()` or when the handle is released.
 /// Handles are not synchronised: the engine confines each to one owner or guards it with a lock
 /// (pread/pwrite at explicit offsets are safe to call concurrently on one descriptor).
-public final class FileHandle: @unchecked Sendable {
+public final class SystemFile: @unchecked Sendable {
     public let path: String
     public private(set) var fd: Int32
 
@@ -24,10 +24,10 @@ public final class FileHandle: @unchecked Sendable {
     }
 
     /// Opens `path` with `flags` (O_RDONLY, O_RDWR|O_CREAT…), mode 0644 for new files.
-    public static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws -> FileHandle {
+    public static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws -> SystemFile {
         while true {
             let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
-            if fd >= 0 { return FileHandle(fd: fd, path: path) }
+            if fd >= 0 { return SystemFile(fd: fd, path: path) }
             if errno == EINTR { continue }
             throw IOError(call: "open", path: path, errno: errno)
         }
@@ -204,14 +204,14 @@ public enum FileSystem {
 
     /// fsyncs a directory so that creations, renames and removals in it are durable.
     public static func syncDirectory(_ path: String) throws {
-        let handle = try FileHandle.open(path, flags: O_RDONLY | O_DIRECTORY)
+        let handle = try SystemFile.open(path, flags: O_RDONLY | O_DIRECTORY)
         try handle.sync()
     }
 
     /// Writes a whole file atomically: temp file, fsync, rename over `path`, fsync the directory.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
         let temp = path + ".tmp-\(getpid())"
-        let handle = try FileHandle.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        let handle = try SystemFile.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC)
         try handle.write(bytes, at: 0)
         if durable { try handle.sync() }
         handle.close()
@@ -221,7 +221,7 @@ public enum FileSystem {
 
     /// Reads a whole (small) file.
     public static func readFile(_ path: String) throws -> [UInt8] {
-        let handle = try FileHandle.open(path, flags: O_RDONLY)
+        let handle = try SystemFile.open(path, flags: O_RDONLY)
         let size = try handle.size()
         return try handle.read(count: size, at: 0)
     }

@@ -1,4 +1,5 @@
 import EventLog
+import Platform
 
 /// Reads CSV (RFC 4180, as Postgres' `COPY … WITH CSV` writes it) record by record, in large
 /// chunks: fields separated by commas, records by newlines (LF or CRLF); a field in double
@@ -17,10 +18,10 @@ struct CSVReader {
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
-    private let handle: FileHandle
+    private let handle: SystemFile
     private let chunkSize: Int
 
-    init(handle: FileHandle, chunkSize: Int = 1 << 20) {
+    init(handle: SystemFile, chunkSize: Int = 1 << 20) {
         self.handle = handle
         self.chunkSize = chunkSize
     }

@@ -1,5 +1,5 @@
-import Replay
 import Testing
+import JSON
 
 @Suite struct JSONPrinterTests {
     private let sample: JSONValue = [

@@ -1,4 +1,6 @@
+import Platform
 import EventLog
+import JSON
 
 /// KurrentDB / EventStoreDB exports (`--format kurrent`), recognised per file:
 /// - JSON Lines (the first line is a whole JSON value): one gRPC-shaped event a line, kept in

@@ -1,3 +1,4 @@
+import JSON
 /// Where an event's stream, type, id, data, version or time comes from in a source record:
 /// `key`, `header:NAME`, `field:PATH` (dot-separated), `column:NAME`, or a template joining
 /// them, e.g. `{column:aggregatetype}-{column:aggregateid}`.

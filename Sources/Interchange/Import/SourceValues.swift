@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Conversions every format shares: times, payloads, versions and metadata.
 enum SourceValues {

@@ -1,5 +1,3 @@
-import EventLog
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +5,7 @@ import Glibc
 /// Reads a file line by line in large chunks; lines are handed out as borrowed bytes without
 /// their "\n" (or "\r\n"). Not thread-safe.
 public struct LineReader {
-    private let handle: FileHandle
+    private let handle: SystemFile
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -18,7 +16,7 @@ public struct LineReader {
     /// 1-based number of the last line handed out.
     public private(set) var lineNumber = 0
 
-    public init(handle: FileHandle, chunkSize: Int = 1 << 20) {
+    public init(handle: SystemFile, chunkSize: Int = 1 << 20) {
         self.handle = handle
         buffer = [UInt8](repeating: 0, count: chunkSize)
     }

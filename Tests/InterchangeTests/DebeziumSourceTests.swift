@@ -2,6 +2,8 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import Interchange
+import JSON
 
 @Suite("import: Debezium change events")
 struct DebeziumSourceTests {

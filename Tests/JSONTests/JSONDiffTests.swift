@@ -1,5 +1,5 @@
-import Replay
 import Testing
+import JSON
 
 @Suite struct JSONDiffTests {
     private func rendered(_ changes: [JSONChange]) -> [String] {

@@ -1,6 +1,8 @@
 import EventLog
 import Foundation
 import Replay
+import Interchange
+import JSON
 
 /// Files, sources and logs for the import tests.
 final class ImportScratch: @unchecked Sendable {

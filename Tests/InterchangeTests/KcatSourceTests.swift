@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Replay
 import Testing
+import Interchange
 
 @Suite("import: kcat -J")
 struct KcatSourceTests {

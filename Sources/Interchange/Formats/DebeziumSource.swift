@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Debezium change events of an events table or an outbox table, one a line: the full
 /// `{"schema":…,"payload":…}` envelope, the payload alone (`schemas.enable=false`), or either

@@ -1,6 +1,8 @@
 import EventLog
 import Replay
 import Testing
+import Interchange
+import JSON
 
 @Suite("import: KurrentDB")
 struct KurrentSourceTests {

@@ -2,6 +2,8 @@ import EventLog
 
 #if canImport(Glibc)
 import Glibc
+import JSON
+import Platform
 #endif
 
 /// An input file of an import: opened once per pass, read in large chunks.
@@ -16,8 +18,8 @@ struct InputFile {
         size = (try? handle.size()) ?? 0
     }
 
-    static func open(_ path: String) throws -> FileHandle {
-        do { return try FileHandle.open(path, flags: O_RDONLY) } catch {
+    static func open(_ path: String) throws -> SystemFile {
+        do { return try SystemFile.open(path, flags: O_RDONLY) } catch {
             throw EventLogError.invalidArgument("cannot read \(path): \((error as? IOError)?.reason ?? "\(error)")")
         }
     }

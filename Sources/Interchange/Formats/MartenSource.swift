@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Marten's `mt_events` table as CSV with a header, as `COPY (select … from mt_events order by
 /// seq_id) TO STDOUT WITH CSV HEADER` (or psql's `\copy`) writes it.

@@ -1,5 +1,5 @@
-import Replay
 import Testing
+import JSON
 
 @Suite struct JSONParserTests {
     private func parseError(_ text: String) -> JSONParseError? {

@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// One KurrentDB (EventStoreDB) event, from either shape users export:
 /// - an AtomPub feed entry read with `?embed=body`: `eventId`, `eventType`, `eventNumber`,

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import JSON
 
 /// The generic JSON Lines shape shared by `rewind import` and `rewind export`, one event a line:
 ///

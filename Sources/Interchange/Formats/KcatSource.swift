@@ -1,4 +1,5 @@
 import EventLog
+import JSON
 
 /// Kafka messages as `kcat -C -J` prints them, one envelope a line:
 ///

@@ -1,4 +1,6 @@
 import EventLog
+import Replay
+import JSON
 
 /// What `--upcast` and `--redact` do to stored events on their way out (`export`, `read`):
 /// data upcasted to the newest schema version, then hidden fields replaced in data and
