@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "rewind", targets: ["rewind"]),
+        .library(name: "SafeText", targets: ["SafeText"]),
+        .library(name: "TOMLSupport", targets: ["TOMLSupport"]),
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "JSON", targets: ["JSON"]),
         .library(name: "EventLog", targets: ["EventLog"]),
@@ -25,6 +27,16 @@ let package = Package(
     targets: [
         // Hardware CRC32C (SSE4.2) with a slicing-by-8 software fallback.
         .target(name: "CRC32C", path: "Sources/CRC32C"),
+        // The one sanitizer for untrusted text on its way to a terminal, display widths, UTF-8
+        // checks and the one trim. Imports nothing.
+        .target(name: "SafeText", path: "Sources/SafeText"),
+        // The one way TOML is read (rewind.toml, themes): a syntax check of our own before
+        // TOMLKit (whose parser asserts on some bad input), key lines, name suggestions, one error.
+        .target(
+            name: "TOMLSupport",
+            dependencies: ["SafeText", .product(name: "TOMLKit", package: "TOMLKit")],
+            path: "Sources/TOMLSupport"
+        ),
         // Every system call: files, directories, locks, clocks, sleeps, processes; typed IOErrors
         // and the failing-I/O seam for tests. The only target that imports Glibc for calls.
         .target(name: "Platform", path: "Sources/Platform"),
@@ -44,24 +56,23 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: [
-                "Platform", "JSON", "EventLog", "CJQ",
+                "Platform", "JSON", "EventLog", "CJQ", "SafeText", "TOMLSupport",
                 .product(name: "Collections", package: "swift-collections"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             path: "Sources/Replay"
         ),
         // Importers of production exports (JSON Lines, KurrentDB, kcat, Marten, Debezium) and the
         // JSON Lines shape export writes (redacted and upcasted by Replay on the way out).
-        .target(name: "Interchange", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Sources/Interchange"),
+        .target(name: "Interchange", dependencies: ["Platform", "JSON", "EventLog", "Replay", "SafeText"], path: "Sources/Interchange"),
         // Cells, the screen buffer and its diff, widgets, themes, the Terminal protocol and an
         // in-memory terminal for tests. Knows nothing of curses or of events.
         .target(
             name: "TerminalUI",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["SafeText", "TOMLSupport"],
             path: "Sources/TerminalUI"
         ),
         // The app: state, messages, update and view (Elm style); a worker thread does the replay.
-        .target(name: "Dashboard", dependencies: ["Platform", "JSON", "EventLog", "Replay", "TerminalUI"], path: "Sources/Dashboard"),
+        .target(name: "Dashboard", dependencies: ["Platform", "JSON", "EventLog", "Replay", "SafeText", "TerminalUI"], path: "Sources/Dashboard"),
         // The samples' generators (deterministic histories of any size) and the live demo
         // session (a writer and projections at different speeds).
         .target(name: "Demo", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange"], path: "Sources/Demo"),
@@ -69,11 +80,11 @@ let package = Package(
         // (Debian: apt-get install libncurses-dev).
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         // The only code that talks to ncurses: the real `Terminal`.
-        .target(name: "NCursesTerminal", dependencies: ["TerminalUI", "CNcursesw"], path: "Sources/NCursesTerminal"),
+        .target(name: "NCursesTerminal", dependencies: ["SafeText", "TerminalUI", "CNcursesw"], path: "Sources/NCursesTerminal"),
         .executableTarget(
             name: "rewind",
             dependencies: [
-                "Platform", "JSON", "EventLog", "Replay", "Interchange", "Demo", "TerminalUI", "NCursesTerminal", "Dashboard",
+                "Platform", "JSON", "EventLog", "Replay", "Interchange", "Demo", "SafeText", "TerminalUI", "NCursesTerminal", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/rewind"
@@ -87,18 +98,20 @@ let package = Package(
         // Benchmarks are programs that print figures: `swift run -c release rewind-bench`.
         .executableTarget(name: "rewind-dashboard-bench", dependencies: ["Platform", "JSON", "Dashboard", "EventLog", "Replay", "TerminalUI"], path: "Benchmarks/DashboardBench"),
         .executableTarget(name: "rewind-bench", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Benchmarks/RewindBench"),
+        .testTarget(name: "SafeTextTests", dependencies: ["SafeText"], path: "Tests/SafeTextTests"),
+        .testTarget(name: "TOMLSupportTests", dependencies: ["SafeText", "TOMLSupport"], path: "Tests/TOMLSupportTests"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
         .testTarget(name: "EventLogTests", dependencies: ["Platform", "EventLog", "CRC32C"], path: "Tests/EventLogTests"),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], path: "Tests/TerminalUITests"),
-        .testTarget(name: "DashboardTests", dependencies: ["Platform", "JSON", "Dashboard", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["SafeText", "TerminalUI"], path: "Tests/TerminalUITests"),
+        .testTarget(name: "DashboardTests", dependencies: ["Platform", "JSON", "Dashboard", "SafeText", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
         // Drives programs in a private tmux server (end-to-end tests of the terminal and the dashboard).
         .target(name: "TmuxHarness", path: "Tests/TmuxHarness"),
-        .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "TerminalUI", "TmuxHarness", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
+        .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "SafeText", "TerminalUI", "TmuxHarness", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
         .testTarget(name: "ReplayTests", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Tests/ReplayTests"),
         .testTarget(name: "InterchangeTests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange"], path: "Tests/InterchangeTests"),
         .testTarget(name: "DemoTests", dependencies: ["Platform", "JSON", "Demo", "EventLog", "Replay", "Interchange"], path: "Tests/DemoTests"),
-        .testTarget(name: "RewindCLITests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange", "TmuxHarness", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
+        .testTarget(name: "RewindCLITests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange", "SafeText", "TmuxHarness", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

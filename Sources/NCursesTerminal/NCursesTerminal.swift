@@ -1,4 +1,5 @@
 import CNcursesw
+import SafeText
 import Glibc
 import TerminalUI
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SafeText
 
 #if canImport(Glibc)
 import Glibc
@@ -37,14 +38,32 @@ struct Rewind: ParsableCommand {
         do {
             command = try parseAsRoot(openShorthand(Array(CommandLine.arguments.dropFirst())))
         } catch {
-            exit(withError: error)
+            exitSafely(error)
         }
         var mutable = command
         do {
             try mutable.run()
         } catch {
-            exit(withError: error)
+            exitSafely(error)
         }
+    }
+
+    /// What ArgumentParser's `exit(withError:)` does (help to stdout, errors and usage to
+    /// stderr, the error's exit code), with the text escaped: parser errors echo the
+    /// arguments they could not use (`unknown option '\e]52;…'`), which are untrusted.
+    static func exitSafely(_ error: any Error) -> Never {
+        Output.standard.flush()
+        let code = exitCode(for: error)
+        let message = SafeText.escapeKeepingLines(fullMessage(for: error))
+        if !message.isEmpty {
+            if code == .success {
+                Output.standard.line(message)
+                Output.standard.flush()
+            } else {
+                Console.writeStandardError(message.hasSuffix("\n") ? message : message + "\n")
+            }
+        }
+        Foundation.exit(code.rawValue)
     }
 
     /// `rewind LOG [options]` means `rewind open LOG [options]`: a first argument that is not a

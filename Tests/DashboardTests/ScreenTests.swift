@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Replay
+import SafeText
 import TerminalUI
 import Testing
 @testable import Dashboard

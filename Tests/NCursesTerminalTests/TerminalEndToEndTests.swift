@@ -1,5 +1,6 @@
 import TmuxHarness
 import Foundation
+import SafeText
 import Testing
 import TerminalUI
 

@@ -163,7 +163,19 @@ struct ConfigErrorTests {
     @Test func projectionNamesMustBeFileNames() throws {
         let e = try #require(failure("[projections.\"a/b\"]\nfrom = \"all\"\n"))
         #expect(e.keyPath == "projections.\"a/b\"")
-        #expect(e.description.contains("slash"))
+        #expect(e.description.contains("cannot be used as a file name"))
+    }
+
+    /// `config check` and `project run` ask the same question of a name, so a name the one
+    /// accepts the other runs.
+    @Test func projectionNameCheckIsTheRunnersCheck() throws {
+        for name in ["bälance", "a b", "tab\tname", String(repeating: "x", count: 201), ".hidden"] {
+            let quoted = name.replacing("\t", with: "\\t")
+            let e = try #require(failure("[projections.\"\(quoted)\"]\nfrom = \"all\"\n"), "accepted \(name)")
+            #expect(e.kind == .invalidValue)
+            #expect(ProjectionDefinition.problem(withName: name) != nil)
+        }
+        #expect(failure("[projections.\"ok.name-1_x\"]\nfrom = \"all\"\n") == nil)
     }
 
     @Test func errorWithoutAKnownLineSaysNoLine() {

@@ -1,5 +1,6 @@
 import EventLog
 import Replay
+import SafeText
 import TerminalUI
 
 extension Dashboard {
@@ -105,7 +106,7 @@ extension Dashboard {
             notify(&state, "select a stream first", error: true)
             return []
         }
-        let t = target.trimmingSpaces
+        let t = target.trimmed()
         if t.hasPrefix("@") {
             guard let p = UInt64(t.dropFirst()) else {
                 notify(&state, ":goto @P takes a global position, like @1200", error: true)

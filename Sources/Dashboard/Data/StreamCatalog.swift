@@ -1,5 +1,6 @@
 import EventLog
 import Replay
+import SafeText
 
 /// The streams of a log, kept sorted so that filtering a million of them as the user types
 /// costs one linear scan and no sort.
@@ -86,7 +87,7 @@ struct StreamMatcher {
     private let isGlob: Bool
 
     init(_ text: String) {
-        pattern = text.trimmingSpaces
+        pattern = text.trimmed()
         isGlob = pattern.contains { "*?[".contains($0) }
         needle = Array(pattern.lowercased().utf8)
     }

@@ -1,3 +1,4 @@
+import SafeText
 import TerminalUI
 
 /// Draws the whole dashboard for a state: a pure function of the state and the theme.

@@ -1,4 +1,5 @@
 import Replay
+import SafeText
 import TerminalUI
 
 enum EventsPane {

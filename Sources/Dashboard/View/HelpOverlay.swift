@@ -1,3 +1,4 @@
+import SafeText
 import TerminalUI
 
 /// `?`: every key and command.

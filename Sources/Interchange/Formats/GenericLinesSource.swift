@@ -1,5 +1,6 @@
 import EventLog
 import JSON
+import SafeText
 
 /// Rewind's generic JSON Lines (`--format jsonl`, what `rewind export` writes); see
 /// `GenericEventLine` for the shape.
@@ -37,7 +38,7 @@ struct GenericLinesSource: EventSource {
         guard let value = try? JSONValue.parse(bytes) else {
             let text = String(decoding: bytes.prefix(64), as: UTF8.self)
             if text.hasPrefix("seq_id,") || text.contains(",stream_id,") { return " (this looks like Marten's CSV: use --format marten)" }
-            if text.trimmingSpaces == "{" || text.trimmingSpaces == "[" {
+            if text.trimmed() == "{" || text.trimmed() == "[" {
                 return " (JSON Lines hold one event a line; a pretty-printed document such as a KurrentDB feed needs --format kurrent)"
             }
             return ""
@@ -54,12 +55,5 @@ struct GenericLinesSource: EventSource {
             return ""
         }
         return " (this looks like \(format))"
-    }
-}
-
-private extension String {
-    var trimmingSpaces: Substring {
-        let trimmed = drop(while: { $0 == " " || $0 == "\t" })
-        return trimmed.prefix(while: { $0 != " " && $0 != "\t" })
     }
 }

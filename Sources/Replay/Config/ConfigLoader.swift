@@ -28,10 +28,7 @@ extension RewindConfig {
         } catch let error as IOError {
             throw ConfigError(kind: .unreadable, file: path, problem: "cannot read the file: \(error.reason)", fix: "check its permissions")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ConfigError(kind: .unreadable, file: path, problem: "the file is not UTF-8 text", fix: "save rewind.toml as UTF-8 (TOML requires it)")
-        }
-        return try parse(text, path: path)
+        return try parse(bytes: bytes, path: path)
     }
 
     /// Where `rewind.toml` is looked for when no `--config` is given.

@@ -1,5 +1,6 @@
 import Collections
-import TOMLKit
+import SafeText
+import TOMLSupport
 
 extension RewindConfig {
     /// Parses the text of a `rewind.toml` and compiles every jq expression in it (then drops
@@ -12,17 +13,14 @@ extension RewindConfig {
     /// Each expression is compiled in a `jq_state` of its own, released before returning, so
     /// this may run on any thread.
     public static func parse(_ text: String, path: String) throws -> RewindConfig {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let begin = error.source.begin
-            throw ConfigError(
-                kind: .syntax, file: path, line: begin.line > 0 ? begin.line : nil, column: begin.column > 0 ? begin.column : nil,
-                problem: "this is not valid TOML: \(error.description)",
-                fix: syntaxHint(text, line: begin.line))
-        }
-        var config = try ConfigParser(file: path, keys: TOMLKeyIndex(text)).parse(root)
+        try parse(bytes: Array(text.utf8), path: path)
+    }
+
+    /// Parses the bytes of a `rewind.toml` (any bytes: text that is not UTF-8 or not TOML is a
+    /// `ConfigError` with its line, never a crash); see `parse(_:path:)`.
+    public static func parse(bytes: [UInt8], path: String) throws -> RewindConfig {
+        let document = try TOMLDocument(bytes: bytes, file: path, syntaxFix: syntaxHint)
+        var config = try ConfigParser(document: document).parse(document.root)
         config.path = path
         return config
     }
@@ -30,7 +28,7 @@ extension RewindConfig {
 
 /// What to suggest for a TOML syntax error on `line` (1-based): the usual mistake is a jq
 /// expression left unquoted.
-private func syntaxHint(_ text: String, line: Int) -> String {
+private func syntaxHint(_ text: String, line: Int) -> String? {
     let jqHint = "quote every jq expression, preferably in single quotes so jq's own double quotes need no escaping: MoneyDeposited = '.balanceCents += $e.data.amountCents'"
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     guard line >= 1, line <= lines.count, let equals = lines[line - 1].firstIndex(of: "=") else {
@@ -45,8 +43,7 @@ private func syntaxHint(_ text: String, line: Int) -> String {
 
 /// Turns a parsed TOML document into a `RewindConfig`, checking every section and key.
 struct ConfigParser {
-    let file: String
-    let keys: TOMLKeyIndex
+    let document: TOMLDocument
 
     static let sections = ["aggregates", "upcasters", "projections", "redact", "snapshots"]
     static let sectionForms = "[aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots]"
@@ -55,24 +52,24 @@ struct ConfigParser {
     static let redactKeys = ["fields"]
     static let snapshotKeys = ["every", "maxReplayMillis"]
 
-    func parse(_ root: TOMLTable) throws(ConfigError) -> RewindConfig {
+    func parse(_ root: TOMLNode.Table) throws(ConfigError) -> RewindConfig {
         var config = RewindConfig()
-        let top = members(of: root, at: [])
+        let top = root.members
         for (section, value) in top {
             switch section {
             case "aggregates":
                 let table = try requireTable(value, at: [section], fix: "write one table per aggregate: [aggregates.account]")
-                for (name, body) in members(of: table, at: [section]) {
+                for (name, body) in table.members {
                     config.aggregates.append(try aggregate(name, body))
                 }
             case "upcasters":
                 let table = try requireTable(value, at: [section], fix: "write one table per event type: [upcasters.UserRegistered]")
-                for (type, body) in members(of: table, at: [section]) {
+                for (type, body) in table.members {
                     config.upcasters.append(try upcaster(type, body))
                 }
             case "projections":
                 let table = try requireTable(value, at: [section], fix: "write one table per projection: [projections.balances]")
-                for (name, body) in members(of: table, at: [section]) {
+                for (name, body) in table.members {
                     config.projections.append(try projection(name, body))
                 }
             case "redact":
@@ -88,13 +85,13 @@ struct ConfigParser {
 
     // MARK: Sections
 
-    func aggregate(_ name: String, _ value: TOMLValueConvertible) throws(ConfigError) -> AggregateDefinition {
+    func aggregate(_ name: String, _ value: TOMLNode) throws(ConfigError) -> AggregateDefinition {
         let path = ["aggregates", name]
-        let table = try requireTable(value, at: path, fix: "write [aggregates.\(KeyPathText.part(name))] with streams = \"\(name)-*\" and an [aggregates.\(KeyPathText.part(name)).on] table of handlers")
+        let table = try requireTable(value, at: path, fix: "write [aggregates.\(TOMLKeyPath.part(name))] with streams = \"\(name)-*\" and an [aggregates.\(TOMLKeyPath.part(name)).on] table of handlers")
         var streams: String?
         var initExpression = "{}"
         var handlers = OrderedDictionary<String, String>()
-        for (key, member) in members(of: table, at: path) {
+        for (key, member) in table.members {
             switch key {
             case "streams":
                 let glob = try requireString(member, at: path + [key], fix: "write a glob over stream names: streams = \"\(name)-*\"")
@@ -112,23 +109,24 @@ struct ConfigParser {
         }
         guard let streams else {
             throw error(.missingKey, path, "the aggregate has no streams (the glob of the streams it folds)",
-                        fix: "add streams = \"\(name)-*\" under [aggregates.\(KeyPathText.part(name))]")
+                        fix: "add streams = \"\(name)-*\" under [aggregates.\(TOMLKeyPath.part(name))]")
         }
         return AggregateDefinition(name: name, streams: streams, initExpression: initExpression, handlers: handlers)
     }
 
-    func projection(_ name: String, _ value: TOMLValueConvertible) throws(ConfigError) -> ProjectionDefinition {
+    func projection(_ name: String, _ value: TOMLNode) throws(ConfigError) -> ProjectionDefinition {
         let path = ["projections", name]
-        let table = try requireTable(value, at: path, fix: "write [projections.\(KeyPathText.part(name))] with from = \"all\" and an [projections.\(KeyPathText.part(name)).on] table of handlers")
-        if let problem = Self.projectionNameProblem(name) {
-            throw error(.invalidValue, path, "the projection name \(problem)", fix: "the name is also a file name (its checkpoint): use letters, digits, '-', '_' and '.', e.g. [projections.balances]")
+        let table = try requireTable(value, at: path, fix: "write [projections.\(TOMLKeyPath.part(name))] with from = \"all\" and an [projections.\(TOMLKeyPath.part(name)).on] table of handlers")
+        // The same check `project run` makes, so a name `config check` accepts is one it runs.
+        if let problem = ProjectionDefinition.problem(withName: name) {
+            throw error(.invalidValue, path, problem, fix: "the name is also a file name (its checkpoint): use letters, digits, '-', '_' and '.', e.g. [projections.balances]")
         }
         var from: ProjectionSource?
         var partition: String?
         var initExpression = "null"
         var handlers = OrderedDictionary<String, String>()
         let fromFix = "write from = \"all\", from = \"category:account\" (streams named account-…) or from = \"stream:orders\""
-        for (key, member) in members(of: table, at: path) {
+        for (key, member) in table.members {
             switch key {
             case "from":
                 let text = try requireString(member, at: path + [key], fix: fromFix)
@@ -151,17 +149,17 @@ struct ConfigParser {
             }
         }
         guard let from else {
-            throw error(.missingKey, path, "the projection has no from (where it reads)", fix: "add under [projections.\(KeyPathText.part(name))]: " + fromFix.dropFirst(6))
+            throw error(.missingKey, path, "the projection has no from (where it reads)", fix: "add under [projections.\(TOMLKeyPath.part(name))]: " + fromFix.dropFirst(6))
         }
         return ProjectionDefinition(name: name, from: from, partition: partition, initExpression: initExpression, handlers: handlers)
     }
 
-    func upcaster(_ type: String, _ value: TOMLValueConvertible) throws(ConfigError) -> UpcasterDefinition {
+    func upcaster(_ type: String, _ value: TOMLNode) throws(ConfigError) -> UpcasterDefinition {
         let path = ["upcasters", type]
         let stepFix = "key each step by the schema version it upgrades from: 1 = '. + {email: null}' turns version 1 data into version 2"
-        let table = try requireTable(value, at: path, fix: "write [upcasters.\(KeyPathText.part(type))] and under it " + stepFix)
+        let table = try requireTable(value, at: path, fix: "write [upcasters.\(TOMLKeyPath.part(type))] and under it " + stepFix)
         var steps: [UInt32: String] = [:]
-        for (key, member) in members(of: table, at: path) {
+        for (key, member) in table.members {
             guard !key.isEmpty, key.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let version = UInt32(key) else {
                 throw error(.invalidValue, path + [key], "'\(key)' is not a schema version (a whole number)", fix: stepFix)
             }
@@ -173,21 +171,21 @@ struct ConfigParser {
         return UpcasterDefinition(eventType: type, steps: steps)
     }
 
-    func redaction(_ value: TOMLValueConvertible) throws(ConfigError) -> RedactionRules {
+    func redaction(_ value: TOMLNode) throws(ConfigError) -> RedactionRules {
         let path = ["redact"]
         let fix = "write [redact] and under it fields = [\"email\", \"ssn\"]"
         let table = try requireTable(value, at: path, fix: fix)
         var rules = RedactionRules()
-        for (key, member) in members(of: table, at: path) {
+        for (key, member) in table.members {
             guard key == "fields" else {
                 throw unknownKey(key, at: path, known: Self.redactKeys, what: "[redact]", knownText: "fields")
             }
             guard let array = member.array else {
-                throw error(.wrongType, path + [key], "expected an array of field names, found \(member.type)", fix: "write fields = [\"email\", \"ssn\"]")
+                throw error(.wrongType, path + [key], "expected an array of field names, found \(describe(member))", fix: "write fields = [\"email\", \"ssn\"]")
             }
             for element in array {
                 guard let name = element.string, !name.isEmpty else {
-                    throw error(.wrongType, path + [key], "every field name must be a non-empty string, found \(element.type == .string ? "an empty string" : "a \(element.type)")", fix: "write fields = [\"email\", \"ssn\"]")
+                    throw error(.wrongType, path + [key], "every field name must be a non-empty string, found \(element.kind == .string ? "an empty string" : describe(element))", fix: "write fields = [\"email\", \"ssn\"]")
                 }
                 rules.fields.append(name)
             }
@@ -195,22 +193,22 @@ struct ConfigParser {
         return rules
     }
 
-    func snapshots(_ value: TOMLValueConvertible) throws(ConfigError) -> SnapshotPolicy {
+    func snapshots(_ value: TOMLNode) throws(ConfigError) -> SnapshotPolicy {
         let path = ["snapshots"]
         let table = try requireTable(value, at: path, fix: "write [snapshots] and under it every = 1000")
         var policy = SnapshotPolicy()
-        for (key, member) in members(of: table, at: path) {
+        for (key, member) in table.members {
             switch key {
             case "every":
                 guard let n = member.int, n >= 0 else {
-                    throw error(member.type == .int ? .invalidValue : .wrongType, path + [key], "expected a whole number of events, 0 or more, found \(describe(member))",
+                    throw error(member.kind == .integer ? .invalidValue : .wrongType, path + [key], "expected a whole number of events, 0 or more, found \(describe(member))",
                                 fix: "write every = 1000 (a snapshot every 1000 events of a stream; 0 turns counting off)")
                 }
                 policy.everyEvents = n == 0 ? nil : n
             case "maxReplayMillis":
                 let millis = member.double ?? member.int.map(Double.init)
                 guard let millis, millis > 0, millis.isFinite else {
-                    throw error(member.type == .int || member.type == .double ? .invalidValue : .wrongType, path + [key],
+                    throw error(member.kind == .integer || member.kind == .float ? .invalidValue : .wrongType, path + [key],
                                 "expected a positive number of milliseconds, found \(describe(member))", fix: "write maxReplayMillis = 50")
                 }
                 policy.maxReplayMillis = millis
@@ -224,10 +222,10 @@ struct ConfigParser {
     // MARK: Values
 
     /// `[….on]`: event type → handler, in the order written.
-    func handlerTable(_ value: TOMLValueConvertible, at path: [String]) throws(ConfigError) -> OrderedDictionary<String, String> {
-        let table = try requireTable(value, at: path, fix: "write a table of handlers, one per event type: [\(KeyPathText.display(path))] then MoneyDeposited = '.balanceCents += $e.data.amountCents'")
+    func handlerTable(_ value: TOMLNode, at path: [String]) throws(ConfigError) -> OrderedDictionary<String, String> {
+        let table = try requireTable(value, at: path, fix: "write a table of handlers, one per event type: [\(TOMLKeyPath.display(path))] then MoneyDeposited = '.balanceCents += $e.data.amountCents'")
         var handlers = OrderedDictionary<String, String>()
-        for (type, member) in members(of: table, at: path) {
+        for (type, member) in table.members {
             guard !type.isEmpty else {
                 throw error(.invalidValue, path + [type], "an event type cannot be empty", fix: "name the event type the handler is for, or \"$any\" for all others")
             }
@@ -253,9 +251,9 @@ struct ConfigParser {
     }
 
     /// A string holding a jq expression that compiles.
-    func jqExpression(_ value: TOMLValueConvertible, at path: [String], role: JQRole, example: String) throws(ConfigError) -> String {
+    func jqExpression(_ value: TOMLNode, at path: [String], role: JQRole, example: String) throws(ConfigError) -> String {
         let bindsEvent = role.bindsEvent
-        let fix = "write a jq expression in quotes, e.g. \(KeyPathText.part(path.last ?? "")) = \(example) (\(role.context))"
+        let fix = "write a jq expression in quotes, e.g. \(TOMLKeyPath.part(path.last ?? "")) = \(example) (\(role.context))"
         let expression = try requireString(value, at: path, fix: fix)
         guard expression.contains(where: { !$0.isWhitespace }) else {
             throw error(.invalidValue, path, "the jq expression is empty", fix: fix)
@@ -269,64 +267,38 @@ struct ConfigParser {
         return expression
     }
 
-    func requireTable(_ value: TOMLValueConvertible, at path: [String], fix: String) throws(ConfigError) -> TOMLTable {
+    func requireTable(_ value: TOMLNode, at path: [String], fix: String) throws(ConfigError) -> TOMLNode.Table {
         guard let table = value.table else {
             throw error(.wrongType, path, "expected a table, found \(describe(value))", fix: fix)
         }
         return table
     }
 
-    func requireString(_ value: TOMLValueConvertible, at path: [String], fix: String) throws(ConfigError) -> String {
+    func requireString(_ value: TOMLNode, at path: [String], fix: String) throws(ConfigError) -> String {
         guard let text = value.string else {
             throw error(.wrongType, path, "expected a string, found \(describe(value))", fix: fix)
         }
         return text
     }
 
-    /// The members of a table in the order the file writes them.
-    func members(of table: TOMLTable, at path: [String]) -> [(String, TOMLValueConvertible)] {
-        var byKey: [String: TOMLValueConvertible] = [:]
-        var sorted: [String] = []
-        for (key, value) in table {
-            byKey[key] = value
-            sorted.append(key)
-        }
-        return keys.ordered(sorted, under: path).compactMap { key in byKey[key].map { (key, $0) } }
-    }
-
     // MARK: Errors
 
     func error(_ kind: ConfigError.Kind, _ path: [String], _ problem: String, fix: String?) -> ConfigError {
-        ConfigError(kind: kind, file: file, keyPath: path.isEmpty ? nil : KeyPathText.display(path), line: keys.line(of: path), problem: problem, fix: fix)
+        document.error(kind, path, problem, fix: fix)
     }
 
     func unknownKey(_ key: String, at parent: [String], known: [String], what: String, knownText: String) -> ConfigError {
-        var fix = ""
-        if let guess = Suggestion.closest(to: key, in: known) {
-            fix = "did you mean \(parent.isEmpty ? "[\(guess)]" : guess)? "
-        }
-        fix += "the known ones are: \(knownText)"
         let problem = parent.isEmpty ? "unknown section '\(key)'" : "unknown key '\(key)' in \(what)"
-        return error(.unknownKey, parent + [key], problem, fix: fix)
+        return document.unknownKey(key, at: parent, known: known, problem: problem, fix: "the known ones are: \(knownText)",
+                                   suggestionFormat: { parent.isEmpty ? "[\($0)]" : $0 })
     }
 
-    func describe(_ value: TOMLValueConvertible) -> String {
-        switch value.type {
+    func describe(_ value: TOMLNode) -> String {
+        switch value {
         case .string: return "a string"
-        case .int: return value.int.map { "the integer \($0)" } ?? "an integer"
-        case .double: return value.double.map { "the number \($0)" } ?? "a number"
-        case .bool: return value.bool.map { "the boolean \($0)" } ?? "a boolean"
-        case .array: return "an array"
-        case .table: return "a table"
-        default: return "a \(value.type)"
+        case .dateTime: return "a date"
+        default: return value.described
         }
-    }
-
-    static func projectionNameProblem(_ name: String) -> String? {
-        if name.isEmpty { return "is empty" }
-        if name.hasPrefix(".") { return "'\(name)' starts with a dot" }
-        let bad = name.unicodeScalars.contains { s in s == "/" || s == "\\" || s.value < 0x20 || s.value == 0x7F }
-        return bad ? "'\(name)' has a slash or a control character, which cannot be part of a file name" : nil
     }
 
     /// libjq's compile message, with its line numbers counted in the user's expression (the
@@ -337,12 +309,12 @@ struct ConfigParser {
         let expressionLines = max(1, expression.split(separator: "\n", omittingEmptySubsequences: false).count)
         var parts: [String] = []
         for part in text.split(separator: "; ") {
-            let trimmed = part.trimmingSpaces
+            let trimmed = part.trimmed()
             if trimmed.hasPrefix("jq: "), trimmed.hasSuffix("compile error") || trimmed.hasSuffix("compile errors") { continue }
             parts.append(relabelLine(trimmed, expressionLines: expressionLines))
         }
         let joined = parts.joined(separator: "; ")
-        return joined.split(separator: "\n").map { $0.trimmingSpaces }.filter { !$0.isEmpty }.joined(separator: " ")
+        return joined.split(separator: "\n").map { $0.trimmed() }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// "… at <top-level>, line 3:" → "… at line 2 of the expression:".
@@ -367,76 +339,7 @@ struct ConfigParser {
     }
 
     static func quote(_ expression: String) -> String {
-        let oneLine = expression.split(whereSeparator: { $0.isNewline }).map { $0.trimmingSpaces }.joined(separator: " ")
+        let oneLine = expression.split(whereSeparator: { $0.isNewline }).map { $0.trimmed() }.joined(separator: " ")
         return oneLine.count > 60 ? "'\(oneLine.prefix(57))…'" : "'\(oneLine)'"
-    }
-}
-
-/// Key paths as users write them: `aggregates.account.on."$any"`.
-enum KeyPathText {
-    static func display(_ path: [String]) -> String {
-        path.map(part).joined(separator: ".")
-    }
-
-    /// A bare key when it can be one, else a quoted key.
-    static func part(_ key: String) -> String {
-        let bare = !key.isEmpty && key.utf8.allSatisfy { c in
-            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
-        }
-        if bare { return key }
-        var out = "\""
-        for s in key.unicodeScalars {
-            switch s {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if s.value < 0x20 || s.value == 0x7F {
-                    let hex = String(s.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(s)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
-/// "did you mean …?" for a mistyped key.
-enum Suggestion {
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        let lower = word.lowercased()
-        var best: (distance: Int, word: String)?
-        for candidate in candidates {
-            let c = candidate.lowercased()
-            let d = (c == lower || c.hasPrefix(lower) || lower.hasPrefix(c)) && lower.count >= 3 ? 0 : distance(Array(lower), Array(c))
-            if d <= max(1, min(2, c.count / 3)), best.map({ d < $0.distance }) ?? true {
-                best = (d, candidate)
-            }
-        }
-        return best?.word
-    }
-
-    /// Levenshtein distance.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var row = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = row
-        }
-        return previous[b.count]
-    }
-}
-
-private extension StringProtocol {
-    var trimmingSpaces: String {
-        guard let start = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(self[start...last])
     }
 }

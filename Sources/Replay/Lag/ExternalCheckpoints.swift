@@ -62,15 +62,29 @@ public enum ExternalCheckpoints {
         }
         guard case .object = value else { return bad("not a JSON object") }
         guard let p = value["position"] else { return bad("no \"position\"") }
-        guard let n = p.int64Value, n >= 0 else { return bad("\"position\" is \(p), not a whole number ≥ 0") }
+        guard let n = p.int64Value, n >= 0 else { return bad("\"position\" is \(kind(of: p)), not a whole number ≥ 0") }
         var updatedAt: Int64?
         if let u = value["updatedAt"], !u.isNull {
             guard let text = u.stringValue, let micros = RFC3339.parse(text) ?? RFC3339.parseFlexible(text) else {
-                return bad("\"updatedAt\" is \(u), not an RFC 3339 time such as \"2026-01-15T10:00:00Z\"")
+                return bad("\"updatedAt\" is \(kind(of: u)) that is not an RFC 3339 time such as \"2026-01-15T10:00:00Z\"")
             }
             updatedAt = micros
         }
         return ExternalCheckpoint(name: name, path: path, position: UInt64(n), updatedAtMicros: updatedAt, problem: nil)
+    }
+
+    /// What a value is, without its contents: a file that is not a checkpoint is described,
+    /// never echoed (it may be large, binary or hostile).
+    static func kind(of value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .integer(let n): return n < 0 ? "a negative number" : "a whole number"
+        case .double: return "a number with a fraction"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
     }
 
     /// Writes `LOG/checkpoints/NAME.json` atomically, as an external consumer should.

@@ -2,6 +2,7 @@ import CJQ
 import EventLog
 import Foundation
 import JSON
+import SafeText
 
 /// One projection as a runner folds it: compiled handlers, its state (one, or one per
 /// partition key), its checkpoint, and what of it is saved.
@@ -64,7 +65,7 @@ final class Projector {
         fingerprint = definition.fingerprint(upcasters: upcasters)
         handlers = try JQHandlerSet(owner: "projection \(definition.name)", initExpression: definition.initExpression, handlers: definition.handlers)
         if let expression = definition.partition {
-            switch expression.trimmingSpaces() {
+            switch expression.trimmed() {
             case "$e.stream": partitionKey = .stream
             case "$e.type": partitionKey = .type
             default:
@@ -264,13 +265,6 @@ final class Projector {
 }
 
 fileprivate extension String {
-    /// Without leading and trailing spaces, tabs and newlines.
-    func trimmingSpaces() -> String {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return "" }
-        return String(self[first...last])
-    }
-
     /// A staleness sentence without its "rebuild it with …" advice.
     func replacingStaleAdvice() -> String {
         guard let r = range(of: "; rebuild it with") else { return self }

@@ -1,3 +1,5 @@
+import SafeText
+
 /// A frame: a grid of cells that widgets draw into. Nothing here touches a terminal.
 ///
 /// Writes outside the buffer are clipped, never trapped; a widget drawing into a 0x0 area draws

@@ -1,3 +1,5 @@
+import SafeText
+
 /// An in-memory terminal for tests: keeps the screen as cells, takes scripted input.
 ///
 /// It applies runs exactly as a real terminal would, so a test that reads `lines` sees what a

@@ -1,5 +1,5 @@
 import Foundation
-import TOMLKit
+import TOMLSupport
 
 /// Finds, reads and validates themes: TOML files with a `[palette]` and a `[roles]` table
 /// (docs/THEMES.md). The built-in themes are compiled in (`BuiltInThemes`), so the binary
@@ -40,30 +40,25 @@ public enum ThemeLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ThemeError(kind: .unreadable, file: path, problem: "the file cannot be read", fix: "check its permissions")
         }
-        guard let text = String(validating: Array(data), as: UTF8.self) else {
-            throw ThemeError(kind: .unreadable, file: path, problem: "the file is not UTF-8 text", fix: "save the theme as UTF-8 (TOML requires it)")
-        }
-        return try parse(text: text, source: path)
+        return try parse(bytes: Array(data), source: path)
     }
 
     /// Validates theme text. `source` names it in errors and, without a `name` key, gives
     /// the theme its name (the file name without `.toml`).
     /// - Throws: `ThemeError`.
     public static func parse(text: String, source: String) throws(ThemeError) -> Theme {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let line = error.source.begin.line
-            throw ThemeError(kind: .syntax, file: source, line: line > 0 ? line : nil,
-                             problem: "this is not valid TOML: \(error.description)",
-                             fix: "check the line's syntax: strings are quoted (fg = \"#5c9ff0\"), a role is an inline table on one line: " + ThemeParser.roleExample)
-        } catch {
-            throw ThemeError(kind: .syntax, file: source, problem: "this is not valid TOML: \(error)", fix: "see docs/THEMES.md for the format")
+        try parse(bytes: Array(text.utf8), source: source)
+    }
+
+    /// Validates the bytes of a theme (any bytes: text that is not UTF-8 or not TOML is a
+    /// `ThemeError` with its line, never a crash); see `parse(text:source:)`.
+    public static func parse(bytes: [UInt8], source: String) throws(ThemeError) -> Theme {
+        let document = try TOMLDocument(bytes: bytes, file: source) { _, _ in
+            "check the line's syntax: strings are quoted (fg = \"#5c9ff0\"), a role is an inline table on one line: " + ThemeParser.roleExample
         }
         var name = source.split(separator: "/").last.map(String.init) ?? source
         if name.hasSuffix(".toml") { name.removeLast(5) }
-        return try ThemeParser(file: source, keys: ThemeKeyLines(text), fallbackName: name).parse(root)
+        return try ThemeParser(document: document, fallbackName: name).parse(document.root)
     }
 
     /// The theme a `--theme` value asks for.

@@ -1,12 +1,11 @@
-import TOMLKit
+import TOMLSupport
 
 /// Turns a parsed theme file into a `Theme`, checking every key (see docs/THEMES.md).
 ///
 /// A role's omitted `fg` or `bg` is `body`'s, so a theme with its own background needs to
 /// name it once; `body`'s own omitted colours are the terminal's (`default`).
 struct ThemeParser {
-    let file: String
-    let keys: ThemeKeyLines
+    let document: TOMLDocument
     /// The theme's name when the file has no `name` key.
     let fallbackName: String
 
@@ -15,12 +14,12 @@ struct ThemeParser {
     static let colorForms = "#rrggbb, #rgb, a number 0-255, an ANSI name (red, bright-blue…) or default"
     static let roleExample = "selection = { fg = \"bg\", bg = \"accent\", bold = true }"
 
-    func parse(_ root: TOMLTable) throws(ThemeError) -> Theme {
+    func parse(_ root: TOMLNode.Table) throws(ThemeError) -> Theme {
         var name = fallbackName
         var description: String?
         var palette: [String: Color] = [:]
-        var rolesTable: TOMLTable?
-        for (key, value) in members(of: root, at: []) {
+        var rolesTable: TOMLNode.Table?
+        for (key, value) in root.members {
             switch key {
             case "name":
                 name = try string(value, at: [key], fix: "write name = \"\(fallbackName)\"")
@@ -44,18 +43,18 @@ struct ThemeParser {
 
     // MARK: Sections
 
-    func palette(_ value: TOMLValueConvertible) throws(ThemeError) -> [String: Color] {
+    func palette(_ value: TOMLNode) throws(ThemeError) -> [String: Color] {
         let table = try self.table(value, at: ["palette"], fix: "write [palette] and under it names for colours, e.g. accent = \"#5c9ff0\"")
         var palette: [String: Color] = [:]
-        for (name, member) in members(of: table, at: ["palette"]) {
+        for (name, member) in table.members {
             palette[name] = try literalColor(member, at: ["palette", name])
         }
         return palette
     }
 
-    func roles(_ table: TOMLTable, palette: [String: Color]) throws(ThemeError) -> [Role: Style] {
-        var written: [(Role, TOMLTable)] = []
-        for (key, value) in members(of: table, at: ["roles"]) {
+    func roles(_ table: TOMLNode.Table, palette: [String: Color]) throws(ThemeError) -> [Role: Style] {
+        var written: [(Role, TOMLNode.Table)] = []
+        for (key, value) in table.members {
             guard let role = Role(rawValue: key) else {
                 let guess = NameSuggestion.closest(to: key, in: Role.allCases.map(\.rawValue))
                 throw error(.unknownRole, ["roles", key], "'\(key)' is not a role",
@@ -77,10 +76,10 @@ struct ThemeParser {
     }
 
     /// A role's style: colours from `fg`/`bg` (else `base`'s), attributes from the flags.
-    func style(_ table: TOMLTable, role: Role, palette: [String: Color], base: Style) throws(ThemeError) -> Style {
+    func style(_ table: TOMLNode.Table, role: Role, palette: [String: Color], base: Style) throws(ThemeError) -> Style {
         var style = Style(foreground: base.foreground, background: base.background)
         let path = ["roles", role.rawValue]
-        for (key, value) in members(of: table, at: path) {
+        for (key, value) in table.members {
             switch key {
             case "fg": style.foreground = try colorReference(value, at: path + [key], palette: palette)
             case "bg": style.background = try colorReference(value, at: path + [key], palette: palette)
@@ -102,7 +101,7 @@ struct ThemeParser {
     // MARK: Values
 
     /// `fg`/`bg`: a palette name, or a colour written directly.
-    func colorReference(_ value: TOMLValueConvertible, at path: [String], palette: [String: Color]) throws(ThemeError) -> Color {
+    func colorReference(_ value: TOMLNode, at path: [String], palette: [String: Color]) throws(ThemeError) -> Color {
         guard let text = value.string else { return try literalColor(value, at: path) }
         if let color = palette[text] { return color }
         if let color = Color(parsing: text) { return color }
@@ -115,7 +114,7 @@ struct ThemeParser {
     }
 
     /// A colour written directly: a string in one of `colorForms`, or an integer 0–255.
-    func literalColor(_ value: TOMLValueConvertible, at path: [String]) throws(ThemeError) -> Color {
+    func literalColor(_ value: TOMLNode, at path: [String]) throws(ThemeError) -> Color {
         let fix = "write a colour: " + Self.colorForms
         if let n = value.int {
             guard let index = UInt8(exactly: n) else {
@@ -132,52 +131,30 @@ struct ThemeParser {
         return color
     }
 
-    func string(_ value: TOMLValueConvertible, at path: [String], fix: String) throws(ThemeError) -> String {
+    func string(_ value: TOMLNode, at path: [String], fix: String) throws(ThemeError) -> String {
         guard let text = value.string else {
             throw error(.wrongType, path, "expected a string, found \(describe(value))", fix: fix)
         }
         return text
     }
 
-    func table(_ value: TOMLValueConvertible, at path: [String], fix: String) throws(ThemeError) -> TOMLTable {
+    func table(_ value: TOMLNode, at path: [String], fix: String) throws(ThemeError) -> TOMLNode.Table {
         guard let table = value.table else {
             throw error(.wrongType, path, "expected a table, found \(describe(value))", fix: fix)
         }
         return table
     }
 
-    /// A table's members in the order the file writes them, so the first mistake is reported.
-    func members(of table: TOMLTable, at path: [String]) -> [(String, TOMLValueConvertible)] {
-        var all: [(String, TOMLValueConvertible)] = []
-        for (key, value) in table { all.append((key, value)) }
-        return all.enumerated().sorted { a, b in
-            let la = keys.line(of: path + [a.element.0]) ?? Int.max, lb = keys.line(of: path + [b.element.0]) ?? Int.max
-            return (la, a.offset) < (lb, b.offset)
-        }.map(\.element)
-    }
-
     // MARK: Errors
 
     func error(_ kind: ThemeError.Kind, _ path: [String], _ problem: String, fix: String?) -> ThemeError {
-        ThemeError(kind: kind, file: file, keyPath: path.isEmpty ? nil : path.joined(separator: "."),
-                   line: path.isEmpty ? nil : keys.line(of: path), problem: problem, fix: fix)
+        document.error(kind, path, problem, fix: fix)
     }
 
     func unknownKey(_ key: String, at parent: [String], known: [String], fix: String) -> ThemeError {
-        let guess = NameSuggestion.closest(to: key, in: known).map { "did you mean \($0)? " } ?? ""
         let place = parent.isEmpty ? "at the top of a theme" : "in a role"
-        return error(.unknownKey, parent + [key], "unknown key '\(key)' \(place)", fix: guess + fix)
+        return document.unknownKey(key, at: parent, known: known, problem: "unknown key '\(key)' \(place)", fix: fix)
     }
 
-    func describe(_ value: TOMLValueConvertible) -> String {
-        switch value.type {
-        case .string: return value.string.map { "the string \"\($0)\"" } ?? "a string"
-        case .int: return value.int.map { "the integer \($0)" } ?? "an integer"
-        case .double: return value.double.map { "the number \($0)" } ?? "a number"
-        case .bool: return value.bool.map { "the boolean \($0)" } ?? "a boolean"
-        case .array: return "an array"
-        case .table: return "a table"
-        default: return "a \(value.type)"
-        }
-    }
+    func describe(_ value: TOMLNode) -> String { value.described }
 }

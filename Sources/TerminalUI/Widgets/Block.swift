@@ -1,3 +1,5 @@
+import SafeText
+
 /// A bordered box with a title, drawn with box-drawing characters.
 public struct Block {
     public var title: [Span]

@@ -1,3 +1,5 @@
+import SafeText
+
 /// A piece of text in one style; a line is a list of spans.
 public struct Span: Sendable, Equatable {
     public var text: String

@@ -1,3 +1,5 @@
+import SafeText
+
 /// Columns that fit a width: the least important go first when space is short, and one
 /// flexible column takes whatever is left. Cells are cut with `…`, never past the table.
 public struct Table {

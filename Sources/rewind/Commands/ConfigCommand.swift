@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Replay
 import Platform
+import SafeText
 
 /// `rewind config …`: tools for rewind.toml.
 struct ConfigCommand: ParsableCommand {
@@ -50,7 +51,7 @@ struct ConfigCheckCommand: ParsableCommand {
 /// The text `rewind config check` prints for a valid configuration.
 enum ConfigSummary {
     static func lines(_ config: RewindConfig, defaultPath: String, streams: [String]?) -> [String] {
-        func clean(_ text: String) -> String { TextSanitizer.preview(text, width: 80) }
+        func clean(_ text: String) -> String { SafeText.preview(text, columns: 80) }
         var out: [String] = []
         guard let path = config.path else {
             out.append("no rewind.toml (looked for \(clean(defaultPath))): every stream replays with the generic fold;")
@@ -121,7 +122,7 @@ enum ConfigSummary {
     }
 
     static func handlerList(_ types: [String]) -> String {
-        types.isEmpty ? "(no handlers: only init)" : types.map { TextSanitizer.preview($0, width: 60) }.joined(separator: ", ")
+        types.isEmpty ? "(no handlers: only init)" : types.map { SafeText.preview($0, columns: 60) }.joined(separator: ", ")
     }
 
     static func number(_ value: Double) -> String {

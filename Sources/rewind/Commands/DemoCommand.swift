@@ -3,6 +3,7 @@ import Dashboard
 import Demo
 import EventLog
 import Replay
+import SafeText
 import TerminalUI
 
 #if canImport(Glibc)
@@ -119,7 +120,7 @@ enum HeadlessDemo {
                 Output.standard.line("")
             }
             Output.standard.line(header)
-            for line in LagCommand.table(lags, log: session.logPath) { Output.standard.line(TextSanitizer.sanitize(line)) }
+            for line in LagCommand.table(lags, log: session.logPath) { Output.standard.line(SafeText.escape(line)) }
             Output.standard.flush()
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Replay
 import Interchange
+import SafeText
 
 /// How `read`, `tail` and `export` print events: JSON Lines (the generic shape with position)
 /// or a human table whose text from events is sanitized and trimmed to the terminal.
@@ -46,8 +47,8 @@ struct EventPrinter {
             Output.standard.line(pad("POSITION", 9) + pad("STREAM", 24) + pad("VERSION", 8) + pad("TYPE", 24) + pad("TIME", 25) + "DATA")
         }
         let time = RFC3339.format(microsecondsSinceEpoch: e.originalMicros, fractionDigits: 3)
-        var row = pad(String(e.position), 9) + pad(TextSanitizer.preview(e.stream, width: 23), 24)
-            + pad(String(e.version), 8) + pad(TextSanitizer.preview(e.type, width: 23), 24) + pad(time, 25)
+        var row = pad(String(e.position), 9) + pad(SafeText.preview(e.stream, columns: 23), 24)
+            + pad(String(e.version), 8) + pad(SafeText.preview(e.type, columns: 23), 24) + pad(time, 25)
         let data: String
         if let rewrittenData {
             // Upcasted data says which schema version it now has; redacted data is JSON.
@@ -57,7 +58,7 @@ struct EventPrinter {
             data = e.contentType == .binary ? "<\(e.data.count) bytes binary>" : String(decoding: e.data, as: UTF8.self)
         }
         let room = width.map { max(8, $0 - row.count) } ?? Int.max
-        row += TextSanitizer.preview(data, width: room)
+        row += SafeText.preview(data, columns: room)
         Output.standard.line(row)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import SafeText
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct ExportCommand: ParsableCommand {
             var printer = EventPrinter(json: true, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {
-                    throw CLIError("no stream named '\(TextSanitizer.sanitize(stream))' in \(log)")
+                    throw CLIError("no stream named '\(SafeText.escape(stream))' in \(log)")
                 }
                 try eventLog.readStream(stream) { try printer.write($0); return true }
             } else {

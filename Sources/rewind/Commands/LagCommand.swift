@@ -5,6 +5,7 @@ import Replay
 #if canImport(Glibc)
 import Glibc
 import JSON
+import SafeText
 #endif
 
 /// `rewind lag`: how far each projection and external consumer is behind the head.
@@ -69,7 +70,7 @@ struct LagCommand: ParsableCommand {
         }
         if watch && Output.isTerminal {
             Output.standard.write(Array("\u{1B}[H\u{1B}[2J".utf8))  // home and clear: redraw in place
-            Output.standard.line("rewind lag \(TextSanitizer.sanitize(log)) — \(RFC3339.format(microsecondsSinceEpoch: WallClock.nowMicros(), fractionDigits: 0)) — Ctrl-C to stop")
+            Output.standard.line("rewind lag \(SafeText.escape(log)) — \(RFC3339.format(microsecondsSinceEpoch: WallClock.nowMicros(), fractionDigits: 0)) — Ctrl-C to stop")
         } else if watch && frame > 0 {
             Output.standard.line("")
         }
@@ -86,20 +87,20 @@ struct LagCommand: ParsableCommand {
 
     /// The human table, then a line for each fault, problem or note.
     static func table(_ lags: [ConsumerLag], log: String) -> [String] {
-        let nameWidth = min(32, max(8, lags.map { $0.name.count }.max() ?? 8)) + 2
+        let nameWidth = min(32, max(8, lags.map { $0.name.shownWidth }.max() ?? 8)) + 2
         var lines = ["CONSUMER".columnPadded(nameWidth) + "KIND".columnPadded(11) + "POSITION".columnPadded(13) + "HEAD".columnPadded(13)
             + "LAG".columnPadded(11) + "LAG TIME".columnPadded(10) + "RATE".columnPadded(10) + "ETA".columnPadded(8) + "STATUS"]
         for l in lags {
-            lines.append(TextSanitizer.preview(l.name, width: nameWidth - 2).columnPadded(nameWidth) + l.kind.rawValue.columnPadded(11)
+            lines.append(SafeText.preview(l.name, columns: nameWidth - 2).columnPadded(nameWidth) + l.kind.rawValue.columnPadded(11)
                 + LagFormat.count(l.position).columnPadded(13) + LagFormat.count(l.head).columnPadded(13)
                 + LagFormat.count(l.lagEvents).columnPadded(11) + LagFormat.duration(l.lagSeconds).columnPadded(10)
                 + LagFormat.rate(l.rate).columnPadded(10) + LagFormat.duration(l.etaSeconds).columnPadded(8) + l.status.rawValue)
         }
         for l in lags {
-            let name = TextSanitizer.sanitize(l.name)
-            if let f = l.fault { lines.append("  \(name): faulted: \(TextSanitizer.sanitize(f.description))") }
-            if let p = l.problem { lines.append("  \(name): \(TextSanitizer.sanitize(p.replacingLOG(with: log)))") }
-            if let n = l.note, l.status != .ok { lines.append("  \(name): \(TextSanitizer.sanitize(n))") }
+            let name = SafeText.escape(l.name)
+            if let f = l.fault { lines.append("  \(name): faulted: \(SafeText.escape(f.description))") }
+            if let p = l.problem { lines.append("  \(name): \(SafeText.escape(p.replacingLOG(with: log)))") }
+            if let n = l.note, l.status != .ok { lines.append("  \(name): \(SafeText.escape(n))") }
         }
         return lines
     }

@@ -6,6 +6,7 @@ import Replay
 #if canImport(Glibc)
 import Glibc
 import JSON
+import SafeText
 #endif
 
 /// `rewind project run|status|rebuild`: the projections (read models) of `rewind.toml`.
@@ -101,22 +102,22 @@ struct ProjectCommand: ParsableCommand {
 
         /// The human table, then a line for each fault or problem.
         static func table(_ rows: [ProjectionOverview], log: String) -> [String] {
-            let nameWidth = min(32, max(10, rows.map { $0.name.count }.max() ?? 10)) + 2
+            let nameWidth = min(32, max(10, rows.map { $0.name.shownWidth }.max() ?? 10)) + 2
             var lines = ["NAME".columnPadded(nameWidth) + "STATUS".columnPadded(13) + "CHECKPOINT".columnPadded(13) + "HEAD".columnPadded(13)
                 + "LAG".columnPadded(11) + "APPLIED".columnPadded(13) + "PARTITIONS".columnPadded(12) + "SAVED"]
             for r in rows {
-                lines.append(TextSanitizer.preview(r.name, width: nameWidth - 2).columnPadded(nameWidth) + r.state.rawValue.columnPadded(13)
+                lines.append(SafeText.preview(r.name, columns: nameWidth - 2).columnPadded(nameWidth) + r.state.rawValue.columnPadded(13)
                     + LagFormat.count(r.checkpoint).columnPadded(13) + LagFormat.count(r.head).columnPadded(13)
                     + LagFormat.count(r.lagEvents).columnPadded(11) + LagFormat.count(r.applied).columnPadded(13)
                     + (r.partitions.map { $0 > 0 ? LagFormat.count(UInt64($0)) : "–" } ?? "–").columnPadded(12)
                     + (r.updatedAtMicros.map { RFC3339.format(microsecondsSinceEpoch: $0, fractionDigits: 0) } ?? "–"))
             }
             for r in rows {
-                let name = TextSanitizer.sanitize(r.name)
-                if let f = r.fault, r.state == .faulted { lines.append("  \(name): faulted: \(TextSanitizer.sanitize(f.description))") }
+                let name = SafeText.escape(r.name)
+                if let f = r.fault, r.state == .faulted { lines.append("  \(name): faulted: \(SafeText.escape(f.description))") }
                 if let p = r.problem {
                     let fix = r.state == .stale ? " (rewind project rebuild \(log) \(name))" : ""
-                    lines.append("  \(name): \(TextSanitizer.sanitize(p))\(fix)")
+                    lines.append("  \(name): \(SafeText.escape(p))\(fix)")
                 }
             }
             return lines
@@ -131,7 +132,7 @@ enum ProjectionNames {
         let unknown = names.filter { !known.contains($0) }
         guard !unknown.isEmpty else { return }
         let file = config.path ?? RewindConfig.defaultPath(forLog: log)
-        let list = unknown.map { "'\(TextSanitizer.sanitize($0))'" }.joined(separator: ", ")
+        let list = unknown.map { "'\(SafeText.escape($0))'" }.joined(separator: ", ")
         if known.isEmpty {
             throw CLIError("no projection named \(list): \(file) defines no projections; add a [projections.NAME] table (see docs/PROJECTIONS.md)")
         }
@@ -176,23 +177,23 @@ struct ProjectionSession {
     private func report(_ progress: [ProjectionProgress], store: ProjectionStore, interrupted: Bool) throws {
         var problems: [String] = []
         for p in progress {
-            let name = TextSanitizer.sanitize(p.name)
+            let name = SafeText.escape(p.name)
             switch p.status {
             case .faulted:
-                let fault = p.fault.map { TextSanitizer.sanitize($0.description) } ?? "unknown fault"
+                let fault = p.fault.map { SafeText.escape($0.description) } ?? "unknown fault"
                 problems.append("projection \(name) faulted at checkpoint \(LagFormat.count(p.checkpoint)): \(fault)\n"
                     + "fix the handler in rewind.toml, then rebuild it: rewind project rebuild \(options.log) \(name)")
             case .stale:
-                problems.append("projection \(name) was not run: \(TextSanitizer.sanitize((p.message ?? "stale").replacingLOG(with: options.log)))\n"
+                problems.append("projection \(name) was not run: \(SafeText.escape((p.message ?? "stale").replacingLOG(with: options.log)))\n"
                     + "(or run it with --rebuild-stale)")
             case .failed:
-                problems.append("projection \(name): \(TextSanitizer.sanitize(p.message ?? "the runner failed"))")
+                problems.append("projection \(name): \(SafeText.escape(p.message ?? "the runner failed"))")
             default:
                 var line = "\(name): checkpoint \(LagFormat.count(p.checkpoint)) of \(LagFormat.count(p.head))"
                 line += p.lagEvents == 0 ? " (caught up)" : " (\(LagFormat.count(p.lagEvents)) behind)"
                 line += ", \(LagFormat.count(p.applied)) \(p.applied == 1 ? "event" : "events") applied in all"
                 if p.partitions > 0 { line += ", \(LagFormat.count(UInt64(p.partitions))) partition\(p.partitions == 1 ? "" : "s")" }
-                if let note = p.message { line += "; \(TextSanitizer.sanitize(note))" }
+                if let note = p.message { line += "; \(SafeText.escape(note))" }
                 Console.note(line + "; saved in \(store.path(of: p.name))")
             }
         }
@@ -227,19 +228,19 @@ struct LiveStatus {
         guard terminal else {
             for p in progress where lastStatus[p.name] != p.status && live {
                 lastStatus[p.name] = p.status
-                Console.note("\(TextSanitizer.sanitize(p.name)): \(p.status.rawValue) at \(LagFormat.count(p.checkpoint)) of \(LagFormat.count(p.head))")
+                Console.note("\(SafeText.escape(p.name)): \(p.status.rawValue) at \(LagFormat.count(p.checkpoint)) of \(LagFormat.count(p.head))")
             }
             return
         }
         let width = Console.standardErrorColumns ?? 100
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
         for (p, lag) in zip(progress, lags) {
-            var line = TextSanitizer.preview(p.name, width: 20).columnPadded(21) + p.status.rawValue.columnPadded(12)
+            var line = SafeText.preview(p.name, columns: 20).columnPadded(21) + p.status.rawValue.columnPadded(12)
             line += "\(LagFormat.count(p.checkpoint))/\(LagFormat.count(p.head))".columnPadded(24)
             line += "lag \(LagFormat.count(p.lagEvents))".columnPadded(16)
             line += LagFormat.rate(lag.rate).columnPadded(10) + "eta " + LagFormat.duration(lag.etaSeconds)
             if p.partitions > 0 { line += "  \(LagFormat.count(UInt64(p.partitions))) partitions" }
-            if let f = p.fault { line += "  " + TextSanitizer.sanitize(f.description) }
+            if let f = p.fault { line += "  " + SafeText.escape(f.description) }
             text += "\r\u{1B}[2K" + String(line.prefix(max(10, width - 1))) + "\n"
         }
         drawnLines = progress.count

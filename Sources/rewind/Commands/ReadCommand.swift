@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import SafeText
 
 struct ReadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,7 @@ struct ReadCommand: ParsableCommand {
             var printer = EventPrinter(json: json, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {
-                    throw CLIError("no stream named '\(TextSanitizer.sanitize(stream))' in \(log); 'rewind streams \(log)' lists them")
+                    throw CLIError("no stream named '\(SafeText.escape(stream))' in \(log); 'rewind streams \(log)' lists them")
                 }
                 let start = from ?? (backward ? .max : 1)
                 try eventLog.readStream(stream, from: start, direction: backward ? .backward : .forward, limit: limit ?? .max) {

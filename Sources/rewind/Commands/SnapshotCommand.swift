@@ -3,6 +3,7 @@ import EventLog
 import Replay
 import JSON
 import Platform
+import SafeText
 
 /// `rewind snapshot create|list|verify|rebuild|import`: the derived state files in LOG/snapshots.
 struct SnapshotCommand: ParsableCommand {
@@ -58,7 +59,7 @@ struct SnapshotCommand: ParsableCommand {
                 } else {
                     streams = all.filter { Glob.matches(pattern, $0) }
                     if streams.isEmpty {
-                        throw CLIError("no stream named or matching '\(TextSanitizer.sanitize(pattern))' in \(options.log); 'rewind streams \(options.log)' lists them")
+                        throw CLIError("no stream named or matching '\(SafeText.escape(pattern))' in \(options.log); 'rewind streams \(options.log)' lists them")
                     }
                 }
             } else {
@@ -123,7 +124,7 @@ struct SnapshotCommand: ParsableCommand {
         for c in creations where !c.created.isEmpty {
             let versions = c.created.map(\.version)
             let range = versions.count == 1 ? "version \(versions[0])" : "versions \(versions[0])…\(versions[versions.count - 1])"
-            Output.standard.line("\(TextSanitizer.sanitize(c.stream)): \(plural(versions.count, "snapshot")) at \(range) · reducer \(TextSanitizer.sanitize(c.reducer)) · replayed \(plural(Int(c.replayed), "event")) after version \(c.startedAfter)")
+            Output.standard.line("\(SafeText.escape(c.stream)): \(plural(versions.count, "snapshot")) at \(range) · reducer \(SafeText.escape(c.reducer)) · replayed \(plural(Int(c.replayed), "event")) after version \(c.startedAfter)")
         }
         let seconds = ProgressBar.now() - started
         let streamsWith = creations.filter { !$0.created.isEmpty }.count
@@ -161,13 +162,13 @@ struct SnapshotCommand: ParsableCommand {
                     return
                 }
                 func pad(_ s: String, _ n: Int) -> String { s.columnPadded(n) }
-                let width = min(40, max(6, checks.map { $0.stream.count }.max() ?? 6)) + 2
+                let width = min(40, max(6, checks.map { $0.stream.shownWidth }.max() ?? 6)) + 2
                 Output.standard.line(pad("STREAM", width) + pad("VERSION", 10) + pad("REDUCER", 18) + pad("ORIGIN", 8) + pad("CREATED", 22) + "STATUS")
                 for check in checks {
                     let s = check.snapshot
                     Output.standard.line(
-                        pad(TextSanitizer.preview(check.stream, width: width - 2), width) + pad(String(check.version), 10)
-                            + pad(TextSanitizer.preview(s?.reducer ?? "?", width: 16), 18) + pad(s?.origin.rawValue ?? "?", 8)
+                        pad(SafeText.preview(check.stream, columns: width - 2), width) + pad(String(check.version), 10)
+                            + pad(SafeText.preview(s?.reducer ?? "?", columns: 16), 18) + pad(s?.origin.rawValue ?? "?", 8)
                             + pad(s.map { RFC3339.format(microsecondsSinceEpoch: $0.createdMicros, fractionDigits: 0) } ?? "?", 22)
                             + check.status + (check.problem.map { problem in problem.label == "drift" ? "" : " (\(SnapshotCommand.detail(problem)))" } ?? ""))
                 }
@@ -236,7 +237,7 @@ struct SnapshotCommand: ParsableCommand {
         } else {
             for check in checks where !check.isOK {
                 guard let problem = check.problem else { continue }
-                Output.standard.line("\(problem.label): \(TextSanitizer.sanitize(check.stream)) at version \(check.version) (\(check.file)): \(detail(problem))")
+                Output.standard.line("\(problem.label): \(SafeText.escape(check.stream)) at version \(check.version) (\(check.file)): \(detail(problem))")
                 if case .drift(let changes) = problem {
                     for line in AnnotatedJSON.describe(changes, old: "replay", new: "snapshot") { Output.standard.line("    " + line) }
                 }

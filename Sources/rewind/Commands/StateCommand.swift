@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Replay
 import JSON
+import SafeText
 
 struct StateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,8 +48,8 @@ struct StateCommand: ParsableCommand {
         for text in skip {
             for part in text.split(separator: ",") {
                 let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-                guard (1...2).contains(bounds.count), let low = UInt64(String(bounds[0]).trimmingCharactersInSpaces()),
-                      let high = UInt64(String(bounds[bounds.count - 1]).trimmingCharactersInSpaces()), low >= 1, low <= high, high - low < 10_000_000 else {
+                guard (1...2).contains(bounds.count), let low = UInt64(String(bounds[0]).trimmed()),
+                      let high = UInt64(String(bounds[bounds.count - 1]).trimmed()), low >= 1, low <= high, high - low < 10_000_000 else {
                     throw ValidationError("--skip '\(text)': give versions as N, N-M or N,M (versions start at 1)")
                 }
                 for v in low...high { out.insert(v) }
@@ -62,7 +63,7 @@ struct StateCommand: ParsableCommand {
             let eventLog = try EventLog.openReadOnly(at: log)
             defer { eventLog.close() }
             guard eventLog.version(of: stream) > 0 else {
-                throw CLIError("no stream named '\(TextSanitizer.sanitize(stream))' in \(log); 'rewind streams \(log)' lists them")
+                throw CLIError("no stream named '\(SafeText.escape(stream))' in \(log); 'rewind streams \(log)' lists them")
             }
             let configuration = try RewindConfig.load(forLog: log, configPath: config)
             let manager = try SnapshotManager(log: eventLog, config: configuration)
@@ -71,7 +72,7 @@ struct StateCommand: ParsableCommand {
             let target = try targetVersion(timeline, last: last)
             let skips = try skippedVersions()
             if let beyond = skips.first(where: { $0 > last }) {
-                throw CLIError("--skip \(beyond): \(TextSanitizer.sanitize(stream)) has \(last) events; skip versions 1…\(last)")
+                throw CLIError("--skip \(beyond): \(SafeText.escape(stream)) has \(last) events; skip versions 1…\(last)")
             }
             do {
                 if !skips.isEmpty {
@@ -80,16 +81,16 @@ struct StateCommand: ParsableCommand {
                     try show(timeline, target: target)
                 }
             } catch let error as HandlerError {
-                throw CLIError("\(error.description)\nfix the handler in rewind.toml, or look at the state just before it: rewind state \(log) \(TextSanitizer.sanitize(stream)) --version \(error.version - 1)")
+                throw CLIError("\(error.description)\nfix the handler in rewind.toml, or look at the state just before it: rewind state \(log) \(SafeText.escape(stream)) --version \(error.version - 1)")
             }
             for issue in timeline.snapshotIssues {
-                Console.note("the snapshot of \(TextSanitizer.sanitize(issue.stream)) at version \(issue.version) was not used (\(issue.problem)); 'rewind snapshot rebuild \(log) \(TextSanitizer.sanitize(issue.stream))' replaces it")
+                Console.note("the snapshot of \(SafeText.escape(issue.stream)) at version \(issue.version) was not used (\(issue.problem)); 'rewind snapshot rebuild \(log) \(SafeText.escape(issue.stream))' replaces it")
             }
         }
     }
 
     private func targetVersion(_ timeline: StreamTimeline, last: UInt64) throws -> UInt64 {
-        let name = TextSanitizer.sanitize(stream)
+        let name = SafeText.escape(stream)
         if let version {
             guard version <= last else {
                 throw CLIError("\(name) has \(last) event\(last == 1 ? "" : "s"); --version \(version) is beyond its end (use 0…\(last))")
@@ -98,7 +99,7 @@ struct StateCommand: ParsableCommand {
         }
         if let time {
             guard let micros = RFC3339.parse(time) ?? RFC3339.parseFlexible(time) else {
-                throw CLIError("--time '\(TextSanitizer.sanitize(time))' is not a time; use RFC 3339 (2026-01-15T10:00:00Z) or a UTC date and time such as '2026-01-15 10:00'")
+                throw CLIError("--time '\(SafeText.escape(time))' is not a time; use RFC 3339 (2026-01-15T10:00:00Z) or a UTC date and time such as '2026-01-15 10:00'")
             }
             let v = try timeline.version(atTime: micros)
             if v == 0 { Console.note("\(name) has no event at or before \(RFC3339.format(microsecondsSinceEpoch: micros, fractionDigits: 0)); showing the initial state") }
@@ -113,13 +114,13 @@ struct StateCommand: ParsableCommand {
     }
 
     private func header(_ state: TimelineState, reducer: ReducerKind) -> String {
-        var text = "\(TextSanitizer.sanitize(stream)) @ version \(state.version) of \(state.lastVersion)"
+        var text = "\(SafeText.escape(stream)) @ version \(state.version) of \(state.lastVersion)"
         if let event = state.event {
-            text += " · \(TextSanitizer.sanitize(event.type)) at \(RFC3339.format(microsecondsSinceEpoch: event.originalMicros, fractionDigits: 3)) (position \(event.position))"
+            text += " · \(SafeText.escape(event.type)) at \(RFC3339.format(microsecondsSinceEpoch: event.originalMicros, fractionDigits: 3)) (position \(event.position))"
         } else {
             text += " · initial state"
         }
-        text += " · reducer: \(TextSanitizer.sanitize(reducer.description))"
+        text += " · reducer: \(SafeText.escape(reducer.description))"
         if let snapshot = state.snapshotVersion {
             text += " · from the snapshot at version \(snapshot) + \(state.replayedEvents) event\(state.replayedEvents == 1 ? "" : "s")"
         }
@@ -155,7 +156,7 @@ struct StateCommand: ParsableCommand {
         for entry in blamed.entries {
             switch entry.version {
             case .some(0): labels[entry.path] = "init"
-            case .some(let v): labels[entry.path] = "v\(v)" + (types[v].map { " " + TextSanitizer.preview($0, width: 40) } ?? "")
+            case .some(let v): labels[entry.path] = "v\(v)" + (types[v].map { " " + SafeText.preview($0, columns: 40) } ?? "")
             case .none: labels[entry.path] = blamed.horizon > 0 ? "≤ v\(blamed.horizon)" : "from a snapshot"
             }
         }
@@ -175,7 +176,7 @@ struct StateCommand: ParsableCommand {
             return
         }
         let list = result.skipped.map(String.init).joined(separator: ", ")
-        Output.standard.line("\(TextSanitizer.sanitize(stream)) @ version \(target) · what if version\(result.skipped.count == 1 ? "" : "s") \(list) had not happened · reducer: \(TextSanitizer.sanitize(timeline.reducerKind.description))")
+        Output.standard.line("\(SafeText.escape(stream)) @ version \(target) · what if version\(result.skipped.count == 1 ? "" : "s") \(list) had not happened · reducer: \(SafeText.escape(timeline.reducerKind.description))")
         Output.standard.line(bytes: result.hypothetical.serializedBytes(pretty: true))
         if result.changes.isEmpty {
             Output.standard.line("(the same as the actual state)")
@@ -217,7 +218,7 @@ enum AnnotatedJSON {
             }
         }
         emit(value, prefix: "", indent: "", suffix: "")
-        let width = min(60, out.filter { $0.label != nil }.map { $0.text.count }.max() ?? 0)
+        let width = min(60, out.filter { $0.label != nil }.map { $0.text.shownWidth }.max() ?? 0)
         return out.map { line in
             guard let label = line.label else { return line.text }
             let pad = max(1, width - line.text.count + 2)
@@ -228,8 +229,8 @@ enum AnnotatedJSON {
     /// One line per change: `~ .path: old → new`, `+ .path: new`, `- .path: old`.
     static func describe(_ changes: [JSONChange], old: String, new: String) -> [String] {
         changes.prefix(200).map { change in
-            let oldText = change.oldValue.map { TextSanitizer.preview($0.serialized(), width: 60) } ?? ""
-            let newText = change.newValue.map { TextSanitizer.preview($0.serialized(), width: 60) } ?? ""
+            let oldText = change.oldValue.map { SafeText.preview($0.serialized(), columns: 60) } ?? ""
+            let newText = change.newValue.map { SafeText.preview($0.serialized(), columns: 60) } ?? ""
             switch change.kind {
             case .added: return "+ \(change.path): \(newText) (only in \(new))"
             case .removed: return "- \(change.path): \(oldText) (only in \(old))"

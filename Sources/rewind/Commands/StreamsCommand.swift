@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Replay
 import JSON
+import SafeText
 
 struct StreamsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,14 +45,14 @@ struct StreamsCommand: ParsableCommand {
                 Console.note(match == nil ? "the log has no streams yet" : "no stream matches \(match ?? "")")
                 return
             }
-            let nameWidth = min(48, max(6, streams.map { $0.name.count }.max() ?? 6)) + 2
-            let categoryWidth = min(24, max(8, streams.map { $0.category.count }.max() ?? 8)) + 2
+            let nameWidth = min(48, max(6, streams.map { $0.name.shownWidth }.max() ?? 6)) + 2
+            let categoryWidth = min(24, max(8, streams.map { $0.category.shownWidth }.max() ?? 8)) + 2
             func pad(_ s: String, _ n: Int) -> String { s.columnPadded(n) }
             Output.standard.line(pad("STREAM", nameWidth) + pad("CATEGORY", categoryWidth) + pad("EVENTS", 10) + "LAST EVENT")
             for s in streams {
                 Output.standard.line(
-                    pad(TextSanitizer.preview(s.name, width: nameWidth - 2), nameWidth)
-                        + pad(TextSanitizer.preview(s.category, width: categoryWidth - 2), categoryWidth)
+                    pad(SafeText.preview(s.name, columns: nameWidth - 2), nameWidth)
+                        + pad(SafeText.preview(s.category, columns: categoryWidth - 2), categoryWidth)
                         + pad(String(s.count), 10) + RFC3339.format(microsecondsSinceEpoch: s.lastRecordedMicros, fractionDigits: 0))
             }
             let total = streams.reduce(UInt64(0)) { $0 + $1.count }

@@ -1,3 +1,5 @@
+import SafeText
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,7 +62,10 @@ final class Output: @unchecked Sendable {
     }
 }
 
-/// Messages for the user on stderr.
+/// Messages for the user on stderr. Every message goes through `SafeText` here (line by line,
+/// so the message's own line breaks stay), whatever its parts came from: a path, an argument,
+/// a config value, a jq message built from event data. Escaping is idempotent, so text a
+/// caller already escaped is unchanged.
 enum Console {
     /// True when stderr is a terminal and not under CI: progress bars and live status lines
     /// are drawn.
@@ -71,14 +76,14 @@ enum Console {
 
     static func error(_ text: String) {
         Output.standard.flush()
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var out = "rewind: error: " + (lines.first.map(String.init) ?? "") + "\n"
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.escape(String($0)) }
+        var out = "rewind: error: " + (lines.first ?? "") + "\n"
         for l in lines.dropFirst() { out += "  " + l + "\n" }
         writeStandardError(out)
     }
 
     static func note(_ text: String) {
-        writeStandardError("rewind: " + text + "\n")
+        writeStandardError("rewind: " + SafeText.escapeKeepingLines(text) + "\n")
     }
 
     /// Unbuffered write to fd 2 (stderr is a C global Swift 6 will not touch).
@@ -96,8 +101,13 @@ enum Console {
 }
 
 extension String {
-    /// Padded with spaces to at least `width` characters (at least one space after): table columns.
+    /// Padded with spaces to at least `width` terminal columns (at least one space after): table
+    /// columns. Counts display width, so wide characters keep the next column aligned.
     func columnPadded(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+        let columns = DisplayWidth.of(self)
+        return columns >= width ? self + " " : self + String(repeating: " ", count: width - columns)
     }
+
+    /// The columns this text takes once escaped for the terminal: for sizing table columns.
+    var shownWidth: Int { DisplayWidth.of(SafeText.escape(self)) }
 }

@@ -1,7 +1,9 @@
+import SafeText
+
 /// Parses sizes such as "4096", "64KiB", "128MiB", "1GiB", "64MB", "2g".
 enum Sizes {
     static func parse(_ text: String) -> Int? {
-        let t = text.trimmingCharactersInSpaces().lowercased()
+        let t = text.trimmed().lowercased()
         let digits = t.prefix(while: { $0.isNumber })
         guard let n = Int(digits), !digits.isEmpty else { return nil }
         let unit = t.dropFirst(digits.count)
@@ -15,15 +17,6 @@ enum Sizes {
         }
         let (value, overflow) = n.multipliedReportingOverflow(by: multiplier)
         return overflow ? nil : value
-    }
-}
-
-extension String {
-    func trimmingCharactersInSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }
 

@@ -1,15 +1,18 @@
-/// "Did you mean …?" for a mistyped name: the closest candidate within a small edit distance.
+/// "Did you mean …?" for a mistyped name, in `rewind.toml` and in theme files alike: the
+/// closest candidate within a small edit distance.
 ///
-/// Case, `-` and `_` are ignored when comparing, so `lag_warning` and `LagWarning` find
-/// `lagWarning`.
-enum NameSuggestion {
-    static func closest(to word: String, in candidates: [String]) -> String? {
+/// Case, `-` and `_` are ignored when comparing (`lag_warning` finds `lagWarning`), swapping
+/// two neighbours is one edit (`nmae` → `name`), and a word of three letters or more that
+/// begins the candidate (or that the candidate begins) is a match (`proj` → `projections`).
+public enum NameSuggestion {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let target = normalized(word)
         guard !target.isEmpty else { return nil }
         var best: (distance: Int, name: String)?
         for candidate in candidates {
             let other = normalized(candidate)
-            let d = other == target ? 0 : distance(target, other)
+            let prefix = target.count >= 3 && (other.starts(with: target) || target.starts(with: other))
+            let d = other == target || prefix ? 0 : distance(target, other)
             let allowed = max(1, min(3, other.count / 3))
             if d <= allowed, best.map({ d < $0.distance }) ?? true {
                 best = (d, candidate)
@@ -22,8 +25,7 @@ enum NameSuggestion {
         Array(s.lowercased().filter { $0 != "-" && $0 != "_" })
     }
 
-    /// Edit distance where swapping two neighbours counts as one edit (`nmae` → `name`), the
-    /// commonest typo (optimal string alignment).
+    /// Edit distance where swapping two neighbours counts as one edit (optimal string alignment).
     static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
