@@ -119,7 +119,7 @@ struct CLICommandTests {
         let table = try CLIRunner.rewind(["read", log])
         #expect(table.status == 0)
         #expect(!table.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E })
-        #expect(table.stdout.contains("\\x1b"))
+        #expect(table.stdout.contains("\\e]0;owned\\x07"))
         let json = try CLIRunner.rewind(["read", log, "--json"])
         #expect(!json.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E })
         #expect(json.stdout.contains("\\u001b[2J\\u009b31m\\u202eabc"))

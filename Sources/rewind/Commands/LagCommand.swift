@@ -1,11 +1,11 @@
 import ArgumentParser
 import EventLog
 import Replay
+import SafeText
 
 #if canImport(Glibc)
 import Glibc
 import JSON
-import SafeText
 #endif
 
 /// `rewind lag`: how far each projection and external consumer is behind the head.

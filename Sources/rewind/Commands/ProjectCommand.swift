@@ -2,11 +2,11 @@ import ArgumentParser
 import Dispatch
 import EventLog
 import Replay
+import SafeText
 
 #if canImport(Glibc)
 import Glibc
 import JSON
-import SafeText
 #endif
 
 /// `rewind project run|status|rebuild`: the projections (read models) of `rewind.toml`.
