@@ -4,7 +4,7 @@ import Foundation
 /// (about 2–4 minutes on a 2-core VM, the peer included); `--quick` shrinks everything for a smoke run.
 struct BenchConfig {
     /// Workload groups, in the order they run.
-    static let allWorkloads = ["dd", "append1x8", "append100", "append1000", "bulk", "readstream", "scan", "open", "peer"]
+    static let allWorkloads = ["dd", "append1x8", "append100", "append1000", "bulk", "readstream", "scan", "verify", "open", "peer"]
 
     var workloads: [String] = BenchConfig.allWorkloads
     /// Parent directory for the scratch directory (same disk as /tmp by default).
@@ -24,7 +24,7 @@ struct BenchConfig {
     var bulkStreams = 1_000
     /// Timed whole-stream reads (after one warm-up).
     var reads = 20
-    /// Full scans with readAll.
+    /// Full scans with readAll (and full `LogVerifier.verify` runs of the same log).
     var scans = 5
     var ddMiB = 256
     var openEvents = 10_000_000
@@ -83,7 +83,7 @@ struct BenchConfig {
       --append100-events N    events per append100 run (default 200000)
       --append1000-events N   events per append1000 run (default 1000000)
       --reads N               timed whole-stream reads (default 20)
-      --scans N               timed full scans (default 5)
+      --scans N               timed full scans, and verify runs (default 5)
       --dd-mib N              dd size in MiB (default 256)
       --open-events N         events in the open benchmark's log (default 10000000)
       --open-streams N        streams in it (default 100000)

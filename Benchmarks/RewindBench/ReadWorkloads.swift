@@ -4,7 +4,7 @@ import EventLog
 import Glibc
 #endif
 
-/// Workloads 5 and 6: read one stream, and scan the whole log, from a log holding the bulk data
+/// Workloads 5 and 6: read one stream, and scan (and verify) the whole log, from a log holding the bulk data
 /// plus one 10,000-event "hot" stream written as 10 batches of 1000 spread through the bulk
 /// load (the peer's `build_read_db`).
 enum ReadWorkloads {
@@ -137,6 +137,32 @@ enum ReadWorkloads {
         r.notes = "readAll from position 1 over \(readLog.events) events (\(Format.mb(Double(readLog.segmentBytes))) MB of segments), " +
             "touching every event (data.count and first byte); \(c.scans) scans, median. The log was just written, so it is in the page cache " +
             "(the peer's scan has no warm-up either)."
+        return r
+    }
+
+    /// 6b. `LogVerifier.verify` over the same log: every CRC, continuity and the persisted
+    /// indexes, as `rewind verify` does; reported beside `scan` so the two rates compare.
+    static func verify(_ c: BenchConfig, _ readLog: ReadLog) throws -> WorkloadResult {
+        var r = WorkloadResult(name: "verify", title: "verify the whole log (LogVerifier)")
+        var lat = Latencies()
+        for i in 0..<c.scans {
+            let t0 = monotonicNanos()
+            let report = try LogVerifier.verify(at: readLog.path)
+            let ns = monotonicNanos() - t0
+            lat.add(ns)
+            guard report.isHealthy, report.problems.isEmpty, report.events == UInt64(readLog.events) else {
+                throw BenchError("verify: checked \(report.events) events with \(report.problems.count) problems, expected \(readLog.events) and none")
+            }
+            progress("  verify \(i + 1)/\(c.scans): \(Format.rate(Double(readLog.events) / (Double(ns) / 1e9))) events/s")
+        }
+        let medianSeconds = (lat.medianMicros ?? .nan) / 1e6
+        r.runs = lat.nanos.map { Double(readLog.events) / (Double($0) / 1e9) }
+        r.set("events_per_s", "events/s (median verify)", Double(readLog.events) / medianSeconds, .eventsPerSecond)
+        r.set("gb_per_s", "log bytes per second (median verify)", Double(readLog.segmentBytes) / medianSeconds / 1e9, .gigabytesPerSecond)
+        r.set("verify_ms", "one full verify (median)", medianSeconds * 1000, .millis)
+        r.set("log_events", "events in the log", Double(readLog.events), .count)
+        r.notes = "LogVerifier.verify (what `rewind verify` runs) over the scan's log of \(readLog.events) events " +
+            "(\(Format.mb(Double(readLog.segmentBytes))) MB of segments, in the page cache); \(c.scans) runs, median."
         return r
     }
 

@@ -18,6 +18,10 @@ enum Targets {
         out.append(TargetCheck(
             name: "scan", goal: "readAll ≥ 5,000,000 events/s (page cache)",
             measured: scan.map { Format.rate($0) + " events/s" } ?? "–", met: scan.map { $0 >= 5_000_000 }))
+        let verify = report.result("verify")?.value("events_per_s")
+        out.append(TargetCheck(
+            name: "verify", goal: "LogVerifier.verify ≥ 5,000,000 events/s (page cache)",
+            measured: verify.map { Format.rate($0) + " events/s" } ?? "–", met: verify.map { $0 >= 5_000_000 }))
         let open = report.result("open")
         let events = Format.count(open?.value("log_events").map { Int($0) } ?? report.config.openEvents)
         for (key, label) in [("open_ms", "openReadOnly"), ("open_writer_ms", "openWriter")] {

@@ -59,13 +59,14 @@ if config.wants("append100") { measure("append100") { [try AppendWorkloads.appen
 if config.wants("append1000") { measure("append1000") { [try AppendWorkloads.appendBatches(config, workspace, batch: 1000)] } }
 Targets.addDiskRatios(to: &report)
 if config.wants("bulk") { measure("bulk") { [try ImportWorkload.bulk(config, workspace)] } }
-if config.wants("readstream") || config.wants("scan") {
+if config.wants("readstream") || config.wants("scan") || config.wants("verify") {
     measure("readstream/scan") {
         let readLog = try ReadWorkloads.build(config, workspace)
         defer { workspace.discard(readLog.path) }
         var out: [WorkloadResult] = []
         if config.wants("readstream") { out.append(try ReadWorkloads.readStream(config, readLog)) }
         if config.wants("scan") { out.append(try ReadWorkloads.scan(config, readLog)) }
+        if config.wants("verify") { out.append(try ReadWorkloads.verify(config, readLog)) }
         return out
     }
 }
