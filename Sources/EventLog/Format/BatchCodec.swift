@@ -11,9 +11,17 @@ enum BatchCodec {
         var bodyLength: Int
         /// Offset of the first event, relative to the start of the body.
         var eventsStart: Int
+        /// Offset of the last event, relative to the start of the body (its header is whole).
+        var lastEventStart: Int
         var frameLength: Int { bodyLength + LogFormat.batchFrameOverhead }
+        /// In range for a checked header: `check` refuses positions and versions past `LogFormat.maxPosition`.
         var lastPosition: UInt64 { firstPosition + UInt64(eventCount) - 1 }
         var lastVersion: UInt64 { firstVersion + UInt64(eventCount) - 1 }
+
+        /// `recordedMicros` of the batch's last event (all events of one append share it).
+        func lastRecordedMicros(in buffer: UnsafeRawBufferPointer) -> Int64 {
+            buffer.i64(at: bodyStart + lastEventStart + 16)
+        }
     }
 
     enum Check {
@@ -110,17 +118,22 @@ enum BatchCodec {
         guard count >= 1, count <= LogFormat.maxEventsPerBatch else {
             return .invalid(reason: "batch event count \(count) is out of range")
         }
-        guard firstPosition >= 1, firstVersion >= 1 else {
-            return .invalid(reason: "batch position or version is zero")
+        guard LogFormat.rangeIsValid(first: firstPosition, count: count) else {
+            return .invalid(reason: "batch positions \(firstPosition) + \(count) events are out of range (expected 1 to \(LogFormat.maxPosition))")
+        }
+        guard LogFormat.rangeIsValid(first: firstVersion, count: count) else {
+            return .invalid(reason: "batch versions \(firstVersion) + \(count) events are out of range (expected 1 to \(LogFormat.maxPosition))")
         }
         var cursor = LogFormat.batchBodyHeaderSize + streamLength
         guard streamLength >= 1, cursor <= body.count else { return .invalid(reason: "batch stream name overruns the batch") }
         let stream = String(decoding: UnsafeRawBufferPointer(rebasing: body[LogFormat.batchBodyHeaderSize..<cursor]), as: UTF8.self)
         let eventsStart = cursor
+        var lastEventStart = cursor
         for _ in 0..<count {
             guard cursor + LogFormat.eventHeaderSize <= body.count else {
                 return .invalid(reason: "event header overruns the batch")
             }
+            lastEventStart = cursor
             let variable = Int(body.u16(at: cursor + 38)) + Int(body.u32(at: cursor + 40)) + Int(body.u32(at: cursor + 44))
             cursor += LogFormat.eventHeaderSize + variable
             guard cursor <= body.count else { return .invalid(reason: "event payload overruns the batch") }
@@ -128,7 +141,7 @@ enum BatchCodec {
         guard cursor == body.count else { return .invalid(reason: "\(body.count - cursor) stray bytes after the last event") }
         return .valid(Header(
             stream: stream, eventCount: count, firstPosition: firstPosition, firstVersion: firstVersion,
-            bodyStart: bodyStart, bodyLength: body.count, eventsStart: eventsStart))
+            bodyStart: bodyStart, bodyLength: body.count, eventsStart: eventsStart, lastEventStart: lastEventStart))
     }
 
     /// Calls `body` with a view of each event of a checked batch, in order; stops when it returns false.

@@ -27,6 +27,11 @@
 /// Positions increase by one from batch to batch across the whole log, with no gaps; the first
 /// batch of a segment starts at the segment's basePosition. Times are microseconds since the
 /// Unix epoch (UTC). Metadata is JSON (an object, possibly empty: zero bytes means `{}`).
+///
+/// Positions and versions are at most `maxPosition` (2^63 − 1); a segment holds at most
+/// `maximumSegmentBytes`. Everything read from disk is checked against these limits before it
+/// is used in arithmetic or allocation, so damage (even with its CRC recomputed) is reported,
+/// never a trap.
 public enum LogFormat {
     public static let formatVersion: UInt16 = 1
 
@@ -57,6 +62,19 @@ public enum LogFormat {
     /// A segment rolls when the next batch would take it past this size (unless it is empty).
     public static let defaultSegmentBytes = 128 << 20
     public static let minimumSegmentBytes = 4096
+    /// The largest segment size a marker may ask for: batch offsets are u32 (in the index files),
+    /// and a segment can exceed its size by one batch.
+    public static let maximumSegmentBytes = 1 << 31
+
+    /// The largest global position and stream version: every position and version read from
+    /// disk is refused above this (and below 1), so that `position + count` never overflows.
+    public static let maxPosition: UInt64 = UInt64(Int64.max)
+
+    /// True when `count` (≥ 1) consecutive positions or versions from `first` are all in 1...maxPosition.
+    @inline(__always)
+    static func rangeIsValid(first: UInt64, count: Int) -> Bool {
+        count >= 1 && first >= 1 && first <= maxPosition && UInt64(count - 1) <= maxPosition - first
+    }
 
     public static func segmentFileName(_ number: UInt32) -> String { pad12(number) + ".seg" }
     public static func indexFileName(_ number: UInt32) -> String { pad12(number) + ".idx" }

@@ -13,6 +13,10 @@ struct LogIndex {
         var length: Int
         /// For the active segment only: the stream of each event, to persist the index at seal.
         var streamOfEvent: [Int32] = []
+        /// True once this segment's batches are known to match the index: built by scanning
+        /// them, or a sealed segment loaded from its persisted index and then walked whole
+        /// (`IndexCheck`). Readers check the batches of an unchecked segment before serving them.
+        var checked = true
 
         var eventCount: Int { batchOffsets.count }
         var endPosition: UInt64 { basePosition + UInt64(batchOffsets.count) }  // one past the last
@@ -65,8 +69,10 @@ struct LogIndex {
         guard firstVersion == current + 1 else {
             throw Inconsistency(reason: "batch of stream '\(stream)' starts at version \(firstVersion) but the stream is at version \(current)")
         }
+        guard let off = UInt32(exactly: offset) else {
+            throw Inconsistency(reason: "batch offset \(offset) is past the largest segment size")
+        }
         let last = segments.count - 1
-        let off = UInt32(offset)
         for i in 0..<count {
             segments[last].batchOffsets.append(off)
             streams[Int(id)].positions.append(firstPosition + UInt64(i))

@@ -55,7 +55,15 @@ struct SegmentIndexFile {
         return w.bytes
     }
 
+    /// Bytes of the smallest stream entry: a 1-byte name and one position.
+    static let minimumStreamEntryBytes = 2 + 1 + 20 + 8
+
     /// Decodes and checks a persisted index; the error says why it cannot be used.
+    ///
+    /// The file's CRC is no proof of sense (a tool or an attacker can recompute it), so every
+    /// count is bounded by the bytes that are really there before anything is allocated, every
+    /// number is range-checked before it is converted or added, and every batch offset must lie
+    /// inside the segment, in order.
     static func decode(_ bytes: [UInt8]) -> Result<SegmentIndexFile, IndexProblem> {
         bytes.withUnsafeBytes { raw -> Result<SegmentIndexFile, IndexProblem> in
             guard raw.count >= headerSize + 4 else { return .failure(.init("index file is too short")) }
@@ -68,16 +76,40 @@ struct SegmentIndexFile {
             let number = raw.u32(at: 12)
             let base = raw.u64(at: 16)
             let eventCount = raw.u64(at: 24)
-            let length = raw.u64(at: 32)
+            let storedLength = raw.u64(at: 32)
             let streamCount = Int(raw.u32(at: 40))
             var cursor = headerSize
-            guard eventCount <= UInt64(body.count), cursor + Int(eventCount) * 4 <= body.count else {
+            let room = body.count - cursor
+            guard eventCount <= UInt64(room / 4) else {
                 return .failure(.init("index file event count \(eventCount) overruns the file"))
             }
             let n = Int(eventCount)
+            guard LogFormat.rangeIsValid(first: base, count: max(n, 1)) else {
+                return .failure(.init("index file positions \(base) + \(n) events are out of range"))
+            }
+            guard let length = Int(exactly: storedLength), length >= LogFormat.segmentHeaderSize,
+                  length <= LogFormat.maximumSegmentBytes + LogFormat.maxBatchBodyBytes + LogFormat.batchFrameOverhead else {
+                return .failure(.init("index file segment length \(storedLength) is out of range"))
+            }
+            guard streamCount <= (room - n * 4) / minimumStreamEntryBytes else {
+                return .failure(.init("index file stream count \(streamCount) overruns the file"))
+            }
+            // Offsets must point inside the segment (a batch needs 12 + 24 bytes), never backwards.
+            let lowest = UInt32(LogFormat.segmentHeaderSize)
+            let highest = UInt64(length - LogFormat.batchFrameOverhead - LogFormat.batchBodyHeaderSize)
+            var ordered = true
             let offsets = [UInt32](unsafeUninitializedCapacity: n) { buf, done in
-                for i in 0..<n { buf[i] = raw.u32(at: cursor + 4 * i) }
+                var previous = lowest
+                for i in 0..<n {
+                    let o = raw.u32(at: cursor + 4 * i)
+                    ordered = ordered && o >= previous
+                    previous = o
+                    buf[i] = o
+                }
                 done = n
+            }
+            guard ordered, n == 0 || UInt64(offsets[n - 1]) <= highest else {
+                return .failure(.init("index file batch offsets are out of order or outside the segment"))
             }
             cursor += n * 4
             var streams: [StreamRun] = []
@@ -93,7 +125,10 @@ struct SegmentIndexFile {
                 let firstVersion = raw.u64(at: cursor + 4)
                 let lastMicros = raw.i64(at: cursor + 12)
                 cursor += 20
-                guard cursor + count * 8 <= body.count else { return .failure(.init("index file positions overrun the file")) }
+                guard count <= (body.count - cursor) / 8 else { return .failure(.init("index file positions overrun the file")) }
+                guard LogFormat.rangeIsValid(first: firstVersion, count: count) else {
+                    return .failure(.init("index file versions \(firstVersion) + \(count) events of a stream are out of range"))
+                }
                 let start = cursor
                 let positions = [UInt64](unsafeUninitializedCapacity: count) { buf, done in
                     for i in 0..<count { buf[i] = raw.u64(at: start + 8 * i) }
@@ -104,7 +139,7 @@ struct SegmentIndexFile {
             }
             guard cursor == body.count else { return .failure(.init("index file has \(body.count - cursor) stray bytes")) }
             return .success(SegmentIndexFile(
-                number: number, basePosition: base, segmentLength: Int(length), batchOffsets: offsets, streams: streams))
+                number: number, basePosition: base, segmentLength: length, batchOffsets: offsets, streams: streams))
         }
     }
 

@@ -21,6 +21,8 @@ extension EventLog {
         defer { monitor.unlock() }
         guard !isClosed else { throw EventLogError.closed }
         guard let w = writer else { throw EventLogError.readOnly(log: path) }
+        try waitForSealedSegmentCheck(w)
+        guard !isClosed else { throw EventLogError.closed }
         if let failure = w.failure { throw failure }
         if let open = w.transaction, open != transaction {
             throw EventLogError.invalidArgument("an import into \(path) is in progress in this process; append after it commits")
@@ -30,6 +32,10 @@ extension EventLog {
             throw EventLogError.wrongExpectedVersion(stream: stream, expected: expected, actual: current)
         }
         let n = UInt64(events.count)
+        guard LogFormat.rangeIsValid(first: w.nextPosition, count: events.count),
+              LogFormat.rangeIsValid(first: current + 1, count: events.count) else {
+            throw EventLogError.invalidArgument("the log (or stream '\(stream)') is full: positions and versions end at \(LogFormat.maxPosition)")
+        }
         let firstPosition = w.nextPosition
         w.nextPosition += n
         w.pendingVersions[stream] = current + n

@@ -16,6 +16,12 @@ extension EventLog {
         var limit: Int
         var lowest: UInt64
         var highest: UInt64
+        /// The stream's version at the position the ref was planned from, and that position.
+        var anchorVersion: UInt64
+        var anchorPosition: UInt64
+        /// Positions of the stream planned into this batch: `highest - lowest + 1` in a batch
+        /// that matches the index.
+        var count: Int
     }
 
     /// Visits the events of `stream` starting at version `from` (inclusive), forward or backward,
@@ -49,6 +55,9 @@ extension EventLog {
             for ref in refs {
                 var keepGoing = true
                 try reader.withBatch(ref.file, at: ref.offset, limit: ref.limit) { header, buffer in
+                    if let why = Self.mismatch(header, ref, stream: stream) {
+                        throw EventLogError.corrupt(segment: ref.file.path, offset: ref.offset, reason: why)
+                    }
                     if direction == .forward {
                         try BatchCodec.forEachEvent(of: header, in: buffer) { view in
                             guard view.position >= ref.lowest else { return true }
@@ -76,6 +85,19 @@ extension EventLog {
         }
     }
 
+    /// Why the batch read for `ref` is not the one the index promised (stream, positions and
+    /// versions), or nil: a stream read serves only events the index places exactly there.
+    static func mismatch(_ header: BatchCodec.Header, _ ref: BatchRef, stream: String) -> String? {
+        let matches = header.stream == stream
+            && header.firstPosition <= ref.lowest && ref.highest <= header.lastPosition
+            && ref.highest - ref.lowest == UInt64(ref.count - 1)
+            && header.firstVersion + (ref.anchorPosition - header.firstPosition) == ref.anchorVersion
+        if matches { return nil }
+        return "the batch at this offset holds positions \(header.firstPosition)–\(header.lastPosition) of stream '\(header.stream)' "
+            + "(versions \(header.firstVersion)–\(header.lastVersion)), but the index expects version \(ref.anchorVersion) of '\(stream)' "
+            + "at position \(ref.anchorPosition) here (the segment does not match its index)"
+    }
+
     /// Groups up to `maxEvents` of a stream's positions from `cursor` into batch reads.
     private func plan(stream id: Int32, cursor: inout Int, direction: ReadDirection, maxEvents: Int) -> [BatchRef] {
         monitor.lock()
@@ -90,8 +112,11 @@ extension EventLog {
             guard let loc = index.location(of: p) else { break }
             if let last = refs.last, last.offset == loc.offset, last.file === files[loc.segment] {
                 if direction == .forward { refs[refs.count - 1].highest = p } else { refs[refs.count - 1].lowest = p }
+                refs[refs.count - 1].count += 1
             } else {
-                refs.append(BatchRef(file: files[loc.segment], offset: loc.offset, limit: index.segments[loc.segment].length, lowest: p, highest: p))
+                refs.append(BatchRef(
+                    file: files[loc.segment], offset: loc.offset, limit: index.segments[loc.segment].length, lowest: p, highest: p,
+                    anchorVersion: UInt64(cursor + 1), anchorPosition: p, count: 1))
             }
             taken += 1
             cursor += direction == .forward ? 1 : -1
@@ -101,12 +126,18 @@ extension EventLog {
 
     /// Visits every event in global order from position `from` (inclusive) to the head as it is
     /// when the call starts; stops early when `visit` returns false.
+    ///
+    /// Batches of a segment not yet checked against the index (a sealed segment loaded from its
+    /// persisted index) are compared with it before their events are served (`IndexCheck`); a
+    /// walk that covers such a segment whole marks it checked, so later scans skip the work.
     public func readAll(from position: UInt64 = 1, limit: Int = .max, _ visit: (EventView) throws -> Bool) throws {
         guard limit > 0 else { return }
         monitor.lock()
         let head = visibleHead
         guard position <= head, let start = index.location(of: max(position, 1)) else { monitor.unlock(); return }
-        let segments = Array(index.segments[start.segment...]).map { (length: $0.length, number: $0.number) }
+        let segments = index.segments[start.segment...].map {
+            (length: $0.length, number: $0.number, checked: $0.checked, base: $0.basePosition, end: $0.endPosition)
+        }
         let handles = Array(files[start.segment...])
         monitor.unlock()
 
@@ -115,8 +146,27 @@ extension EventLog {
         let from = max(position, 1)
         for (i, segment) in segments.enumerated() {
             let begin = i == 0 ? start.offset : LogFormat.segmentHeaderSize
+            let k = start.segment + i
             var done = false
-            let (stop, _) = try reader.scan(handles[i], from: begin, limit: segment.length) { header, buffer, _ in
+            // For an unchecked segment: the position the next batch must start at (nil until the
+            // first batch of a walk that starts inside the segment).
+            var expected: UInt64? = begin == LogFormat.segmentHeaderSize ? segment.base : nil
+            var mismatch: (offset: Int, reason: String)?
+            let (stop, _) = try reader.scan(handles[i], from: begin, limit: segment.length) { header, buffer, offset in
+                if !segment.checked {
+                    if let e = expected, header.firstPosition != e {
+                        mismatch = (offset, "batch starts at position \(header.firstPosition), expected \(e) (the segment does not match its index)")
+                        return false
+                    }
+                    let claim = LogIndex.BatchClaim(
+                        offset: offset, stream: header.stream, firstPosition: header.firstPosition,
+                        firstVersion: header.firstVersion, count: header.eventCount)
+                    if let why = checkAgainstIndex(claim, segment: k, number: segment.number) {
+                        mismatch = (offset, why)
+                        return false
+                    }
+                    expected = header.lastPosition + 1
+                }
                 if header.lastPosition < from { return true }
                 try BatchCodec.forEachEvent(of: header, in: buffer) { view in
                     if view.position < from { return true }
@@ -127,11 +177,39 @@ extension EventLog {
                 }
                 return !done
             }
+            if let mismatch {
+                throw EventLogError.corrupt(segment: handles[i].path, offset: mismatch.offset, reason: mismatch.reason)
+            }
             if done { return }
             if case .end = stop {} else {
                 throw Self.corruption(for: stop, segment: handles[i].path, sealed: true)
             }
+            if !segment.checked {
+                guard expected == segment.end else {
+                    throw EventLogError.corrupt(
+                        segment: handles[i].path, offset: segment.length,
+                        reason: "the segment's batches end at position \((expected ?? segment.base) - 1), but its index runs to \(segment.end - 1)")
+                }
+                if begin == LogFormat.segmentHeaderSize { markChecked(segment: k, number: segment.number) }
+            }
         }
+    }
+
+    /// `LogIndex.mismatch` under the monitor; the segment is found again by number.
+    private func checkAgainstIndex(_ claim: LogIndex.BatchClaim, segment k: Int, number: UInt32) -> String? {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard k < index.segments.count, index.segments[k].number == number else {
+            return "the log's index changed during the read (an import was rolled back); read again"
+        }
+        return index.mismatch(claim, inSegment: k)
+    }
+
+    /// Records that segment `k` was walked whole and matches the index.
+    func markChecked(segment k: Int, number: UInt32) {
+        monitor.lock()
+        if k < index.segments.count, index.segments[k].number == number { index.segments[k].checked = true }
+        monitor.unlock()
     }
 
     /// The event at a global position, or nil when there is none.
@@ -233,7 +311,7 @@ extension EventLog {
             files.append(handle)
             return true
         case .failure(let problem):
-            throw EventLogError.corrupt(segment: p, offset: 0, reason: problem.description)
+            throw EventLogError.corrupt(segment: p, offset: problem.offset, reason: problem.description)
         }
     }
 

@@ -54,6 +54,8 @@ public final class EventLog: @unchecked Sendable {
     /// The last position readers may see (monitor held).
     var visibleHead: UInt64 { min(index.head, readCap ?? .max) }
     let lock: WriterLock?
+    /// Stops the writer's background walk of its sealed segments on close.
+    let sealedCheckCancellation = SealedSegmentCheck.Cancellation()
 
     init(path: String, segmentBytes: Int, loaded: LoadedLog, lock: WriterLock?, writer: WriterState?, recovery: RecoveryReport) {
         self.path = path
@@ -74,6 +76,9 @@ public final class EventLog: @unchecked Sendable {
     public static func create(at path: String, segmentBytes: Int = LogFormat.defaultSegmentBytes) throws {
         guard segmentBytes >= LogFormat.minimumSegmentBytes else {
             throw EventLogError.invalidArgument("segment size \(segmentBytes) is too small; use at least \(LogFormat.minimumSegmentBytes) bytes")
+        }
+        guard segmentBytes <= LogFormat.maximumSegmentBytes else {
+            throw EventLogError.invalidArgument("segment size \(segmentBytes) is too large; use at most \(LogFormat.maximumSegmentBytes) bytes")
         }
         if FileSystem.exists(path + "/" + LogFormat.markerFile) { throw EventLogError.alreadyExists(path: path) }
         if FileSystem.exists(path) && !FileSystem.isDirectory(path) {
@@ -105,6 +110,7 @@ public final class EventLog: @unchecked Sendable {
 
     /// Releases the lock and the files. Appends waiting for durability finish first.
     public func close() {
+        sealedCheckCancellation.cancel()
         monitor.lock()
         while writer?.flushing == true || writer?.prefillInFlight == true { monitor.wait() }
         if let w = writer, !isClosed, w.failure == nil, let handle = w.activeHandle, w.zeroedEnd > w.writeOffset {

@@ -72,6 +72,8 @@ extension EventLog {
         defer { monitor.unlock() }
         guard !isClosed else { throw EventLogError.closed }
         guard let w = writer else { throw EventLogError.readOnly(log: path) }
+        try waitForSealedSegmentCheck(w)
+        guard !isClosed else { throw EventLogError.closed }
         if let failure = w.failure { throw failure }
         guard w.transaction == nil else { throw EventLogError.invalidArgument("an import into \(path) is already in progress") }
         // Everything queued becomes durable first, and no prefill may be writing.

@@ -27,7 +27,7 @@ extension EventLog {
         guard marker.format == Int(LogFormat.formatVersion) else {
             throw EventLogError.invalidArgument("log format \(marker.format) is not supported by this rewind (it reads format \(LogFormat.formatVersion)); upgrade rewind")
         }
-        let segmentBytes = max(marker.segmentBytes, LogFormat.minimumSegmentBytes)
+        let segmentBytes = min(max(marker.segmentBytes, LogFormat.minimumSegmentBytes), LogFormat.maximumSegmentBytes)
 
         var lock: WriterLock?
         var report = RecoveryReport()
@@ -43,6 +43,7 @@ extension EventLog {
             }
             let log = EventLog(path: path, segmentBytes: segmentBytes, loaded: loaded, lock: lock, writer: writerState, recovery: report)
             log.startPrefiller()
+            log.startSealedSegmentCheck()
             return log
         } catch {
             lock?.release()
@@ -104,7 +105,7 @@ extension EventLog {
                     guard repair else { break segments }
                     header = try rewriteHeader(path: path, number: number, base: loaded.index.head + 1, report: &report, wasBytes: size)
                 } else {
-                    throw EventLogError.corrupt(segment: path, offset: 0, reason: problem.description)
+                    throw EventLogError.corrupt(segment: path, offset: problem.offset, reason: problem.description)
                 }
             }
             loaded.index.segments.append(LogIndex.Segment(number: number, basePosition: header.basePosition, length: LogFormat.segmentHeaderSize))
@@ -167,11 +168,7 @@ extension EventLog {
                 hitCap = true
                 return false
             }
-            var lastMicros: Int64 = 0
-            BatchCodec.forEachEvent(of: header, in: buffer) { view in
-                lastMicros = view.recordedMicros
-                return true
-            }
+            let lastMicros = header.lastRecordedMicros(in: buffer)
             do {
                 try index.add(
                     stream: header.stream, firstPosition: header.firstPosition, firstVersion: header.firstVersion,
@@ -244,6 +241,8 @@ extension EventLog {
         let last = index.segments.count - 1
         index.segments[last].batchOffsets = file.batchOffsets
         index.segments[last].length = file.segmentLength
+        // Trusted for the summary (streams, versions); its batches are checked when first read.
+        index.segments[last].checked = false
         for (i, run) in file.streams.enumerated() {
             let id = ids[i] ?? index.id(for: run.name)
             index.streams[Int(id)].positions.append(contentsOf: run.positions)

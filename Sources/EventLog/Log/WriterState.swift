@@ -28,6 +28,8 @@ final class WriterState {
     var failure: EventLogError?
     /// The open import transaction, if any: only it may append.
     var transaction: ObjectIdentifier?
+    /// The background walk of the sealed segments (`SealedSegmentCheck`): appends wait for it.
+    var sealedCheck: SealedSegmentCheck.Status = .passed
 
     // Preallocation (see `Prefiller`): the active segment's bytes [0, zeroedEnd) are written,
     // data or zeros; a prefill in flight owns [zeroedEnd, its end) until it finishes.

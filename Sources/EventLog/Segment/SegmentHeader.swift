@@ -27,12 +27,20 @@ struct SegmentHeader: Equatable {
             guard version == LogFormat.formatVersion else { return .failure(.unsupportedVersion(version)) }
             let crc = Checksum.crc32c(UnsafeRawBufferPointer(rebasing: raw[0..<32]))
             guard crc == raw.u32(at: 32) else { return .failure(.badChecksum) }
-            return .success(SegmentHeader(number: raw.u32(at: 12), basePosition: raw.u64(at: 16), createdMicros: raw.i64(at: 24)))
+            let base = raw.u64(at: 16)
+            guard base >= 1, base <= LogFormat.maxPosition else { return .failure(.basePositionOutOfRange(base)) }
+            return .success(SegmentHeader(number: raw.u32(at: 12), basePosition: base, createdMicros: raw.i64(at: 24)))
         }
     }
 
     enum HeaderProblem: Error, CustomStringConvertible {
-        case short(Int), badMagic, unsupportedVersion(UInt16), badChecksum
+        case short(Int), badMagic, unsupportedVersion(UInt16), badChecksum, basePositionOutOfRange(UInt64)
+
+        /// Where in the header the problem is.
+        var offset: Int {
+            if case .basePositionOutOfRange = self { return 16 }
+            return 0
+        }
 
         var description: String {
             switch self {
@@ -40,6 +48,7 @@ struct SegmentHeader: Equatable {
             case .badMagic: return "not a Rewind segment (bad magic)"
             case .unsupportedVersion(let v): return "segment format version \(v) is not supported by this rewind (it reads version \(LogFormat.formatVersion)); upgrade rewind"
             case .badChecksum: return "segment header checksum mismatch"
+            case .basePositionOutOfRange(let p): return "segment base position \(p) is out of range (expected 1 to \(LogFormat.maxPosition))"
             }
         }
     }

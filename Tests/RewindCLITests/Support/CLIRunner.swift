@@ -8,6 +8,9 @@ enum CLIRunner {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// `.uncaughtSignal` when the process died of a signal (a Swift trap is SIGILL, 4 — the
+        /// same number as the corrupt-log exit status, so tests of damage check this too).
+        var reason: Process.TerminationReason = .exit
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
@@ -55,7 +58,8 @@ enum CLIRunner {
         return Result(
             status: process.terminationStatus,
             stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            stderr: String(decoding: errData, as: UTF8.self),
+            reason: process.terminationReason)
     }
 }
 
