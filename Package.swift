@@ -71,7 +71,8 @@ let package = Package(
             dependencies: ["SafeText", "TOMLSupport"],
             path: "Sources/TerminalUI"
         ),
-        // The app: state, messages, update and view (Elm style); a worker thread does the replay.
+        // The app: state, messages, update and view (Elm style); three worker threads (interactive,
+        // catalog, background) read and replay.
         .target(name: "Dashboard", dependencies: ["Platform", "JSON", "EventLog", "Replay", "SafeText", "TerminalUI"], path: "Sources/Dashboard"),
         // The samples' generators (deterministic histories of any size) and the live demo
         // session (a writer and projections at different speeds).

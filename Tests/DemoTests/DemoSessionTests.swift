@@ -81,10 +81,9 @@ struct DemoSessionTests {
         #expect(session.allThreadsFinished)
         #expect(!FileSystem.exists(directory))
         #expect(session.projections.allSatisfy { $0.progress.status == .stopped || $0.progress.status == .faulted })
-        session.stop()  // idempotent
-        let after = session.appendedEvents
-        usleep(100_000)
-        #expect(session.appendedEvents == after)  // the writer is gone
+        // Idempotent; that the writer is gone is `allThreadsFinished` above (its thread was joined).
+        session.stop()
+        #expect(session.isStopped)
     }
 
     @Test func theDemoLogHasSnapshotsAndOneThatDrifts() throws {

@@ -1,15 +1,15 @@
 @testable import Demo
 import Foundation
+import Synchronization
 import Testing
 
 /// The pacers, on a clock the test moves.
 @Suite("Demo pacers")
 struct PacersTests {
-    final class Clock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var now = 1_000.0
-        func read() -> Double { lock.lock(); defer { lock.unlock() }; return now }
-        func advance(_ s: Double) { lock.lock(); now += s; lock.unlock() }
+    final class Clock: Sendable {
+        private let now = Mutex(1_000.0)
+        func read() -> Double { now.withLock { $0 } }
+        func advance(_ s: Double) { now.withLock { $0 += s } }
     }
 
     @Test func burstsRunAtTheRateThenPauseThenRunAgain() {

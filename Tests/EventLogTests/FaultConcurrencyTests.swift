@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Platform
 import Testing
 
 /// One writer, enforced; optimistic concurrency under real races; group commit that loses and
@@ -41,21 +42,21 @@ struct FaultConcurrencyTests {
             try EventLog.create(at: path)
             let start = Barrier(count: racers)
             let tried = Barrier(count: racers)
-            let outcomes = Locked<[Result<String, EventLogError>]>([])
+            let outcomes = Monitor<[Result<String, EventLogError>]>([])
             FaultSupport.onThreads(racers) { i in
                 start.wait()
                 let log: EventLog?
                 do {
                     log = try EventLog.openWriter(at: path, options: .init(command: "racer-\(i)"))
-                    outcomes.withLock { $0.append(.success("racer-\(i)")) }
+                    outcomes.update { $0.append(.success("racer-\(i)")) }
                 } catch {
                     log = nil
-                    outcomes.withLock { $0.append(.failure(FaultSupport.engineError(error))) }
+                    outcomes.update { $0.append(.failure(FaultSupport.engineError(error))) }
                 }
                 tried.wait()  // the winner holds the lock until everyone has tried
                 log?.close()
             }
-            let all = outcomes.current
+            let all = outcomes.read { $0 }
             return (path, all.compactMap { try? $0.get() }, all.compactMap { if case .failure(let e) = $0 { e } else { nil } })
         }
     }
@@ -98,7 +99,7 @@ struct FaultConcurrencyTests {
         let rounds = FaultSupport.size("REWIND_FAULT_ROUNDS", default: 40)
         let log = try EventLog.openWriter(at: path)
         let barrier = Barrier(count: racers)
-        let outcomes = Locked([[(racer: Int, result: Result<AppendResult, EventLogError>)]](repeating: [], count: rounds))
+        let outcomes = Monitor([[(racer: Int, result: Result<AppendResult, EventLogError>)]](repeating: [], count: rounds))
         FaultSupport.onThreads(racers) { racer in
             for round in 0..<rounds {
                 barrier.wait()
@@ -110,11 +111,11 @@ struct FaultConcurrencyTests {
                 } catch {
                     outcome = .failure(FaultSupport.engineError(error))
                 }
-                outcomes.withLock { $0[round].append((racer, outcome)) }
+                outcomes.update { $0[round].append((racer, outcome)) }
                 barrier.wait()  // nobody starts the next round before this one is decided
             }
         }
-        let results = outcomes.current
+        let results = outcomes.read { $0 }
         for (round, all) in results.enumerated() {
             let v = UInt64(round + 1)
             let won = all.compactMap { o in (try? o.result.get()).map { (o.racer, $0) } }
@@ -145,8 +146,8 @@ struct FaultConcurrencyTests {
         let threads = FaultSupport.size("REWIND_FAULT_THREADS", default: 8)
         let appends = FaultSupport.size("REWIND_FAULT_APPENDS", default: 150)
         let log = try EventLog.openWriter(at: path)
-        let acks = Locked<[(thread: Int, k: Int, result: AppendResult)]>([])
-        let failures = Locked<[String]>([])
+        let acks = Monitor<[(thread: Int, k: Int, result: AppendResult)]>([])
+        let failures = Monitor<[String]>([])
         FaultSupport.onThreads(threads) { t in
             var version: UInt64 = 0
             for k in 0..<appends {
@@ -157,14 +158,14 @@ struct FaultConcurrencyTests {
                 do {
                     let r = try log.append(to: stream, events, expected: shared ? .any : .exact(version))
                     if !shared { version = r.lastVersion }
-                    acks.withLock { $0.append((t, k, r)) }
+                    acks.update { $0.append((t, k, r)) }
                 } catch {
-                    failures.withLock { $0.append("thread \(t) append \(k): \(error)") }
+                    failures.update { $0.append("thread \(t) append \(k): \(error)") }
                 }
             }
         }
-        #expect(failures.current.isEmpty, "\(failures.current.prefix(5))")
-        let all = acks.current.sorted { $0.result.firstPosition < $1.result.firstPosition }
+        #expect(failures.read { $0 }.isEmpty, "\(failures.read { $0 }.prefix(5))")
+        let all = acks.read { $0 }.sorted { $0.result.firstPosition < $1.result.firstPosition }
         #expect(all.count == threads * appends)
         // Acknowledged positions tile 1...head: no gap, no overlap.
         var next: UInt64 = 1
@@ -216,8 +217,8 @@ struct FaultConcurrencyTests {
         let reader = try EventLog.openReadOnly(at: path)
         defer { reader.close() }
         let writer = try EventLog.openWriter(at: path)
-        let ackNanos = Locked([UInt64](repeating: 0, count: total + 1))
-        let writerError = Locked<String?>(nil)
+        let ackNanos = Monitor([UInt64](repeating: 0, count: total + 1))
+        let writerError = Monitor<String?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread {
             defer { done.signal() }
@@ -226,9 +227,9 @@ struct FaultConcurrencyTests {
                 do {
                     let r = try writer.append(to: "tick-\(k % 4)", events)
                     let now = FaultSupport.nowNanos()
-                    ackNanos.withLock { for p in r.firstPosition...r.lastPosition { $0[Int(p)] = now } }
+                    ackNanos.update { for p in r.firstPosition...r.lastPosition { $0[Int(p)] = now } }
                 } catch {
-                    writerError.withLock { $0 = "append \(k): \(error)" }
+                    writerError.update { $0 = "append \(k): \(error)" }
                     return
                 }
                 usleep(k % 10 == 0 ? 3000 : 300)
@@ -256,7 +257,7 @@ struct FaultConcurrencyTests {
         }
         done.wait()
         #expect(readerError == nil)
-        #expect(writerError.current == nil)
+        #expect(writerError.read { $0 } == nil)
         let written = try FaultSupport.readAll(writer)
         #expect(written.count == total)
         #expect(seen.map(\.position) == Array(1...UInt64(total)), "every event exactly once, in order")
@@ -265,7 +266,7 @@ struct FaultConcurrencyTests {
         #expect(writer.segmentCount > 20, "the test should cross many segment rolls")
         writer.close()
 
-        let acks = ackNanos.current
+        let acks = ackNanos.read { $0 }
         let delays = zip(seen, seenNanos).map { e, t in t > acks[Int(e.position)] ? Double(t - acks[Int(e.position)]) / 1e6 : 0 }.sorted()
         let median = delays.isEmpty ? .infinity : delays[delays.count / 2]
         let p99 = delays.isEmpty ? .infinity : delays[delays.count * 99 / 100]

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Platform
 
 /// Shared pieces of the fault tests: sizes from the environment, a locked box, threads, and
 /// whole-log reads.
@@ -64,42 +65,28 @@ enum FaultSupport {
     }
 }
 
-/// A value behind a lock, for results that threads hand back to the test.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+/// Lets `count` threads start a round together: each calls `wait()`, the last one releases all.
+final class Barrier: Sendable {
+    private struct Round {
+        var arrived = 0
+        var generation = 0
     }
 
-    var current: Value { withLock { $0 } }
-}
-
-/// Lets `count` threads start a round together: each calls `wait()`, the last one releases all.
-final class Barrier: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let round = Monitor(Round())
     private let count: Int
-    private var arrived = 0
-    private var generation = 0
 
     init(count: Int) { self.count = count }
 
     func wait() {
-        condition.lock()
-        defer { condition.unlock() }
-        let mine = generation
-        arrived += 1
-        if arrived == count {
-            arrived = 0
-            generation += 1
-            condition.broadcast()
-            return
+        let mine = round.update { r in
+            let generation = r.generation
+            r.arrived += 1
+            if r.arrived == count {
+                r.arrived = 0
+                r.generation += 1
+            }
+            return generation
         }
-        while generation == mine { condition.wait() }
+        _ = round.wait(until: { $0.generation != mine })
     }
 }

@@ -5,7 +5,7 @@ import Interchange
 import JSON
 
 /// Files, sources and logs for the import tests.
-final class ImportScratch: @unchecked Sendable {
+final class ImportScratch: Sendable {
     let path: String
 
     init() {

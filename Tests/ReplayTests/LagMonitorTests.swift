@@ -1,25 +1,21 @@
 import EventLog
 import Foundation
 import Replay
+import Synchronization
 import Testing
 
 /// A clock the test moves by hand.
-final class LagTestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var micros: Int64
+final class LagTestClock: Sendable {
+    private let micros: Atomic<Int64>
 
-    init(_ micros: Int64) { self.micros = micros }
+    init(_ micros: Int64) { self.micros = Atomic(micros) }
 
     func advance(seconds: Double) {
-        lock.lock()
-        micros += Int64(seconds * 1e6)
-        lock.unlock()
+        micros.add(Int64(seconds * 1e6), ordering: .sequentiallyConsistent)
     }
 
     func now() -> Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        return micros
+        micros.load(ordering: .sequentiallyConsistent)
     }
 }
 
@@ -109,10 +105,9 @@ struct LagMonitorTests {
         let runner = try ProjectionRunner(log: writer, projections: [F.balances], options: .init(follow: true, pollInterval: 0.02))
         let monitor = LagMonitor(log: writer, projections: [F.balances], runner: runner)
         try runner.start()
-        let deadline = Date().addingTimeInterval(5)
-        while runner.progress().first?.status != .caughtUp && Date() < deadline { usleep(5_000) }
+        #expect(F.waitUntil { runner.progress().first?.status == .caughtUp })
         try F.append(writer, F.bankEvents(count: 10, seed: 4))
-        while runner.progress().first?.checkpoint != 40 && Date() < deadline { usleep(5_000) }
+        #expect(F.waitUntil { runner.progress().first?.checkpoint == 40 })
         let lag = try #require(try monitor.sample().first)
         #expect(lag.name == "balances" && lag.position == 40 && lag.head == 40 && lag.status == .ok)
         runner.stop()

@@ -3,6 +3,7 @@ import Foundation
 import Replay
 import Testing
 import Platform
+import Synchronization
 
 /// `ProjectionRunner.Options.pacer` and `sharedLock`: what the live demo drives its
 /// projections with (one runner per speed, one projections lock).
@@ -11,9 +12,8 @@ struct ProjectionRunnerPacingTests {
     typealias F = ProjectionFixtures
 
     /// Records what it was asked, and holds events at or past `holdFrom` (seconds each ask).
-    final class Recorder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var asked: [UInt64] = []
+    final class Recorder: Sendable {
+        private let asked = Mutex<[UInt64]>([])
         let holdFrom: UInt64
         let hold: Double
 
@@ -23,22 +23,13 @@ struct ProjectionRunnerPacingTests {
         }
 
         var positions: [UInt64] {
-            lock.lock()
-            defer { lock.unlock() }
-            return asked
+            asked.withLock { $0 }
         }
 
         func pace(_ position: UInt64) -> Double {
-            lock.lock()
-            asked.append(position)
-            lock.unlock()
+            asked.withLock { $0.append(position) }
             return position >= holdFrom ? hold : 0
         }
-    }
-
-    static func waitUntil(_ seconds: Double = 5, _ condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() && Date() < deadline { usleep(5_000) }
     }
 
     @Test func pacerIsAskedForEveryEventInOrderAndAZeroDelayChangesNothing() throws {
@@ -61,8 +52,8 @@ struct ProjectionRunnerPacingTests {
         let runner = try ProjectionRunner(log: log, projections: [F.balances],
                                           options: .init(follow: true, saveEveryMillis: 0, pollInterval: 0.02, pacer: { recorder.pace($0) }))
         try runner.start()
-        Self.waitUntil { recorder.positions.last == 25 }
-        Self.waitUntil { runner.progress().first?.checkpoint == 24 && (try? F.saved(log, "balances").checkpoint) == 24 }
+        #expect(F.waitUntil { recorder.positions.last == 25 })
+        #expect(F.waitUntil { runner.progress().first?.checkpoint == 24 && (try? F.saved(log, "balances").checkpoint) == 24 })
         // Held before 25: progress is published and the state up to 24 saved before the wait.
         #expect(runner.progress().first?.checkpoint == 24)
         #expect(runner.progress().first?.status == .catchingUp)
@@ -83,13 +74,10 @@ struct ProjectionRunnerPacingTests {
         defer { log.close() }
         let started = Date()
         // Every event waits 20 ms once (asked again after the wait, then goes).
-        final class Once: @unchecked Sendable {
-            let lock = NSLock()
-            var waited: Set<UInt64> = []
+        final class Once: Sendable {
+            let waited = Mutex<Set<UInt64>>([])
             func pace(_ p: UInt64) -> Double {
-                lock.lock()
-                defer { lock.unlock() }
-                return waited.insert(p).inserted ? 0.02 : 0
+                waited.withLock { $0.insert(p).inserted } ? 0.02 : 0
             }
         }
         let once = Once()
@@ -115,7 +103,7 @@ struct ProjectionRunnerPacingTests {
                                      options: .init(follow: true, pollInterval: 0.02, pacer: { slow.pace($0) }, sharedLock: held))
         try a.start()
         try b.start()
-        Self.waitUntil { a.progress().first?.status == .caughtUp && b.progress().first?.checkpoint == 99 }
+        #expect(F.waitUntil { a.progress().first?.status == .caughtUp && b.progress().first?.checkpoint == 99 })
         #expect(a.progress().first?.checkpoint == 200)
         #expect(b.progress().first?.checkpoint == 99)  // its own pace, not a's
         #expect(!FileSystem.exists(store.directory + "/balances.json.tmp-99999"))

@@ -7,7 +7,7 @@ import JSON
 /// Logs and definitions for the projection and lag tests.
 enum ProjectionFixtures {
     /// A fresh directory, removed when released.
-    final class Scratch: @unchecked Sendable {
+    final class Scratch: Sendable {
         let path: String
 
         init() {
@@ -81,6 +81,18 @@ enum ProjectionFixtures {
 
     static func saved(_ log: EventLog, _ name: String) throws -> ProjectionRecord {
         try #require(try ProjectionStore(logPath: log.path).load(name))
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass; returns whether it held (assert it:
+    /// the outcome is the condition, never the time waited).
+    @discardableResult
+    static func waitUntil(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            guard Date() < deadline else { return false }
+            usleep(5_000)
+        }
+        return true
     }
 }
 
@@ -205,14 +217,17 @@ struct ProjectionRunnerTests {
         let log = try F.makeLog(scratch, events)
         defer { log.close() }
         var positions: [UInt64] = []
-        for round in 0..<4 {
-            let runner = try ProjectionRunner(log: log, projections: [F.balances, F.types], options: .init(saveEveryEvents: 37 + round))
+        for (round, holdAt) in [UInt64(500), 1100, 1700, 2300].enumerated() {
+            // A pacer holds the runner before `holdAt` (as a stall would), so stop() lands mid-run.
+            let runner = try ProjectionRunner(log: log, projections: [F.balances, F.types],
+                                              options: .init(saveEveryEvents: 37 + round, pacer: { $0 >= holdAt ? 30 : 0 }))
             try runner.start()
-            usleep(UInt32(2_000 + round * 3_000))
+            #expect(F.waitUntil { runner.progress().first?.checkpoint == holdAt - 1 })
             runner.stop()
             #expect(runner.wait() == nil)
             positions.append(try F.saved(log, "balances").checkpoint)
         }
+        #expect(positions == [499, 1099, 1699, 2299])
         try F.run(log, [F.balances, F.types])
         let resumed = try F.saved(log, "balances")
         let resumedTypes = try F.saved(log, "types")
@@ -220,7 +235,6 @@ struct ProjectionRunnerTests {
         try F.run(log, [F.balances, F.types], options: .init(rebuild: ["balances", "types"]))
         #expect(try F.saved(log, "balances").stateValue == resumed.stateValue)
         #expect(try F.saved(log, "types").stateValue == resumedTypes.stateValue)
-        #expect(positions == positions.sorted())
     }
 
     @Test func poisonEventFaultsOneProjectionAndTheOthersKeepRunning() throws {
@@ -305,14 +319,12 @@ struct ProjectionRunnerTests {
         let more = F.bankEvents(count: 60, seed: 3)
         for chunk in stride(from: 0, to: 60, by: 15) {
             try F.append(writer, Array(more[chunk..<(chunk + 15)]))
-            usleep(20_000)
+            // Each chunk is seen before the next is appended: the runner follows, not catches up.
+            #expect(F.waitUntil { runner.progress().first?.checkpoint == UInt64(20 + chunk + 15) })
         }
-        let deadline = Date().addingTimeInterval(10)
-        while runner.progress().first?.checkpoint != 80 && Date() < deadline { usleep(10_000) }
         #expect(runner.progress().first?.status == .caughtUp)
         // Saved while following (every 50 ms), before any stop.
-        let saveDeadline = Date().addingTimeInterval(5)
-        while (try? F.saved(writer, "balances").checkpoint) != 80 && Date() < saveDeadline { usleep(10_000) }
+        #expect(F.waitUntil { (try? F.saved(writer, "balances").checkpoint) == 80 })
         #expect(try F.saved(writer, "balances").status == .running)
         runner.stop()
         #expect(runner.wait() == nil)
@@ -328,8 +340,7 @@ struct ProjectionRunnerTests {
         defer { log.close() }
         let first = try ProjectionRunner(log: log, projections: [F.balances], options: .init(follow: true, pollInterval: 0.02))
         try first.start()
-        let deadline = Date().addingTimeInterval(5)
-        while first.progress().first?.status != .caughtUp && Date() < deadline { usleep(5_000) }
+        #expect(F.waitUntil { first.progress().first?.status == .caughtUp })
         #expect(ProjectionStore(logPath: log.path).isLocked())
         let second = try ProjectionRunner(log: log, projections: [F.orders])
         #expect {

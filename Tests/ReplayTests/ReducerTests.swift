@@ -158,7 +158,7 @@ extension ReplayLayerTests {
 // MARK: - Fixtures
 
 /// A fresh log in a temporary directory, open for writing, removed when released.
-final class ReplayTestLog: @unchecked Sendable {
+final class ReplayTestLog: Sendable {
     let directory: String
     let path: String
     let log: EventLog

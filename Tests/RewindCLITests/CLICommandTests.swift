@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import Testing
 
 @Suite("rewind command line")
@@ -191,36 +192,34 @@ struct CLICommandTests {
 }
 
 /// Collects lines from a pipe on a background thread.
-final class LineCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = Data()
-    private var collected: [String] = []
+final class LineCollector: Sendable {
+    private struct Lines {
+        var partial = Data()
+        var complete: [String] = []
+    }
+
+    private let state = Monitor(Lines())
 
     init(_ handle: Foundation.FileHandle) {
-        handle.readabilityHandler = { [weak self] h in
+        handle.readabilityHandler = { [state] h in
             let data = h.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock()
-            self.buffer.append(data)
-            while let nl = self.buffer.firstIndex(of: 10) {
-                self.collected.append(String(decoding: self.buffer[self.buffer.startIndex..<nl], as: UTF8.self))
-                self.buffer.removeSubrange(self.buffer.startIndex...nl)
+            guard !data.isEmpty else { return }
+            state.update { s in
+                s.partial.append(data)
+                while let nl = s.partial.firstIndex(of: 10) {
+                    s.complete.append(String(decoding: s.partial[s.partial.startIndex..<nl], as: UTF8.self))
+                    s.partial.removeSubrange(s.partial.startIndex...nl)
+                }
             }
-            self.lock.unlock()
         }
     }
 
     var lines: [String] {
-        lock.lock(); defer { lock.unlock() }
-        return collected
+        state.read { $0.complete }
     }
 
+    /// Waits until at least `n` lines arrived; false after `timeout` seconds.
     func waitForLines(_ n: Int, timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if lines.count >= n { return true }
-            usleep(10_000)
-        }
-        return lines.count >= n
+        state.wait(until: { $0.complete.count >= n }, timeout: timeout)
     }
 }

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Platform
 import Testing
 
 /// kill -9 of a writer, in a loop: every append the writer acknowledged (printed after its
@@ -139,12 +140,17 @@ struct CrashWriterTests {
 }
 
 /// The crash writer as a child process, its stdout and stderr read as they come.
-final class CrashWriterProcess: @unchecked Sendable {
+final class CrashWriterProcess: Sendable {
     let process = Process()
-    private let lock = NSCondition()
-    private var stdout = Data()
-    private var stderr = Data()
-    private var open = 2
+
+    private struct Output {
+        var stdout = Data()
+        var stderr = Data()
+        /// Pipes not yet at end of file.
+        var open = 2
+    }
+
+    private let output = Monitor(Output())
     var pid: Int32 { process.processIdentifier }
 
     /// Where the `rewind-crash-writer` executable is: `REWIND_CRASH_WRITER`, or next to this
@@ -198,10 +204,9 @@ final class CrashWriterProcess: @unchecked Sendable {
         let thread = Thread { [self] in
             while true {
                 let chunk = handle.availableData
-                lock.lock()
-                if chunk.isEmpty { open -= 1 } else if isStdout { stdout.append(chunk) } else { stderr.append(chunk) }
-                lock.broadcast()
-                lock.unlock()
+                output.update { o in
+                    if chunk.isEmpty { o.open -= 1 } else if isStdout { o.stdout.append(chunk) } else { o.stderr.append(chunk) }
+                }
                 if chunk.isEmpty { return }
             }
         }
@@ -210,27 +215,20 @@ final class CrashWriterProcess: @unchecked Sendable {
 
     /// Waits for a first whole line on stdout.
     func waitForOutput(timeout: Double) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        lock.lock()
-        defer { lock.unlock() }
-        while !stdout.contains(UInt8(ascii: "\n")) {
-            if open == 0 || !lock.wait(until: deadline) { return stdout.contains(UInt8(ascii: "\n")) }
-        }
-        return true
+        _ = output.wait(until: { $0.stdout.contains(UInt8(ascii: "\n")) || $0.open == 0 }, timeout: timeout)
+        return output.read { $0.stdout.contains(UInt8(ascii: "\n")) }
     }
 
     /// kill -9, then everything it wrote before it died.
     func kill() -> (killed: Bool, reason: Process.TerminationReason, status: Int32, stdout: String, stderr: String) {
         if process.isRunning { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        lock.lock()
-        let deadline = Date(timeIntervalSinceNow: 10)
-        while open > 0 && lock.wait(until: deadline) {}
-        var text = String(decoding: stdout, as: UTF8.self)
+        _ = output.wait(until: { $0.open == 0 }, timeout: 10)
+        let (out, err) = output.read { ($0.stdout, $0.stderr) }
+        var text = String(decoding: out, as: UTF8.self)
         // A line cut by the kill was never acknowledged in full: only whole lines count.
         if let lastNewline = text.lastIndex(of: "\n") { text = String(text[...lastNewline]) } else { text = "" }
-        let errors = String(decoding: stderr, as: UTF8.self)
-        lock.unlock()
+        let errors = String(decoding: err, as: UTF8.self)
         let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
         return (killed, process.terminationReason, process.terminationStatus, text, errors)
     }

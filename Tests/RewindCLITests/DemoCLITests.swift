@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import Testing
 
 #if canImport(Glibc)
@@ -52,24 +53,18 @@ struct DemoCLITests {
         try process.run()
         // Read on a thread of our own and poll with a deadline: a blocking read on the test's
         // thread could wait for ever if the demo stalled, and the test must fail instead.
-        final class Collected: @unchecked Sendable {
-            let lock = NSLock()
-            var data = Data()
-            var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
-        }
-        let collected = Collected()
+        let collected = Monitor(Data())
         let reader = out.fileHandleForReading
         let drain = Thread {
             while true {
                 let chunk = reader.availableData
                 if chunk.isEmpty { return }
-                collected.lock.withLock { collected.data.append(chunk) }
+                collected.update { $0.append(chunk) }
             }
         }
         drain.start()
-        let deadline = Date().addingTimeInterval(30)
-        while Self.directory(in: collected.text) == nil && Date() < deadline { usleep(20_000) }
-        let text = collected.text
+        _ = collected.wait(until: { Self.directory(in: String(decoding: $0, as: UTF8.self)) != nil }, timeout: 30)
+        let text = collected.read { String(decoding: $0, as: UTF8.self) }
         if Self.directory(in: text) == nil { process.terminate() }
         let dir = try #require(Self.directory(in: text), "no directory line in: \(text)")
         #expect(FileManager.default.fileExists(atPath: dir + "/users/rewind.toml"))

@@ -84,21 +84,23 @@ struct LagCLITests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
+        let samples = LineCollector(out.fileHandleForReading)
         try process.run()
-        // The mailer moves between samples: its rate shows from the second sample on.
-        for step in 1...6 {
-            usleep(150_000)
+        // The mailer moves after each sample is printed, so every later sample sees it moved:
+        // its rate shows from the second sample on.
+        for step in 1...4 {
+            #expect(samples.waitForLines(step, timeout: 20))
             try ExternalCheckpoints.write(name: "mailer", position: UInt64(150 + step * 20), updatedAtMicros: WallClock.nowMicros(), logPath: log)
         }
-        usleep(300_000)
+        #expect(samples.waitForLines(5, timeout: 20))
         kill(process.processIdentifier, SIGINT)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        out.fileHandleForReading.readabilityHandler = nil
         #expect(process.terminationStatus == 0)
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        #expect(lines.count >= 4)
+        let lines = samples.lines
+        #expect(lines.count >= 5)
         let rates = lines.compactMap { line -> Double? in
-            let array = (try? JSONValue.parse(String(line)))?.arrayValue ?? []
+            let array = (try? JSONValue.parse(line))?.arrayValue ?? []
             return array.first { $0["name"] == "mailer" }?["rate"]?.doubleValue
         }
         #expect(rates.contains { $0 > 0 }, "rates seen: \(rates)")

@@ -5,7 +5,7 @@ import JSON
 
 /// Answers the dashboard's requests from a log: the synchronous core of `LogWorker`.
 ///
-/// Not thread-safe: one thread (the worker's) uses it. Tests call `serve` directly.
+/// Not thread-safe (and not Sendable): one thread, its worker's, uses it. Tests call `serve` directly.
 ///
 /// The parts that compile jq (snapshots, upcasters) and the lag monitor are made on first use,
 /// on the worker's thread: the dashboard has three sources, each serving only some requests, and

@@ -1,88 +1,93 @@
-import EventLog
 import Foundation
-import Replay
+import Platform
+import Synchronization
 
-/// The one thread that reads the log and replays state for the dashboard.
+/// A thread that answers the dashboard's requests from one `LogSource`.
 ///
-/// The input thread submits `Request`s; the worker serves the most urgent first (see
+/// The dashboard runs three of them, each with a source of its own: the interactive worker
+/// (what a key waits for: states, events), the catalog worker (the streams list) and the
+/// background worker (slow work: blame, densities, lag, snapshot checks), so slow work never
+/// delays a key. The input thread submits `Request`s; a worker serves the most urgent first (see
 /// `Request.Kind`), a newer request of a kind replacing one still waiting, and posts each answer
-/// to the outbox as a `Message`. Everything that touches libjq (reducers, upcasters,
-/// projections' definitions) runs on this thread only, which is what libjq requires.
-public final class LogWorker: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var slots: [Request.Kind: Request] = [:]
-    private var stopping = false
-    private var thread: Thread?
-    private let outbox: Outbox
-    private let source: LogSource
-    /// Set when the worker has nothing queued and is not working (tests wait for it).
-    private var busy = false
+/// to the outbox as a `Message`.
+///
+/// The source, and with it everything that touches libjq (reducers, upcasters, projections'
+/// definitions), is handed to the worker's thread when it starts and used by that thread only,
+/// which is what libjq requires; the compiler checks it (the source is `sending`).
+public final class LogWorker: Sendable {
+    private struct Queue {
+        var slots: [Request.Kind: Request] = [:]
+        var stopping = false
+        /// True while a request is being served.
+        var busy = false
 
-    public init(source: LogSource, outbox: Outbox) {
-        self.source = source
+        var isIdle: Bool { !busy && slots.isEmpty }
+    }
+
+    private let queue = Monitor(Queue())
+    /// Read on every turn of the app's loop, so kept out of the lock: true while requests wait
+    /// or one is being served.
+    private let working = Atomic<Bool>(false)
+    private let outbox: Outbox
+    /// The source until `start()`'s thread takes it.
+    private let unstarted: Mutex<LogSource?>
+
+    public init(source: sending LogSource, outbox: Outbox) {
+        self.unstarted = Mutex(source)
         self.outbox = outbox
     }
 
+    /// Starts the worker's thread (once; later calls do nothing).
     public func start() {
-        let t = Thread { [weak self] in self?.loop() }
+        let t = Thread { [self] in
+            guard let source = unstarted.withLock({ $0.take() }) else { return }
+            loop(source)
+        }
         t.name = "rewind-log-worker"
         t.stackSize = 8 << 20
-        thread = t
         t.start()
     }
 
     public func submit(_ request: Request) {
-        condition.lock()
-        slots[request.kind] = request
-        // Broadcast: `waitUntilIdle` callers wait on the same condition.
-        condition.broadcast()
-        condition.unlock()
+        queue.update {
+            $0.slots[request.kind] = request
+            working.store(true, ordering: .sequentiallyConsistent)
+        }
     }
 
     /// Stops after the request in progress; idempotent.
     public func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        // The worker broadcasts when it goes idle.
-        while busy { condition.wait() }
-        condition.unlock()
+        queue.update { $0.stopping = true }
+        _ = queue.wait(until: { !$0.busy })
     }
 
     /// True while requests wait or one is being served.
     public var hasWork: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return busy || !slots.isEmpty
+        working.load(ordering: .sequentiallyConsistent)
     }
 
-    /// Blocks until every submitted request has been answered (for tests and benchmarks).
+    /// Blocks until every submitted request has been answered, or `timeout` seconds passed.
+    /// - Returns: whether the worker is idle.
     public func waitUntilIdle(timeout: Double = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        condition.lock()
-        defer { condition.unlock() }
-        while busy || !slots.isEmpty {
-            if !condition.wait(until: deadline) { return !(busy || !slots.isEmpty) }
-        }
-        return true
+        queue.wait(until: { $0.isIdle }, timeout: timeout)
     }
 
-    private func loop() {
+    private func loop(_ source: LogSource) {
         while true {
-            condition.lock()
-            while slots.isEmpty && !stopping { condition.wait() }
-            if stopping { condition.unlock(); return }
-            let kind = slots.keys.min() ?? .refresh
-            let request = slots.removeValue(forKey: kind)
-            busy = true
-            condition.unlock()
-            if let request {
-                outbox.post(source.serve(request))
+            let request: Request?? = queue.wait(until: { !$0.slots.isEmpty || $0.stopping }) { q, _ in
+                if q.stopping { return .none }
+                let kind = q.slots.keys.min() ?? .refresh
+                q.busy = true
+                return .some(q.slots.removeValue(forKey: kind))
             }
-            condition.lock()
-            busy = false
-            condition.broadcast()
-            condition.unlock()
+            guard let next = request else { return }
+            if let next { outbox.post(source.serve(next)) }
+            // The answer is posted before the worker looks idle, so `hasWork || !outbox.isEmpty`
+            // never misses it.
+            queue.update {
+                $0.busy = false
+                working.store(!$0.slots.isEmpty, ordering: .sequentiallyConsistent)
+            }
         }
     }
 }

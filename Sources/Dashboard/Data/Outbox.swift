@@ -1,30 +1,25 @@
-import Foundation
+import Synchronization
 
-/// Messages from background threads to the app's input thread: a locked queue.
-public final class Outbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [Message] = []
+/// Messages from the workers' threads to the app's input thread: a locked queue.
+public final class Outbox: Sendable {
+    private let messages = Mutex<[Message]>([])
 
     public init() {}
 
     public func post(_ message: Message) {
-        lock.lock()
-        messages.append(message)
-        lock.unlock()
+        messages.withLock { $0.append(message) }
     }
 
     public var isEmpty: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return messages.isEmpty
+        messages.withLock { $0.isEmpty }
     }
 
     /// Every message posted since the last call, oldest first.
     public func drain() -> [Message] {
-        lock.lock()
-        defer { lock.unlock() }
-        let out = messages
-        messages.removeAll(keepingCapacity: true)
-        return out
+        messages.withLock { queued in
+            guard !queued.isEmpty else { return [] }
+            defer { queued.removeAll(keepingCapacity: true) }
+            return queued
+        }
     }
 }

@@ -54,7 +54,7 @@ public enum Request: Sendable, Equatable {
     /// of milliseconds, which must delay neither a scrub nor be delayed by a blame.
     public var isCatalog: Bool { kind == .streams }
 
-    /// Kinds in the order the worker serves them: what the user is looking at first.
+    /// Kinds in the order a worker serves them: what the user is looking at first.
     public enum Kind: Int, Sendable, CaseIterable, Comparable {
         case locate, focus, events, detail, streams, refresh, blame, createSnapshots, lag, density, snapshots
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }

@@ -4,11 +4,12 @@ import Replay
 import TerminalUI
 
 /// Runs the dashboard on a terminal: reads input, feeds messages to `Dashboard.update`, hands
-/// requests to the log worker, and presents each new frame as a diff.
+/// requests to the log workers, and presents each new frame as a diff.
 ///
-/// The input thread (the caller of `run`) never replays: the worker does, and its answers come
-/// back as messages. While the worker is busy the loop polls every 2 ms so an answer reaches the
-/// screen at once; when idle it wakes for input or the next tick.
+/// The input thread (the caller of `run`) never replays: three `LogWorker`s do (interactive,
+/// catalog, background), and their answers come back as messages. While any worker is busy the
+/// loop polls every 2 ms so an answer reaches the screen at once; when idle it wakes for input or
+/// the next tick.
 public final class DashboardApp {
     public let terminal: any Terminal
     public private(set) var state: DashboardState
@@ -29,17 +30,18 @@ public final class DashboardApp {
     public private(set) var frames = 0
 
     /// - Parameters:
-    ///   - source: the log to show, for interactive requests; `backgroundSource` (same log, its
-    ///     own reducers) serves slow ones. Their worker threads start now.
+    ///   - source: the log to show, for interactive requests; `catalogSource` serves the streams
+    ///     list and `backgroundSource` slow work (same log, each its own reducers). Each is handed
+    ///     to its worker's thread, which starts now.
     ///   - theme: the theme as loaded; it is adapted to the terminal's colours here.
-    public init(terminal: any Terminal, source: LogSource, backgroundSource: LogSource, catalogSource: LogSource, theme: Theme) {
+    public init(terminal: any Terminal, source: sending LogSource, backgroundSource: sending LogSource, catalogSource: sending LogSource, theme: Theme) {
         self.terminal = terminal
         self.theme = theme.adapted(to: terminal.colorDepth)
         self.screen = Screen(terminal: terminal)
+        self.state = DashboardState(logPath: source.log.path, writable: source.writable, size: terminal.size, nowMicros: WallClock.nowMicros())
         self.worker = LogWorker(source: source, outbox: outbox)
         self.background = LogWorker(source: backgroundSource, outbox: outbox)
         self.catalog = LogWorker(source: catalogSource, outbox: outbox)
-        self.state = DashboardState(logPath: source.log.path, writable: source.writable, size: terminal.size, nowMicros: WallClock.nowMicros())
         worker.start()
         background.start()
         catalog.start()
@@ -115,7 +117,7 @@ public final class DashboardApp {
         perform(Dashboard.update(&state, message))
     }
 
-    /// Waits for the worker to answer everything asked, applying the answers; then draws.
+    /// Waits for the workers to answer everything asked, applying the answers; then draws.
     public func settle(timeout: Double = 10) {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {

@@ -4,6 +4,7 @@ import Replay
 import Interchange
 import JSON
 import Platform
+import Synchronization
 
 /// The live demo without a screen: a fresh log made from a sample, a writer appending to it at
 /// a steady rate, and the sample's projections running at different speeds — one keeps up,
@@ -21,7 +22,7 @@ import Platform
 /// SIGTERM), never from inside a raw `signal(2)` handler, where only async-signal-safe calls
 /// are allowed. A session released without `stop()` stops itself then (its threads do not
 /// keep it alive).
-public final class DemoSession: @unchecked Sendable {
+public final class DemoSession: Sendable {
     public static var samples: [String] { SampleCatalog.names }
 
     public let options: Options
@@ -38,17 +39,21 @@ public final class DemoSession: @unchecked Sendable {
 
     private let removesDirectory: Bool
     private let stopSignal = StopSignal()
-    private let lock = NSCondition()
-    private var phase = Phase.ready
-    private var history: SampleHistory?
-    private var writer: LiveWriter?
-    private var threads: [JoinableThread] = []
-    private var runners: [(role: String, runner: ProjectionRunner)] = []
-    private var projectionLock: ProjectionStore.Lock?
-    private var monitor: LagMonitor?
-    private var consumer: SimulatedConsumer?
+    private let running: Monitor<Running>
 
     enum Phase { case ready, running, stopping, stopped }
+
+    /// What `start()` made and `stop()` ends.
+    private struct Running {
+        var phase = Phase.ready
+        /// The generator, until `start()` hands it to the writer.
+        var history: SampleHistory?
+        var writer: LiveWriter?
+        var threads: [JoinableThread] = []
+        var runners: [(role: String, runner: ProjectionRunner)] = []
+        var projectionLock: ProjectionStore.Lock?
+        var monitor: LagMonitor?
+    }
 
     public var logPath: String { log.path }
     public var configPath: String { RewindConfig.defaultPath(forLog: log.path) }
@@ -78,6 +83,7 @@ public final class DemoSession: @unchecked Sendable {
         directory = root
         let logPath = options.directory == nil ? root + "/" + sample.name : root
         var opened: EventLog?
+        let history: SampleHistory
         do {
             try EventLog.create(at: logPath)
             let configPath = RewindConfig.defaultPath(forLog: logPath)
@@ -89,16 +95,17 @@ public final class DemoSession: @unchecked Sendable {
             }
             let log = try EventLog.openWriter(at: logPath, options: .init(durability: .fsync, command: "rewind demo"))
             opened = log
-            var history = sample.history(seed: options.seed)
-            importedEvents = try Self.importHistory(&history, count: options.initialEvents ?? sample.defaultEvents, into: log)
+            var generator = sample.history(seed: options.seed)
+            importedEvents = try Self.importHistory(&generator, count: options.initialEvents ?? sample.defaultEvents, into: log)
             try Self.takeSnapshots(of: log, config: config, workDirectory: root)
-            self.history = history
+            history = generator
             self.log = log
         } catch {
             opened?.close()
             if options.directory == nil { try? FileSystem.removeTree(root) }
             throw error
         }
+        running = Monitor(Running(history: history))
     }
 
     deinit {
@@ -108,16 +115,17 @@ public final class DemoSession: @unchecked Sendable {
     /// The sample's configuration, parsed (every jq expression compiled and checked) once per
     /// process: libjq 1.6 takes about 25 ms a compile, and a sample has dozens of them.
     private static func parsedConfig(of sample: Sample, path: String) throws -> RewindConfig {
-        parsedLock.lock()
-        defer { parsedLock.unlock() }
-        var config = try parsedConfigs[sample.name] ?? RewindConfig.parse(sample.config, path: path)
-        parsedConfigs[sample.name] = config
+        // Parsed with the lock held, so that sessions started together parse a sample once.
+        var config = try parsedConfigs.withLock { parsed in
+            let config = try parsed[sample.name] ?? RewindConfig.parse(sample.config, path: path)
+            parsed[sample.name] = config
+            return config
+        }
         config.path = path
         return config
     }
 
-    private static let parsedLock = NSLock()
-    nonisolated(unsafe) private static var parsedConfigs: [String: RewindConfig] = [:]
+    private static let parsedConfigs = Mutex<[String: RewindConfig]>([:])
 
     /// Writes the first `count` events of `history` to a temporary JSON Lines file in the log
     /// directory, 10,000 at a time (a large history never sits in memory whole), and imports it
@@ -167,89 +175,75 @@ public final class DemoSession: @unchecked Sendable {
     /// lock of the log) and the simulated external consumer, each on its own thread.
     /// - Throws: `DemoError` when the session was started already; a runner's set-up error.
     public func start() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        guard phase == .ready, let history else {
-            throw DemoError(phase == .ready ? "the session has no history" : "a demo session starts once; make a new one")
-        }
-        let timing = options.timing
-        let store = ProjectionStore(logPath: log.path)
-        let held = try store.acquireLock(command: "rewind demo")
-        projectionLock = held
-        let roles = sample.roles
-        let others = config.projections.map(\.name).filter { ![roles.keepsUp, roles.lagging, roles.stalls, roles.faults].contains($0) }
-        let plans: [(role: String, names: [String], pacer: (@Sendable (UInt64) -> Double)?, saveMillis: Int)] = [
-            ("keeps up", [roles.keepsUp] + others, nil, min(timing.saveIntervalMillis, 200)),
-            ("lags in bursts", [roles.lagging], Pacers.bursts(run: timing.lagRun, pause: timing.lagPause, rate: max(50, options.rate * timing.lagBurstFactor)), timing.saveIntervalMillis),
-            ("stalls", [roles.stalls], Pacers.stall(after: timing.stallAfter), timing.saveIntervalMillis),
-            ("faults on poison events", [roles.faults], nil, timing.saveIntervalMillis),
-        ]
-        do {
-            for plan in plans {
-                let runnerOptions = ProjectionRunner.Options(
-                    follow: true, saveEveryMillis: plan.saveMillis, pollInterval: 0.05, command: "rewind demo", pacer: plan.pacer, sharedLock: held)
-                let runner = try ProjectionRunner(log: log, config: config, names: plan.names, options: runnerOptions)
-                try runner.start()
-                runners.append((plan.role, runner))
+        try running.update { r in
+            guard r.phase == .ready, let history = r.history else {
+                throw DemoError(r.phase == .ready ? "the session has no history" : "a demo session starts once; make a new one")
             }
-        } catch {
-            for (_, r) in runners { r.stop(); r.wait() }
-            runners = []
-            held.release()
-            projectionLock = nil
-            throw error
+            let timing = options.timing
+            let store = ProjectionStore(logPath: log.path)
+            let held = try store.acquireLock(command: "rewind demo")
+            r.projectionLock = held
+            let roles = sample.roles
+            let others = config.projections.map(\.name).filter { ![roles.keepsUp, roles.lagging, roles.stalls, roles.faults].contains($0) }
+            let plans: [(role: String, names: [String], pacer: (@Sendable (UInt64) -> Double)?, saveMillis: Int)] = [
+                ("keeps up", [roles.keepsUp] + others, nil, min(timing.saveIntervalMillis, 200)),
+                ("lags in bursts", [roles.lagging], Pacers.bursts(run: timing.lagRun, pause: timing.lagPause, rate: max(50, options.rate * timing.lagBurstFactor)), timing.saveIntervalMillis),
+                ("stalls", [roles.stalls], Pacers.stall(after: timing.stallAfter), timing.saveIntervalMillis),
+                ("faults on poison events", [roles.faults], nil, timing.saveIntervalMillis),
+            ]
+            do {
+                for plan in plans {
+                    let runnerOptions = ProjectionRunner.Options(
+                        follow: true, saveEveryMillis: plan.saveMillis, pollInterval: 0.05, command: "rewind demo", pacer: plan.pacer, sharedLock: held)
+                    let runner = try ProjectionRunner(log: log, config: config, names: plan.names, options: runnerOptions)
+                    try runner.start()
+                    r.runners.append((plan.role, runner))
+                }
+            } catch {
+                for (_, runner) in r.runners { runner.stop(); runner.wait() }
+                r.runners = []
+                held.release()
+                r.projectionLock = nil
+                throw error
+            }
+            r.monitor = LagMonitor(log: log, config: config, runners: r.runners.map(\.runner), settings: .init(stallAfter: timing.stalledThreshold))
+            let writer = LiveWriter(log: log, history: history, rate: options.rate, firstPoisonAfter: timing.firstPoisonAfter,
+                                    poisonEvery: timing.poisonEvery, stop: stopSignal)
+            r.writer = writer
+            r.history = nil
+            let consumer = SimulatedConsumer(name: roles.consumer, log: log, interval: timing.consumerInterval, stop: stopSignal)
+            r.threads.append(JoinableThread(name: "rewind-demo-writer") { writer.run() })
+            r.threads.append(JoinableThread(name: "rewind-demo-consumer") { consumer.run() })
+            r.phase = .running
         }
-        monitor = LagMonitor(log: log, config: config, runners: runners.map(\.runner), settings: .init(stallAfter: timing.stalledThreshold))
-        let writer = LiveWriter(log: log, history: history, rate: options.rate, firstPoisonAfter: timing.firstPoisonAfter,
-                                poisonEvery: timing.poisonEvery, stop: stopSignal)
-        self.writer = writer
-        self.history = nil
-        let consumer = SimulatedConsumer(name: roles.consumer, log: log, interval: timing.consumerInterval, stop: stopSignal)
-        self.consumer = consumer
-        threads.append(JoinableThread(name: "rewind-demo-writer") { writer.run() })
-        threads.append(JoinableThread(name: "rewind-demo-consumer") { consumer.run() })
-        phase = .running
     }
 
     /// Stops the writer, the runners (each saves its checkpoint) and the consumer, joins their
     /// threads, closes the log and removes the temporary directory unless `keep`. Idempotent;
     /// see the type's notes for where it may be called from.
     public func stop() {
-        lock.lock()
-        switch phase {
-        case .stopped:
-            lock.unlock()
-            return
-        case .stopping:
-            while phase != .stopped { lock.wait() }
-            lock.unlock()
-            return
-        case .ready, .running:
-            phase = .stopping
+        // A second caller waits while the first stops, then finds the session stopped.
+        let work: (threads: [JoinableThread], runners: [ProjectionRunner])? = running.wait(until: { $0.phase != .stopping }) { r, _ in
+            guard r.phase != .stopped else { return nil }
+            r.phase = .stopping
+            return (r.threads, r.runners.map(\.runner))
         }
-        let threads = self.threads
-        let runners = self.runners.map(\.runner)
-        lock.unlock()
+        guard let work else { return }
 
         stopSignal.request()
-        for t in threads { t.join() }
-        for r in runners { r.stop() }
-        for r in runners { r.wait() }
-        projectionLock?.release()
+        for t in work.threads { t.join() }
+        for r in work.runners { r.stop() }
+        for r in work.runners { r.wait() }
+        running.read { $0.projectionLock }?.release()
         log.close()
         if removesDirectory { try? FileSystem.removeTree(directory) }
 
-        lock.lock()
-        phase = .stopped
-        lock.broadcast()
-        lock.unlock()
+        running.update { $0.phase = .stopped }
     }
 
     /// True between `start()` and `stop()`.
     public var isRunning: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return phase == .running
+        running.read { $0.phase == .running }
     }
 
     /// Samples every consumer's lag now (projections from their runners' live progress), for
@@ -262,17 +256,13 @@ public final class DemoSession: @unchecked Sendable {
 
     /// The lag monitor over this session's runners (history for sparklines); nil before `start()`.
     public var lagMonitor: LagMonitor? {
-        lock.lock()
-        defer { lock.unlock() }
-        return monitor
+        running.read { $0.monitor }
     }
 
     /// Every projection's live progress, with the speed it was given ("keeps up", "lags in
     /// bursts", "stalls", "faults on poison events").
     public var projections: [(role: String, progress: ProjectionProgress)] {
-        lock.lock()
-        let runners = self.runners
-        lock.unlock()
+        let runners = running.read { $0.runners }
         return runners.flatMap { entry in entry.runner.progress().map { (entry.role, $0) } }
     }
 
@@ -283,26 +273,19 @@ public final class DemoSession: @unchecked Sendable {
     public var appendedEvents: Int { writerStats?.appended ?? 0 }
 
     var writerStats: LiveWriter.Stats? {
-        lock.lock()
-        defer { lock.unlock() }
-        return writer?.stats
+        running.read { $0.writer }?.stats
     }
 
     /// True when every thread the session started has ended (the writer, the consumer and
     /// every runner's): what `stop()` promises, for tests.
     var allThreadsFinished: Bool {
-        lock.lock()
-        let threads = self.threads
-        let runners = self.runners.map(\.runner)
-        lock.unlock()
+        let (threads, runners) = running.read { ($0.threads, $0.runners.map(\.runner)) }
         return threads.allSatisfy(\.isFinished) && runners.allSatisfy(\.isFinished)
     }
 
     var consumerName: String { sample.roles.consumer }
     var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return phase == .stopped
+        running.read { $0.phase == .stopped }
     }
 }
 

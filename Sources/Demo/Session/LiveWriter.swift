@@ -1,12 +1,14 @@
 import EventLog
 import Foundation
+import Synchronization
 
 /// The demo's writer: keeps appending a sample's history at a steady rate, each event durable
 /// (fdatasync) before the next, with optimistic concurrency (each append expects the stream's
 /// version the generator knows), and a poison event now and then.
 ///
-/// `run()` is the thread's body; `stats` may be read from any thread.
-final class LiveWriter: @unchecked Sendable {
+/// `run()` is the thread's body (once: it takes the generator; a second call returns at once);
+/// `stats` may be read from any thread.
+final class LiveWriter: Sendable {
     struct Stats: Sendable, Equatable {
         /// Events appended since the writer started.
         var appended = 0
@@ -19,13 +21,13 @@ final class LiveWriter: @unchecked Sendable {
     }
 
     private let log: EventLog
-    private var history: SampleHistory
+    /// The generator, until `run()` takes it.
+    private let history: Mutex<SampleHistory?>
     private let rate: Double
     private let firstPoisonAfter: Int
     private let poisonEvery: Int
     private let stop: StopSignal
-    private let lock = NSLock()
-    private var current = Stats()
+    private let current = Mutex(Stats())
 
     /// - Parameters:
     ///   - history: continues where the imported history stopped.
@@ -33,22 +35,22 @@ final class LiveWriter: @unchecked Sendable {
     ///   - firstPoisonAfter, poisonEvery: a poison event after this many live events (< 0:
     ///     never), then every `poisonEvery` more (0: only the first).
     init(log: EventLog, history: SampleHistory, rate: Double, firstPoisonAfter: Int, poisonEvery: Int, stop: StopSignal) {
+        var history = history
+        history.followWallClock()
         self.log = log
-        self.history = history
+        self.history = Mutex(history)
         self.rate = rate
         self.firstPoisonAfter = firstPoisonAfter
         self.poisonEvery = poisonEvery
         self.stop = stop
-        self.history.followWallClock()
     }
 
     var stats: Stats {
-        lock.lock()
-        defer { lock.unlock() }
-        return current
+        current.withLock { $0 }
     }
 
     func run() {
+        guard var generator = history.withLock({ $0.take() }) else { return }
         let interval = 1 / rate
         var due = Monotonic.now()
         var nextPoison = firstPoisonAfter >= 0 ? firstPoisonAfter : Int.max
@@ -57,7 +59,7 @@ final class LiveWriter: @unchecked Sendable {
             let wait = due - Monotonic.now()
             if wait > 0 ? stop.sleep(wait) : stop.isRequested { return }
             let poisoned = live >= nextPoison
-            let events = poisoned ? history.poison() : history.next()
+            let events = poisoned ? generator.poison() : generator.next()
             if poisoned { nextPoison = poisonEvery > 0 ? nextPoison + poisonEvery : Int.max }
             do {
                 for (i, e) in events.enumerated() {
@@ -66,9 +68,7 @@ final class LiveWriter: @unchecked Sendable {
                     record(result.lastPosition, poison: poisoned && i == events.count - 1)
                 }
             } catch {
-                lock.lock()
-                current.failure = "\(error)"
-                lock.unlock()
+                current.withLock { $0.failure = "\(error)" }
                 return
             }
             live += events.count
@@ -79,10 +79,10 @@ final class LiveWriter: @unchecked Sendable {
     }
 
     private func record(_ position: UInt64, poison: Bool) {
-        lock.lock()
-        current.appended += 1
-        current.lastPosition = position
-        if poison { current.poisonPositions.append(position) }
-        lock.unlock()
+        current.withLock { s in
+            s.appended += 1
+            s.lastPosition = position
+            if poison { s.poisonPositions.append(position) }
+        }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import Synchronization
 
 /// The pacers the live demo gives its slower projections (`ProjectionRunner.Options.pacer`):
 /// each answers "how long before the event at this position may be applied?".
 ///
-/// Called on a runner's thread; thread-safe anyway (a lock), as `@Sendable` requires.
+/// Called on a runner's thread; thread-safe anyway (a `Mutex`), as `@Sendable` requires.
 enum Pacers {
     /// Lags and catches up in bursts: runs for `run` seconds at most `rate` events a second,
     /// then pauses for `pause` seconds, and again; the first run starts at once.
@@ -19,30 +20,30 @@ enum Pacers {
         return { _ in clock() - start >= after ? 0.5 : 0 }
     }
 
-    private final class BurstState: @unchecked Sendable {
+    private final class BurstState: Sendable {
         let run: Double
         let cycle: Double
         let interval: Double
         let start: Double
-        private let lock = NSLock()
-        private var nextSlot: Double
+        /// When the next event may go, within a run.
+        private let nextSlot: Mutex<Double>
 
         init(run: Double, pause: Double, interval: Double, start: Double) {
             self.run = max(0.001, run)
             self.cycle = self.run + max(0, pause)
             self.interval = interval
             self.start = start
-            self.nextSlot = start
+            self.nextSlot = Mutex(start)
         }
 
         func delay(now: Double) -> Double {
-            lock.lock()
-            defer { lock.unlock() }
             let t = (now - start).truncatingRemainder(dividingBy: cycle)
             if t >= run { return cycle - t }  // paused until the next run
-            if now < nextSlot { return min(nextSlot - now, run - t) }
-            nextSlot = max(nextSlot, now - interval) + interval
-            return 0
+            return nextSlot.withLock { slot in
+                if now < slot { return min(slot - now, run - t) }
+                slot = max(slot, now - interval) + interval
+                return 0
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ import Replay
 /// writing `LOG/checkpoints/NAME.json` atomically (see `ExternalCheckpoints`). It processes
 /// in batches: each `interval` it reports the head it saw one interval before, so it trails
 /// the writer by about a second.
-final class SimulatedConsumer: @unchecked Sendable {
+final class SimulatedConsumer: Sendable {
     let name: String
     private let log: EventLog
     private let interval: Double

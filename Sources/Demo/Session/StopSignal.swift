@@ -1,64 +1,49 @@
 import Foundation
+import Platform
 
 /// A "please stop" flag that sleeping threads wake up for: the demo's writer and consumer
 /// sleep on it between appends, so `DemoSession.stop()` never waits out a sleep.
 ///
-/// Thread-safe. It takes a lock, so it is not for a raw signal(2) handler (see `DemoSession`).
-final class StopSignal: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var requested = false
+/// Thread-safe; copies share one flag. It takes a lock, so it is not for a raw signal(2)
+/// handler (see `DemoSession`).
+struct StopSignal: Sendable {
+    private let requested = Monitor(false)
 
     func request() {
-        condition.lock()
-        requested = true
-        condition.broadcast()
-        condition.unlock()
+        requested.update { $0 = true }
     }
 
     var isRequested: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return requested
+        requested.read { $0 }
     }
 
     /// Sleeps up to `seconds`; true when a stop was requested (at once, or meanwhile).
     func sleep(_ seconds: Double) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        let deadline = Date(timeIntervalSinceNow: max(0, seconds))
-        while !requested { if !condition.wait(until: deadline) { break } }
-        return requested
+        requested.wait(until: { $0 }, timeout: max(0, seconds))
     }
 }
 
-/// A thread that can be joined: `join()` returns once its body has returned.
-final class JoinableThread: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var finished = false
+/// A thread that can be joined: `join()` returns once its body has returned. Copies share the
+/// thread.
+struct JoinableThread: Sendable {
+    private let finished = Monitor(false)
 
     /// Starts `body` on a new thread named `name`.
     init(name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread { [self] in
+        let thread = Thread { [finished] in
             body()
-            condition.lock()
-            finished = true
-            condition.broadcast()
-            condition.unlock()
+            finished.update { $0 = true }
         }
         thread.name = name
         thread.start()
     }
 
     var isFinished: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return finished
+        finished.read { $0 }
     }
 
     func join() {
-        condition.lock()
-        defer { condition.unlock() }
-        while !finished { condition.wait() }
+        _ = finished.wait(until: { $0 })
     }
 }
 

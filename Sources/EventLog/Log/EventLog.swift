@@ -14,6 +14,13 @@ import Platform
 ///
 /// Ownership: the log owns its file descriptors and, when writing, the `LOCK` file's flock;
 /// `close()` releases them (so does deinit).
+///
+/// Why `@unchecked Sendable` is safe: every mutable stored property is read and written with
+/// `monitor` held, except where one thread owns a piece of state by protocol: the group-commit
+/// leader (while `WriterState.flushing` is set, every other appender and `close()` wait) writes
+/// and syncs the active segment and advances its offsets without the lock, and the prefiller
+/// zeroes only the range it claimed under the lock. The compiler cannot see these hand-offs,
+/// which is why this one type keeps a condition variable and the unchecked conformance.
 public final class EventLog: @unchecked Sendable {
     /// How a writer makes appends durable.
     public enum Durability: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Synchronization
 
 /// Samples the lag of every consumer of a log: the projections of the configuration (from a
 /// running `ProjectionRunner` in this process when given one, else from their files), the
@@ -9,7 +10,7 @@ import Foundation
 /// computes the figures (`LagTracker` has the definitions) and extends each consumer's bounded
 /// history. Thread-safe: a dashboard may sample on one thread and read `latest` or `history`
 /// on another.
-public final class LagMonitor: @unchecked Sendable {
+public final class LagMonitor: Sendable {
     public let log: EventLog
     public let projections: [ProjectionDefinition]
     public let upcasters: [UpcasterDefinition]
@@ -19,10 +20,14 @@ public final class LagMonitor: @unchecked Sendable {
     public var runner: ProjectionRunner? { runners.first }
     private let store: ProjectionStore
     private let clock: @Sendable () -> Int64
-    private let lock = NSLock()
-    private var tracker: LagTracker
-    private var latestLags: [ConsumerLag] = []
-    private var times: [UInt64: Int64] = [:]
+    private struct History {
+        var tracker: LagTracker
+        var latestLags: [ConsumerLag] = []
+        /// When the event at a position was recorded, as read from the log (bounded).
+        var times: [UInt64: Int64] = [:]
+    }
+
+    private let recorded: Mutex<History>
 
     /// - Parameters:
     ///   - runner: a runner of (some of) these projections in this process; its live progress
@@ -38,7 +43,7 @@ public final class LagMonitor: @unchecked Sendable {
         self.runners = (runner.map { [$0] } ?? []) + runners
         self.store = ProjectionStore(logPath: log.path)
         self.clock = clock
-        self.tracker = LagTracker(settings: settings)
+        self.recorded = Mutex(History(tracker: LagTracker(settings: settings)))
     }
 
     public convenience init(log: EventLog, config: RewindConfig, runner: ProjectionRunner? = nil, runners: [ProjectionRunner] = [],
@@ -55,31 +60,31 @@ public final class LagMonitor: @unchecked Sendable {
         let head = log.head
         let observed = observations()
         let now = clock()
-        lock.lock()
-        defer { lock.unlock() }
-        if times.count > 4096 { times.removeAll(keepingCapacity: true) }
-        let lags = tracker.record(observed, head: head, now: now) { position in
-            if let t = times[position] { return t }
-            guard let t = try? log.event(at: position)?.recordedMicros else { return nil }
-            times[position] = t
-            return t
+        return recorded.withLock { h in
+            // Moved out while the tracker runs, which looks times up through the closure.
+            var times = h.times
+            h.times = [:]
+            if times.count > 4096 { times.removeAll(keepingCapacity: true) }
+            let lags = h.tracker.record(observed, head: head, now: now) { position in
+                if let t = times[position] { return t }
+                guard let t = try? log.event(at: position)?.recordedMicros else { return nil }
+                times[position] = t
+                return t
+            }
+            h.times = times
+            h.latestLags = lags
+            return lags
         }
-        latestLags = lags
-        return lags
     }
 
     /// What the last `sample()` returned.
     public var latest: [ConsumerLag] {
-        lock.lock()
-        defer { lock.unlock() }
-        return latestLags
+        recorded.withLock { $0.latestLags }
     }
 
     /// The samples kept for one consumer, oldest first (at most `settings.historyLimit`).
     public func history(of name: String, kind: ConsumerLag.Kind) -> [LagTracker.Sample] {
-        lock.lock()
-        defer { lock.unlock() }
-        return tracker.history(of: name, kind: kind)
+        recorded.withLock { $0.tracker.history(of: name, kind: kind) }
     }
 
     /// What every source says now, without computing lag.

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Platform
 
 /// Runs projections: applies each one's handlers to the log in global order from its
 /// checkpoint, saves checkpoint and state together, and (when following) keeps applying
@@ -19,7 +20,7 @@ import Foundation
 /// Files: takes `LOG/projections/LOCK` for the whole run (a second runner on the same log is
 /// refused; runners in one process may share it, see `Options.sharedLock`), and writes `LOG/projections/NAME.json` every `saveEveryEvents` events or
 /// `saveEveryMillis`, whichever comes first, at once on a fault, and when it stops.
-public final class ProjectionRunner: @unchecked Sendable {
+public final class ProjectionRunner: Sendable {
     public struct Options: Sendable {
         /// Keep applying new events until `stop()`; otherwise stop at the head seen at the start.
         public var follow = false
@@ -77,12 +78,16 @@ public final class ProjectionRunner: @unchecked Sendable {
     public let options: Options
     public let store: ProjectionStore
 
-    private let monitor = NSCondition()
-    private var snapshots: [String: ProjectionProgress] = [:]
-    private var stopRequested = false
-    private var started = false
-    private var finished = false
-    private var failure: (any Error)?
+    /// What other threads see of the run, and what they ask of it.
+    private struct Control {
+        var snapshots: [String: ProjectionProgress] = [:]
+        var stopRequested = false
+        var started = false
+        var finished = false
+        var failure: (any Error)?
+    }
+
+    private let control: Monitor<Control>
 
     /// - Parameters:
     ///   - log: read through, never written; shared with other users of the handle.
@@ -98,7 +103,9 @@ public final class ProjectionRunner: @unchecked Sendable {
         self.upcasters = upcasters
         self.options = options
         self.store = ProjectionStore(logPath: log.path)
-        for d in projections { snapshots[d.name] = ProjectionProgress(name: d.name, status: .starting) }
+        var initial = Control()
+        for d in projections { initial.snapshots[d.name] = ProjectionProgress(name: d.name, status: .starting) }
+        self.control = Monitor(initial)
     }
 
     /// Convenience: every projection of `config` (or those named), with its upcasters.
@@ -132,80 +139,61 @@ public final class ProjectionRunner: @unchecked Sendable {
     /// Asks the runner to save and stop; returns at once (the runner stops within about
     /// 256 events or `pollInterval`, and at once when a pacer holds it).
     public func stop() {
-        monitor.lock()
-        stopRequested = true
-        monitor.broadcast()
-        monitor.unlock()
+        control.update { $0.stopRequested = true }
     }
 
     /// Waits until the runner has stopped; returns what stopped it, if it failed.
     @discardableResult
     public func wait() -> (any Error)? {
-        monitor.lock()
-        defer { monitor.unlock() }
-        while !finished { monitor.wait() }
-        return failure
+        _ = control.wait(until: { $0.finished })
+        return control.read { $0.failure }
     }
 
     /// Waits up to `seconds`; true when the runner has stopped.
     public func wait(timeout seconds: Double) -> Bool {
-        monitor.lock()
-        defer { monitor.unlock() }
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while !finished { if !monitor.wait(until: deadline) { break } }
-        return finished
+        control.wait(until: { $0.finished }, timeout: seconds)
     }
 
     public var isFinished: Bool {
-        monitor.lock()
-        defer { monitor.unlock() }
-        return finished
+        control.read { $0.finished }
     }
 
     /// A snapshot of every projection, in definition order.
     public func progress() -> [ProjectionProgress] {
-        monitor.lock()
-        defer { monitor.unlock() }
-        return definitions.compactMap { snapshots[$0.name] }
+        control.read { c in definitions.compactMap { c.snapshots[$0.name] } }
     }
 
     private var isStopRequested: Bool {
-        monitor.lock()
-        defer { monitor.unlock() }
-        return stopRequested
+        control.read { $0.stopRequested }
     }
 
     /// Waits up to `seconds` for `stop()`; true when it was asked.
     private func waitForStop(seconds: Double) -> Bool {
-        monitor.lock()
-        defer { monitor.unlock() }
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while !stopRequested { if !monitor.wait(until: deadline) { break } }
-        return stopRequested
+        control.wait(until: { $0.stopRequested }, timeout: seconds)
     }
 
     private func claim() throws {
-        monitor.lock()
-        defer { monitor.unlock() }
-        guard !started else { throw SetupError(message: "a projection runner runs once; make a new one") }
-        started = true
+        let first = control.update { c in
+            defer { c.started = true }
+            return !c.started
+        }
+        guard first else { throw SetupError(message: "a projection runner runs once; make a new one") }
     }
 
     private func execute() {
         var error: (any Error)?
         do { try runLoop() } catch let e { error = e }
-        monitor.lock()
-        if let error {
-            failure = error
-            for (name, var s) in snapshots where s.status != .faulted && s.status != .stale {
-                s.status = .failed
-                s.message = "\(error)"
-                snapshots[name] = s
+        control.update { c in
+            if let error {
+                c.failure = error
+                for (name, var s) in c.snapshots where s.status != .faulted && s.status != .stale {
+                    s.status = .failed
+                    s.message = "\(error)"
+                    c.snapshots[name] = s
+                }
             }
+            c.finished = true
         }
-        finished = true
-        monitor.broadcast()
-        monitor.unlock()
     }
 
     // MARK: The loop (the runner's thread)
@@ -384,23 +372,25 @@ public final class ProjectionRunner: @unchecked Sendable {
     }
 
     private func publish(_ projectors: [Projector], head: UInt64, stopped: Bool) {
-        monitor.lock()
-        defer { monitor.unlock() }
-        for p in projectors {
+        // Built outside the lock: the projectors belong to this thread.
+        let fresh = projectors.map { p in
             let status: ProjectionProgress.Status =
                 !p.isActive ? .faulted : stopped ? .stopped : p.checkpoint >= head ? .caughtUp : .catchingUp
-            snapshots[p.name] = ProjectionProgress(
+            return ProjectionProgress(
                 name: p.name, status: status, checkpoint: p.checkpoint, head: head, savedCheckpoint: p.savedCheckpoint,
                 applied: p.applied, partitions: p.partitionCount, lastMovedMicros: p.lastMovedMicros, savedAtMicros: p.savedAtMicros,
                 fault: p.fault, message: p.note)
         }
+        control.update { c in
+            for s in fresh { c.snapshots[s.name] = s }
+        }
     }
 
     private func update(_ name: String, _ change: (inout ProjectionProgress) -> Void) {
-        monitor.lock()
-        defer { monitor.unlock() }
-        var s = snapshots[name] ?? ProjectionProgress(name: name, status: .starting)
-        change(&s)
-        snapshots[name] = s
+        control.update { c in
+            var s = c.snapshots[name] ?? ProjectionProgress(name: name, status: .starting)
+            change(&s)
+            c.snapshots[name] = s
+        }
     }
 }

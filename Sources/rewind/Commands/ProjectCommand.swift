@@ -3,6 +3,7 @@ import Dispatch
 import EventLog
 import Replay
 import SafeText
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -250,53 +251,40 @@ struct LiveStatus {
 
 /// Turns SIGINT and SIGTERM (or the signals given) into a call, instead of killing the
 /// process, so a runner can save before it exits. `cancel()` restores the default behaviour.
-final class InterruptWatcher: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-    private let lock = SignalFlagLock()
-    private var didFire = false
+///
+/// The action runs on a dispatch queue (a signal source), not in a signal handler, so it may
+/// take locks.
+final class InterruptWatcher: Sendable {
+    private let sources: Mutex<[any DispatchSourceSignal]>
+    private let didFire = Atomic<Bool>(false)
     private let signals: [Int32]
 
     init(signals: [Int32] = [SIGINT, SIGTERM], _ action: @escaping @Sendable () -> Void) {
         self.signals = signals
+        sources = Mutex([])
         for sig in signals {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [weak self] in
-                self?.lock.locked { self?.didFire = true }
+                self?.didFire.store(true, ordering: .sequentiallyConsistent)
                 action()
             }
             source.resume()
-            sources.append(source)
+            sources.withLock { $0.append(source) }
         }
     }
 
-    var fired: Bool { lock.locked { didFire } }
+    var fired: Bool { didFire.load(ordering: .sequentiallyConsistent) }
 
     func cancel() {
-        for s in sources { s.cancel() }
-        sources = []
+        let cancelled = sources.withLock { s in
+            defer { s = [] }
+            return s
+        }
+        for s in cancelled { s.cancel() }
         for sig in signals { signal(sig, SIG_DFL) }
     }
 }
-
-/// A pthread mutex, for the flag a signal handler sets.
-final class SignalFlagLock: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-
-    init() { pthread_mutex_init(mutex, nil) }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return body()
-    }
-}
-
 
 extension String {
     /// Messages from the library say "LOG" where the log's path goes.

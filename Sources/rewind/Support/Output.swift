@@ -3,49 +3,73 @@ import SafeText
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Buffered writes to stdout (data) — printing millions of lines one `print` at a time is slow.
 /// Flushed when the buffer fills, on `flush()`, and before the process exits through `CLI.run`.
-final class Output: @unchecked Sendable {
+///
+/// Thread-safe (a `Mutex`): a signal handler's message may flush while the main thread prints.
+final class Output: Sendable {
     static let standard = Output(fd: 1)
 
+    private struct Buffer {
+        var bytes: [UInt8] = []
+        /// True once a write failed for good (the reader went away: EPIPE, with SIGPIPE ignored).
+        var failed = false
+    }
+
     private let fd: Int32
-    private var buffer: [UInt8] = []
-    /// True once a write failed for good (the reader went away: EPIPE, with SIGPIPE ignored).
-    private(set) var failed = false
+    private let buffer: Mutex<Buffer>
 
     init(fd: Int32) {
         self.fd = fd
-        buffer.reserveCapacity(1 << 16)
+        var initial = Buffer()
+        initial.bytes.reserveCapacity(1 << 16)
+        buffer = Mutex(initial)
     }
 
+    /// True once a write failed for good (the reader went away: EPIPE, with SIGPIPE ignored).
+    var failed: Bool { buffer.withLock { $0.failed } }
+
     func write(_ bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 16 { flush() }
+        buffer.withLock { b in
+            b.bytes.append(contentsOf: bytes)
+            if b.bytes.count >= 1 << 16 { flush(&b) }
+        }
     }
 
     func line(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        buffer.append(10)
-        if buffer.count >= 1 << 16 { flush() }
+        buffer.withLock { b in
+            b.bytes.append(contentsOf: text.utf8)
+            b.bytes.append(10)
+            if b.bytes.count >= 1 << 16 { flush(&b) }
+        }
     }
 
     func line(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        buffer.append(10)
-        if buffer.count >= 1 << 16 { flush() }
+        buffer.withLock { b in
+            b.bytes.append(contentsOf: bytes)
+            b.bytes.append(10)
+            if b.bytes.count >= 1 << 16 { flush(&b) }
+        }
     }
 
     func flush() {
+        buffer.withLock { flush(&$0) }
+    }
+
+    private func flush(_ b: inout Buffer) {
         var done = 0
-        buffer.withUnsafeBytes { raw in
+        var failed = false
+        b.bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             while done < raw.count {
                 let n = Glibc.write(fd, base + done, raw.count - done)
                 if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { failed = true; break }
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+        if failed { b.failed = true }
+        b.bytes.removeAll(keepingCapacity: true)
     }
 
     /// True when stdout is a terminal (human output may be trimmed to its width).

@@ -5,7 +5,7 @@ import Replay
 import TerminalUI
 
 /// A fresh directory under the system temp dir, removed when the value is released.
-final class TemporaryDirectory: @unchecked Sendable {
+final class TemporaryDirectory: Sendable {
     let path: String
 
     init(_ label: String = "rewind-dash") {

@@ -6,6 +6,7 @@ import Testing
 import Interchange
 import JSON
 import Platform
+import Synchronization
 
 /// Paths, logs and helpers for the sample and demo tests.
 enum DemoFixtures {
@@ -21,7 +22,7 @@ enum DemoFixtures {
     }
 
     /// A fresh directory, removed when released.
-    final class Scratch: @unchecked Sendable {
+    final class Scratch: Sendable {
         let path: String
 
         init() {
@@ -52,16 +53,15 @@ enum DemoFixtures {
     /// Each sample's parsed configuration, parsed once per test run: parsing compiles every
     /// jq expression, and libjq takes ~25 ms a compile.
     static func config(of sample: Sample) throws -> RewindConfig {
-        parsed.lock()
-        defer { parsed.unlock() }
-        if let config = parsedConfigs[sample.name] { return config }
-        let config = try RewindConfig.parse(sample.config, path: "Samples/\(sample.name)/rewind.toml")
-        parsedConfigs[sample.name] = config
-        return config
+        try parsedConfigs.withLock { parsed in
+            if let config = parsed[sample.name] { return config }
+            let config = try RewindConfig.parse(sample.config, path: "Samples/\(sample.name)/rewind.toml")
+            parsed[sample.name] = config
+            return config
+        }
     }
 
-    private static let parsed = NSLock()
-    nonisolated(unsafe) private static var parsedConfigs: [String: RewindConfig] = [:]
+    private static let parsedConfigs = Mutex<[String: RewindConfig]>([:])
 
     /// The events of a JSON Lines text, parsed back (for checking the committed files).
     static func parseLines(_ bytes: [UInt8]) throws -> [JSONValue] {

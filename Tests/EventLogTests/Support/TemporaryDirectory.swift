@@ -1,7 +1,7 @@
 import Foundation
 
 /// A fresh directory under the system temp dir, removed when the value is released.
-final class TemporaryDirectory: @unchecked Sendable {
+final class TemporaryDirectory: Sendable {
     let path: String
 
     init(_ label: String = "rewind-test") {

@@ -69,7 +69,7 @@ struct CLITestError: Error, CustomStringConvertible {
 }
 
 /// A fresh directory removed when released.
-final class ScratchDirectory: @unchecked Sendable {
+final class ScratchDirectory: Sendable {
     let path: String
 
     init() {
