@@ -5,8 +5,6 @@ import EventLog
 public struct JSONLinesImporter {
     /// Progress: which pass (1 = checking, 2 = writing), bytes done, bytes in all.
     public typealias Progress = (_ pass: Int, _ bytesDone: Int, _ bytesTotal: Int) -> Void
-    public typealias Summary = ImportSummary
-    public typealias ImportError = ImportFailure
 
     public var maxErrors = 20
     public var batchEvents = 1000
@@ -16,7 +14,7 @@ public struct JSONLinesImporter {
 
     /// Imports `file` into `log` (opened as writer).
     /// - Parameter name: how errors name the input (default: the file's path), e.g. "stdin".
-    public func run(file: String, named name: String? = nil, into log: EventLog, progress: Progress? = nil) throws -> Summary {
+    public func run(file: String, named name: String? = nil, into log: EventLog, progress: Progress? = nil) throws -> ImportSummary {
         var importer = EventImporter()
         importer.maxReasons = maxErrors
         importer.batchEvents = batchEvents

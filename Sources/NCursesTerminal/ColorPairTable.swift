@@ -23,9 +23,6 @@ struct ColorPairTable {
         numbers[Colors(foreground: .default, background: .default)] = 0
     }
 
-    /// How many pairs were defined (pair 0 not counted).
-    var definedCount: Int { defined.count }
-
     /// The pair number for `colors`, defining a new pair with `define` when there is room.
     /// `define` returns false when the terminal refuses the pair; the nearest existing pair
     /// (or 0) is used instead and remembered, so a refusal is not retried on every cell.

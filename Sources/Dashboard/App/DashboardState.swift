@@ -108,7 +108,6 @@ public struct DashboardState: Sendable {
     var lastDensity: Int64 = 0
     var lastSnapshots: Int64 = 0
     var lastTick: Int64 = 0
-    var streamsStale = true
 
     public init(logPath: String, writable: Bool = false, size: Size, nowMicros: Int64 = 0) {
         self.logPath = logPath

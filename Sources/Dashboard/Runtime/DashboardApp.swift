@@ -46,7 +46,6 @@ public final class DashboardApp {
         background.start()
         catalog.start()
         perform(Dashboard.start(&state))
-        lastTick = 0
     }
 
     /// Opens the sources for `log` and starts the app.

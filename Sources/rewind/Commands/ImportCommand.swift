@@ -41,9 +41,6 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip fsync: faster bulk loads that a crash can lose (never corrupt).") var noSync = false
     @Flag(name: .long, help: "Print a JSON summary on stdout.") var json = false
 
-    /// How many reasons are printed for skipped or ignored records.
-    static let reasonsShown = 20
-
     func validate() throws {
         _ = try parsed()
     }

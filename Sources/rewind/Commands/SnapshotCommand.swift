@@ -57,7 +57,7 @@ struct SnapshotCommand: ParsableCommand {
                 if all.contains(pattern) {
                     streams = [pattern]
                 } else {
-                    streams = all.filter { Glob.matches(pattern, $0) }
+                    streams = all.filter { StreamGlob.matches(pattern, $0) }
                     if streams.isEmpty {
                         throw CLIError("no stream named or matching '\(SafeText.escape(pattern))' in \(options.log); 'rewind streams \(options.log)' lists them")
                     }

@@ -23,7 +23,7 @@ struct StreamsCommand: ParsableCommand {
             let eventLog = try EventLog.openReadOnly(at: log)
             defer { eventLog.close() }
             var streams = eventLog.streams()
-            if let match { streams = streams.filter { Glob.matches(match, $0.name) } }
+            if let match { streams = streams.filter { StreamGlob.matches(match, $0.name) } }
             switch sort {
             case .name: streams.sort { $0.name < $1.name }
             case .count: streams.sort { ($0.count, $1.name) > ($1.count, $0.name) }

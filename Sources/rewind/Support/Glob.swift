@@ -1,4 +1,0 @@
-import Replay
-
-/// Shell-style globs over stream names: the same matcher rewind.toml's `streams` uses.
-typealias Glob = StreamGlob
