@@ -21,7 +21,9 @@ struct CausalityTests {
             if e.type == "AccountOpened" {
                 #expect(e.version == 1 && balance[e.stream] == nil)
                 balance[e.stream] = 0
-                overdraft[e.stream] = try #require(e.int("overdraftLimitCents"))
+                // Bound first: assigned straight into the optional subscript, #require checked nothing.
+                let limit: Int64 = try #require(e.int("overdraftLimitCents"))
+                overdraft[e.stream] = limit
                 continue
             }
             let current = try #require(balance[e.stream], "\(e.type) on \(e.stream), which was never opened")

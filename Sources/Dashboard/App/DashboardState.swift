@@ -1,4 +1,3 @@
-import EventLog
 import Replay
 import TerminalUI
 import JSON

@@ -1,7 +1,5 @@
 import EventLog
-import Replay
 import SafeText
-import TerminalUI
 
 extension Dashboard {
     /// The `:` commands, with their one-line help (shown by `?` and `:help`).

@@ -1,4 +1,3 @@
-import Replay
 import TerminalUI
 import JSON
 

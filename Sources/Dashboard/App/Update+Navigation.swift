@@ -1,6 +1,3 @@
-import Replay
-import TerminalUI
-
 extension Dashboard {
     /// Makes the stream at row `index` of the streams list the selected one.
     static func selectStream(_ state: inout DashboardState, at index: Int) -> [Effect] {

@@ -1,7 +1,3 @@
-import EventLog
-import Replay
-import TerminalUI
-
 /// The dashboard's logic: `update(state, message)` is the only place state changes.
 public enum Dashboard {
     /// How often the log's tail is re-read, lag sampled, densities and snapshots refreshed.

@@ -1,6 +1,3 @@
-import EventLog
-import Replay
-
 /// Filters, sorts and groups stream rows for the streams pane (the rules `StreamCatalog` uses,
 /// for a list given at once).
 public enum StreamFilter {

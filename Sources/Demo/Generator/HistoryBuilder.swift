@@ -1,5 +1,4 @@
 import EventLog
-import Replay
 import JSON
 
 /// What every sample world writes with: the random generator, the simulated clock, and each

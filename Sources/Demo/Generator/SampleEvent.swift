@@ -1,5 +1,4 @@
 import EventLog
-import Replay
 import JSON
 
 /// One generated event: everything a line of the generic JSON Lines shape holds.

@@ -1,5 +1,4 @@
 import Platform
-import EventLog
 import JSON
 
 /// KurrentDB / EventStoreDB exports (`--format kurrent`), recognised per file:

@@ -1,4 +1,3 @@
-import EventLog
 import Platform
 
 /// Reads CSV (RFC 4180, as Postgres' `COPY … WITH CSV` writes it) record by record, in large

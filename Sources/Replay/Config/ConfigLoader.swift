@@ -1,4 +1,3 @@
-import EventLog
 import Platform
 
 extension RewindConfig {

@@ -1,5 +1,3 @@
-import EventLog
-
 extension SnapshotManager {
     /// What `create` did for one stream.
     public struct Creation: Sendable, Equatable {

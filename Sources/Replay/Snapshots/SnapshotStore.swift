@@ -1,4 +1,3 @@
-import EventLog
 import Platform
 
 /// The snapshot files of a log: `LOG/snapshots/<stream>/v<version>.snap`, one directory per

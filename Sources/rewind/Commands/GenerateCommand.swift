@@ -1,6 +1,5 @@
 import ArgumentParser
 import Demo
-import EventLog
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,6 @@
 import ArgumentParser
 import EventLog
 import Foundation
-import Replay
 import Interchange
 import JSON
 

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Dispatch
 import EventLog
+import Platform
 import Replay
 import SafeText
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -254,34 +254,35 @@ struct LiveStatus {
 ///
 /// The action runs on a dispatch queue (a signal source), not in a signal handler, so it may
 /// take locks.
-final class InterruptWatcher: Sendable {
-    private let sources: Mutex<[any DispatchSourceSignal]>
-    private let didFire = Atomic<Bool>(false)
+///
+/// Why `@unchecked Sendable` is safe: the only stored value that is not `Sendable` is the list of
+/// dispatch sources, set once in `init` and never changed; `cancel()` only calls
+/// `DispatchSource.cancel()`, which libdispatch makes thread-safe and idempotent.
+final class InterruptWatcher: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+    private let didFire = Monitor(false)
     private let signals: [Int32]
 
     init(signals: [Int32] = [SIGINT, SIGTERM], _ action: @escaping @Sendable () -> Void) {
         self.signals = signals
-        sources = Mutex([])
+        var made: [any DispatchSourceSignal] = []
         for sig in signals {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in
-                self?.didFire.store(true, ordering: .sequentiallyConsistent)
+            source.setEventHandler { [didFire] in
+                didFire.update { $0 = true }
                 action()
             }
             source.resume()
-            sources.withLock { $0.append(source) }
+            made.append(source)
         }
+        sources = made
     }
 
-    var fired: Bool { didFire.load(ordering: .sequentiallyConsistent) }
+    var fired: Bool { didFire.read { $0 } }
 
     func cancel() {
-        let cancelled = sources.withLock { s in
-            defer { s = [] }
-            return s
-        }
-        for s in cancelled { s.cancel() }
+        for s in sources { s.cancel() }
         for sig in signals { signal(sig, SIG_DFL) }
     }
 }

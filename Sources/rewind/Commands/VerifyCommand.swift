@@ -1,6 +1,5 @@
 import ArgumentParser
 import EventLog
-import Replay
 import JSON
 
 struct VerifyCommand: ParsableCommand {

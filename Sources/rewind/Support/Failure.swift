@@ -1,6 +1,5 @@
 import ArgumentParser
 import EventLog
-import Replay
 import Interchange
 
 /// Exit codes scripts can rely on (also listed in README.md).

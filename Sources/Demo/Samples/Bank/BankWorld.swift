@@ -1,4 +1,3 @@
-import Replay
 import JSON
 
 /// A small retail bank: accounts are opened at a branch, money is deposited (cash, salaries,

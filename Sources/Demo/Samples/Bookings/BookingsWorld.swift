@@ -1,5 +1,4 @@
 import EventLog
-import Replay
 import JSON
 
 /// Hotel bookings: requested (PENDING), confirmed (CONFIRMED), sometimes cancelled

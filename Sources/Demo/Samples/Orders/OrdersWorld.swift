@@ -1,5 +1,4 @@
 import EventLog
-import Replay
 import JSON
 
 /// A web shop: orders are placed, paid, picked, packed, shipped and delivered; some are

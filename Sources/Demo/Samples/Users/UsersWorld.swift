@@ -1,5 +1,3 @@
-import EventLog
-import Replay
 import JSON
 
 /// User accounts of a web service, full of personal data: users register, verify and change
