@@ -61,6 +61,8 @@ extension JSONParser {
         }
 
         if isInteger, exact, exponent == 0 {
+            // `-0` stays a double so that it prints back as `-0` (an integer has no negative zero).
+            if negative, significand == 0 { return .double(-0.0) }
             if !negative, significand <= UInt64(Int64.max) { return .integer(Int64(significand)) }
             if negative, significand <= UInt64(Int64.max) { return .integer(-Int64(significand)) }
             if negative, significand == UInt64(Int64.max) + 1 { return .integer(.min) }

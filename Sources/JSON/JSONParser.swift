@@ -9,9 +9,11 @@ extension JSONValue {
     /// §8.1 allows it). Strings must be valid UTF-8 and may not hold raw control characters.
     /// Lossy on purpose, and only here:
     /// - a `\u` escape of a lone surrogate (one not part of a high-low pair) becomes U+FFFD;
-    /// - a repeated object key keeps its first position and its last value;
+    /// - a repeated object key keeps its first position and its last value (keys are the same
+    ///   only when their Unicode scalars are: "é" and "e\u{301}" are two members; see `JSONKey`);
     /// - a number too large for a `Double` becomes ±`Double.greatestFiniteMagnitude`, as jq does;
-    /// - `-0` without fraction or exponent is the integer 0.
+    /// - `-0` (any negative zero) is `.double(-0.0)`, which prints as `-0`, so it round-trips
+    ///   stably and keeps its sign for consumers that care; it equals `0` (numbers compare by value).
     /// Nesting is limited to `maximumParseDepth`; the parser never recurses, so any input is safe
     /// on any thread. The buffer is only read during the call.
     /// - Throws: `JSONParseError` locating the first offending byte.
@@ -58,7 +60,7 @@ struct JSONParser {
     var position = 0
     private var frames: [Frame] = []
     private var values: [JSONValue] = []
-    private var keys: [String] = []
+    private var keys: [JSONKey] = []
     /// Decoded bytes of the current string when it has escapes; reused across strings.
     var scratch: [UInt8] = []
 
@@ -167,7 +169,7 @@ struct JSONParser {
         let memberCount = values.count - frame.valueStart
         let keyStart = keys.count - memberCount
         if memberCount <= 16, !Self.hasDuplicate(keys, from: keyStart) {
-            let objectKeys = Self.moveTail(of: &keys, from: keyStart, leaving: "")
+            let objectKeys = Self.moveTail(of: &keys, from: keyStart, leaving: JSONKey(""))
             let objectValues = Self.moveTail(of: &values, from: frame.valueStart, leaving: .null)
             values.append(.object(JSONObject(uncheckedUniqueKeys: objectKeys, values: objectValues)))
             return
@@ -189,14 +191,13 @@ struct JSONParser {
     }
 
     /// Whether any two of `keys[start...]` are equal; quadratic, for small objects only.
-    private static func hasDuplicate(_ keys: [String], from start: Int) -> Bool {
+    private static func hasDuplicate(_ keys: [JSONKey], from start: Int) -> Bool {
         var index = start
         while index < keys.count {
             let key = keys[index]
-            let length = key.utf8.count
             var other = index + 1
             while other < keys.count {
-                if keys[other].utf8.count == length, keys[other] == key { return true }
+                if keys[other] == key { return true }
                 other += 1
             }
             index += 1
@@ -231,7 +232,7 @@ struct JSONParser {
         guard position < count else { throw error(.unexpectedEndOfInput, at: position) }
         guard self[position] == UInt8(ascii: "\"") else { throw error(.expectedKey, at: position) }
         position += 1
-        keys.append(try parseString())
+        keys.append(JSONKey(try parseString()))
         skipWhitespace()
         guard position < count else { throw error(.unexpectedEndOfInput, at: position) }
         guard self[position] == UInt8(ascii: ":") else { throw error(.expectedColon, at: position) }

@@ -1,7 +1,29 @@
 /// One step into a JSON value: an object member or an array element.
+///
+/// Keys compare by Unicode scalars, like `JSONKey`, so the paths of two members whose names are
+/// only canonically equivalent stay apart.
 public enum JSONPathComponent: Sendable, Hashable {
     case key(String)
     case index(Int)
+
+    public static func == (lhs: JSONPathComponent, rhs: JSONPathComponent) -> Bool {
+        switch (lhs, rhs) {
+        case let (.key(a), .key(b)): return JSONKey.scalarsEqual(a, b)
+        case let (.index(a), .index(b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .key(let key):
+            hasher.combine(0 as UInt8)
+            JSONKey.hashScalars(of: key, into: &hasher)
+        case .index(let index):
+            hasher.combine(1 as UInt8)
+            hasher.combine(index)
+        }
+    }
 }
 
 /// A location inside a JSON value, written the way jq reads it: `.`, `.balance`,

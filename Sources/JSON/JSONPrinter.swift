@@ -16,7 +16,8 @@ extension JSONValue {
     /// formatting characters (see `isTerminalHazard`) and U+2028/U+2029 (which break
     /// JavaScript and some terminals). Integers print exactly. Doubles print in the shortest form
     /// that reads back to the same double; integral ones within ±2^53 print without ".0" (jq
-    /// style), and NaN and infinities, which JSON cannot express, print as `null`.
+    /// style), negative zero prints as `-0` (which parses back to `.double(-0.0)`, so it is
+    /// stable), and NaN and infinities, which JSON cannot express, print as `null`.
     /// Recurses once per nesting level; parsed values are at most `maximumParseDepth` deep.
     public func serializedBytes(pretty: Bool = false, sortedKeys: Bool = false) -> [UInt8] {
         var printer = JSONPrinter(pretty: pretty, sortedKeys: sortedKeys)
@@ -68,10 +69,10 @@ struct JSONPrinter {
             guard !members.isEmpty else { return append("{}") }
             output.append(UInt8(ascii: "{"))
             // Plain arrays let the loop borrow keys and values instead of copying each one.
-            let keys = members.keys.elements
-            let values = members.values.elements
+            let keys = members.storage.keys.elements
+            let values = members.storage.values.elements
             if sortedKeys {
-                let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+                let order = keys.indices.sorted { keys[$0] < keys[$1] }
                 for (position, index) in order.enumerated() {
                     writeMember(keys[index], values[index], first: position == 0, indent: indent)
                 }
@@ -85,10 +86,10 @@ struct JSONPrinter {
         }
     }
 
-    private mutating func writeMember(_ key: String, _ value: JSONValue, first: Bool, indent: Int) {
+    private mutating func writeMember(_ key: JSONKey, _ value: JSONValue, first: Bool, indent: Int) {
         if !first { output.append(UInt8(ascii: ",")) }
         newline(indent: indent + 1)
-        writeString(key)
+        writeString(key.string)
         output.append(UInt8(ascii: ":"))
         if pretty { output.append(UInt8(ascii: " ")) }
         write(value, indent: indent + 1)

@@ -1,11 +1,3 @@
-import OrderedCollections
-
-/// A JSON object: its members in the order they were written.
-///
-/// Order is kept so users see their events' fields the way they wrote them; it does not take
-/// part in equality (see `JSONValue`).
-public typealias JSONObject = OrderedDictionary<String, JSONValue>
-
 /// One JSON value: the payload of an event, a reducer's state, or any part of them.
 ///
 /// Numbers are `.integer` when they were written without a fraction or exponent and fit in
@@ -14,6 +6,9 @@ public typealias JSONObject = OrderedDictionary<String, JSONValue>
 /// - numbers compare by value, so `.integer(1) == .double(1.0)`;
 /// - objects compare as sets of members, so key order does not matter (it is still kept for
 ///   printing);
+/// - strings and object keys compare by Unicode scalars, not by canonical equivalence, so
+///   `"é"` (U+00E9) and `"e\u{301}"` are different strings and different members (see `JSONKey`),
+///   and every value equals its own re-parse;
 /// - `.double(.nan)` equals itself, so the value stays usable as a dictionary key. Parsed JSON
 ///   never contains NaN or infinities; they print as `null`.
 ///
@@ -124,15 +119,11 @@ extension JSONValue: Hashable {
             // Exact: Double(a) would round large integers and call unequal values equal.
             return Int64(exactly: b) == a
         case let (.string(a), .string(b)):
-            return a == b
+            return JSONKey.scalarsEqual(a, b)
         case let (.array(a), .array(b)):
             return a == b
         case let (.object(a), .object(b)):
-            guard a.count == b.count else { return false }
-            for (key, value) in a {
-                guard let other = b[key], other == value else { return false }
-            }
-            return true
+            return a == b
         default:
             return false
         }
@@ -159,22 +150,13 @@ extension JSONValue: Hashable {
             }
         case .string(let value):
             hasher.combine(4 as UInt8)
-            hasher.combine(value)
+            JSONKey.hashScalars(of: value, into: &hasher)
         case .array(let elements):
             hasher.combine(5 as UInt8)
             hasher.combine(elements)
         case .object(let members):
-            // Order-independent, to match ==: combine each member's own hash commutatively.
             hasher.combine(6 as UInt8)
-            hasher.combine(members.count)
-            var combined = 0
-            for (key, value) in members {
-                var memberHasher = Hasher()
-                memberHasher.combine(key)
-                memberHasher.combine(value)
-                combined ^= memberHasher.finalize()
-            }
-            hasher.combine(combined)
+            hasher.combine(members)
         }
     }
 }
@@ -209,10 +191,6 @@ extension JSONValue: ExpressibleByDictionaryLiteral {
     /// Builds an object in the written order; a repeated key keeps its first position and its
     /// last value, as when parsing.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        var members = JSONObject(minimumCapacity: elements.count)
-        for (key, value) in elements {
-            members[key] = value
-        }
-        self = .object(members)
+        self = .object(JSONObject(uniqueKeysWithValues: elements))
     }
 }

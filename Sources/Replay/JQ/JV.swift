@@ -70,7 +70,7 @@ enum JVConvert {
     }
 
     /// Reads a jv (borrowed, not consumed) back into a JSON value. Integral numbers within
-    /// ±2^53 become integers.
+    /// ±2^53 become integers, except negative zero.
     static func read(_ v: jv) -> JSONValue {
         switch jv_get_kind(v) {
         case JV_KIND_NULL, JV_KIND_INVALID: return .null
@@ -78,6 +78,8 @@ enum JVConvert {
         case JV_KIND_FALSE: return .bool(false)
         case JV_KIND_NUMBER:
             let d = jv_number_value(v)
+            // Negative zero stays a double, as the JSON parser reads `-0`, so it prints as `-0`.
+            if d == 0, d.sign == .minus { return .double(d) }
             if d.rounded(.towardZero) == d, abs(d) <= 9_007_199_254_740_992 { return .integer(Int64(d)) }
             return .double(d)
         case JV_KIND_STRING:
