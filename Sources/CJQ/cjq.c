@@ -56,7 +56,9 @@
     X(jv, jq_next, (jq_state *q), (q))                                              \
     X(void, jq_teardown, (jq_state **q), (q))                                       \
     X(jv, jq_format_error, (jv m), (m))                                             \
-    X(int, jq_halted, (jq_state *q), (q))
+    X(int, jq_halted, (jq_state *q), (q))                                           \
+    X(void, jq_halt, (jq_state *q, jv c, jv m), (q, c, m))                          \
+    X(void, jq_set_nomem_handler, (jq_state *q, void (*h)(void *), void *d), (q, h, d))
 
 #define CJQ_POINTER(ret, name, params, args) static ret(*p_##name) params;
 CJQ_FUNCTIONS(CJQ_POINTER)
@@ -120,4 +122,8 @@ CJQ_FUNCTIONS(CJQ_FORWARD)
 void jq_set_debug_cb(jq_state *q, jq_msg_cb cb, void *context) {
     if (!__atomic_load_n(&loaded, __ATOMIC_ACQUIRE)) require_library();
     if (p_jq_set_debug_cb != NULL) p_jq_set_debug_cb(q, cb, context);
+}
+
+unsigned long cjq_thread_id(void) {
+    return (unsigned long)pthread_self();
 }

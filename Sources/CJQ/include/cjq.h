@@ -94,5 +94,16 @@ jv jq_next(jq_state *);
 void jq_teardown(jq_state **);
 jv jq_format_error(jv msg);
 int jq_halted(jq_state *);
+/// Stops `jq_next` before its next instruction: it returns an invalid value without a message.
+/// jq 1.6 asserts the state is not already halted; `jq_start` clears the flag. Rewind calls it
+/// from its watchdog thread while another thread runs the program (see JQWatchdog).
+void jq_halt(jq_state *, jv exit_code, jv error_message);
+/// What libjq calls when malloc fails (before it aborts). jq 1.6's `jq_init` leaves it
+/// uninitialised, so Rewind sets it (to NULL) on every state it makes.
+void jq_set_nomem_handler(jq_state *, void (*)(void *), void *);
+
+/// The calling thread's identity (`pthread_self`), cheap enough for every event: the watchdog
+/// uses it to stop the evaluations of one thread (a dashboard worker that quits).
+unsigned long cjq_thread_id(void);
 
 #endif

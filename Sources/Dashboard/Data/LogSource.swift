@@ -42,7 +42,7 @@ public final class LogSource {
     /// The upcasters, or nil when the configuration has none.
     private func upcaster() throws -> Upcaster? {
         if let u = compiledUpcaster { return u }
-        let u = config.upcasters.isEmpty ? nil : try Upcaster(config.upcasters)
+        let u = config.upcasters.isEmpty ? nil : try Upcaster(config.upcasters, limits: config.limits)
         compiledUpcaster = .some(u)
         return u
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import Replay
 import Synchronization
 
 /// A thread that answers the dashboard's requests from one `LogSource`.
@@ -20,6 +21,8 @@ public final class LogWorker: Sendable {
         var stopping = false
         /// True while a request is being served.
         var busy = false
+        /// The worker thread's identity for `JQWatchdog`, while it runs.
+        var threadID: UInt?
 
         var isIdle: Bool { !busy && slots.isEmpty }
     }
@@ -55,10 +58,20 @@ public final class LogWorker: Sendable {
         }
     }
 
-    /// Stops after the request in progress; idempotent.
+    /// Stops after the request in progress, which is cut short when a jq handler runs (quitting
+    /// must not wait for a handler's time budget); idempotent.
     public func stop() {
-        queue.update { $0.stopping = true }
+        requestStop()
         _ = queue.wait(until: { !$0.busy })
+    }
+
+    /// Asks the worker to stop and cuts a running handler short, without waiting (to stop
+    /// several workers at once, then `stop()` each); idempotent.
+    public func requestStop() {
+        queue.update {
+            $0.stopping = true
+            if let thread = $0.threadID { JQWatchdog.shared.cancelEvaluations(onThread: thread) }
+        }
     }
 
     /// True while requests wait or one is being served.
@@ -73,9 +86,17 @@ public final class LogWorker: Sendable {
     }
 
     private func loop(_ source: LogSource) {
+        let me = JQWatchdog.currentThread
+        queue.update { $0.threadID = me }
         while true {
             let request: Request?? = queue.wait(until: { !$0.slots.isEmpty || $0.stopping }) { q, _ in
-                if q.stopping { return .none }
+                if q.stopping {
+                    // Under the lock `requestStop()` cancels with: a cancellation never outlives
+                    // the thread (thread identities are reused).
+                    q.threadID = nil
+                    JQWatchdog.shared.forgetThread(me)
+                    return .none
+                }
                 let kind = q.slots.keys.min() ?? .refresh
                 q.busy = true
                 return .some(q.slots.removeValue(forKey: kind))

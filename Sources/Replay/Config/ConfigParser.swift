@@ -32,7 +32,7 @@ private func syntaxHint(_ text: String, line: Int) -> String? {
     let jqHint = "quote every jq expression, preferably in single quotes so jq's own double quotes need no escaping: MoneyDeposited = '.balanceCents += $e.data.amountCents'"
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     guard line >= 1, line <= lines.count, let equals = lines[line - 1].firstIndex(of: "=") else {
-        return "see docs/CONFIG.md for the format: sections are [aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots]; " + jqHint
+        return "see docs/CONFIG.md for the format: sections are [aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots], [limits]; " + jqHint
     }
     let value = lines[line - 1][lines[line - 1].index(after: equals)...].drop { $0 == " " || $0 == "\t" }
     if let first = value.first, "\"'[{+-0123456789tfin".contains(first) == false {
@@ -45,8 +45,8 @@ private func syntaxHint(_ text: String, line: Int) -> String? {
 struct ConfigParser {
     let document: TOMLDocument
 
-    static let sections = ["aggregates", "upcasters", "projections", "redact", "snapshots"]
-    static let sectionForms = "[aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots]"
+    static let sections = ["aggregates", "upcasters", "projections", "redact", "snapshots", "limits"]
+    static let sectionForms = "[aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots], [limits]"
     static let aggregateKeys = ["streams", "init", "on"]
     static let projectionKeys = ["from", "partition", "init", "on"]
     static let redactKeys = ["fields"]
@@ -76,6 +76,8 @@ struct ConfigParser {
                 config.redaction = try redaction(value)
             case "snapshots":
                 config.snapshots = try snapshots(value)
+            case "limits":
+                config.limits = try limits(value)
             default:
                 throw unknownKey(section, at: [], known: Self.sections, what: "", knownText: Self.sectionForms)
             }

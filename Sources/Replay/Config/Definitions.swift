@@ -118,15 +118,18 @@ public struct RewindConfig: Sendable, Equatable {
     public var projections: [ProjectionDefinition]
     public var redaction: RedactionRules
     public var snapshots: SnapshotPolicy
+    /// `[limits]`: the time budget and memory ceiling of every jq run.
+    public var limits: JQLimits
     /// Where it was read from (nil: no file, the defaults).
     public var path: String?
 
-    public init(aggregates: [AggregateDefinition] = [], upcasters: [UpcasterDefinition] = [], projections: [ProjectionDefinition] = [], redaction: RedactionRules = .init(), snapshots: SnapshotPolicy = .init(), path: String? = nil) {
+    public init(aggregates: [AggregateDefinition] = [], upcasters: [UpcasterDefinition] = [], projections: [ProjectionDefinition] = [], redaction: RedactionRules = .init(), snapshots: SnapshotPolicy = .init(), limits: JQLimits = .standard, path: String? = nil) {
         self.aggregates = aggregates
         self.upcasters = upcasters
         self.projections = projections
         self.redaction = redaction
         self.snapshots = snapshots
+        self.limits = limits
         self.path = path
     }
 

@@ -38,10 +38,13 @@ enum JQCompileCache {
 }
 
 extension JQProgram {
-    /// A compiled program for `expression`: the one the config check left on this thread, or a
-    /// fresh compile.
-    public static func compiled(_ expression: String, bindsEvent: Bool) throws -> JQProgram {
-        if let cached = JQCompileCache.take(expression, bindsEvent: bindsEvent) { return cached }
-        return try JQProgram(expression, bindsEvent: bindsEvent)
+    /// A compiled program for `expression`, held to `limits`: the one the config check left on
+    /// this thread, or a fresh compile.
+    public static func compiled(_ expression: String, bindsEvent: Bool, limits: JQLimits = .standard) throws -> JQProgram {
+        if let cached = JQCompileCache.take(expression, bindsEvent: bindsEvent) {
+            cached.limits = limits
+            return cached
+        }
+        return try JQProgram(expression, bindsEvent: bindsEvent, limits: limits)
     }
 }

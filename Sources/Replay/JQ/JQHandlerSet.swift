@@ -33,16 +33,17 @@ public final class JQHandlerSet {
     public let fingerprint: String
     private let keys = EventJVKeys()
 
-    /// Compiles everything; a bad expression throws `JQError` naming the handler.
-    public init(owner: String, initExpression: String, handlers: OrderedDictionary<String, String>) throws {
+    /// Compiles everything; a bad expression throws `JQError` naming the handler. Every run
+    /// is held to `limits`.
+    public init(owner: String, initExpression: String, handlers: OrderedDictionary<String, String>, limits: JQLimits = .standard) throws {
         self.owner = owner
-        do { initProgram = try JQProgram.compiled(initExpression, bindsEvent: false) } catch let e as JQError {
+        do { initProgram = try JQProgram.compiled(initExpression, bindsEvent: false, limits: limits) } catch let e as JQError {
             throw JQError("\(owner): init: \(e.message)")
         }
         var any: JQProgram?
         for (type, expression) in handlers {
             let program: JQProgram
-            do { program = try JQProgram.compiled(expression, bindsEvent: true) } catch let e as JQError {
+            do { program = try JQProgram.compiled(expression, bindsEvent: true, limits: limits) } catch let e as JQError {
                 throw JQError("\(owner): handler for \(type): \(e.message)")
             }
             if type == "$any" { any = program } else { programs[type] = program }
@@ -57,6 +58,7 @@ public final class JQHandlerSet {
     public func handles(_ type: String) -> Bool { programs[type] != nil || anyProgram != nil }
 
     /// The initial state (owned).
+    /// - Throws: `JQError` naming the owner; `JQInterrupted` when Rewind is quitting.
     func initialState() throws -> OwnedJV {
         do {
             guard let s = try initProgram.run(input: OwnedJV(jv_null()), event: nil) else { return OwnedJV(jv_null()) }
@@ -68,6 +70,8 @@ public final class JQHandlerSet {
 
     /// Applies the handler for `event.type` to `state` (borrowed: copied in, so the caller's
     /// state survives an error). Returns nil when no handler applies (state unchanged).
+    /// - Throws: `HandlerError` (a runtime error, or over the time budget or memory ceiling);
+    ///   `JQInterrupted` when Rewind is quitting (not the handler's fault: no `HandlerError`).
     func apply(_ state: borrowing OwnedJV, _ event: EventView, data: UnsafeRawBufferPointer? = nil, schemaVersion: UInt32? = nil) throws -> OwnedJV? {
         let type = event.type
         let handlerName: String

@@ -12,10 +12,22 @@ public struct JQError: Error, Sendable, Equatable, CustomStringConvertible {
 /// builtins), so each handler is compiled once and events are fed through `input`: the
 /// program is `input as $e | (EXPR)`, with the state as `.`.
 ///
+/// Every run is watched by `JQWatchdog` under the program's `limits`: past its time budget or
+/// memory ceiling it is stopped and `run` throws a `JQError` saying which, like a runtime
+/// error; when Rewind quits it throws `JQInterrupted`. `JQPrelude` is compiled in front of the
+/// expression (no `debug` output, no `halt`, no environment).
+///
 /// Not thread-safe and not Sendable: a `jq_state` and its values must stay on one thread.
 public final class JQProgram {
     private let state: OpaquePointer
     private let inputBox: InputBox
+    private let slot: JQWatchdog.Slot
+    /// The budget of each run; may be changed between runs (a program the config check
+    /// compiled is handed to its owner before `[limits]` is known to it).
+    public var limits: JQLimits {
+        get { slot.limits }
+        set { slot.limits = newValue }
+    }
     public let source: String
     /// Whether `$e` is bound (the program reads its event through `input`).
     public let bindsEvent: Bool
@@ -30,7 +42,7 @@ public final class JQProgram {
 
     /// Compiles `expression`. With `bindsEvent`, `$e` is the event passed to `run`.
     /// Throws a `JQError` carrying libjq's own message for a bad expression.
-    public init(_ expression: String, bindsEvent: Bool) throws {
+    public init(_ expression: String, bindsEvent: Bool, limits: JQLimits = .standard) throws {
         guard cjq_load() != 0 else {
             throw JQError(cjq_load_error().map { String(cString: $0) } ?? "libjq could not be loaded")
         }
@@ -39,7 +51,12 @@ public final class JQProgram {
         source = expression
         self.bindsEvent = bindsEvent
         inputBox = InputBox()
+        slot = JQWatchdog.Slot(jqState: jq, limits: limits)
         let box = Unmanaged.passUnretained(inputBox).toOpaque()
+        // jq 1.6's jq_init leaves both uninitialised: `debug` would call a garbage pointer, and
+        // so would a failed malloc. The prelude hides `debug`; this makes it harmless anyway.
+        jq_set_debug_cb(jq, { _, message in jv_free(message) }, nil)
+        jq_set_nomem_handler(jq, nil, nil)
         jq_set_error_cb(jq, { context, message in
             guard let context else { jv_free(message); return }
             let box = Unmanaged<InputBox>.fromOpaque(context).takeUnretainedValue()
@@ -53,28 +70,42 @@ public final class JQProgram {
             return event
         }, box)
         // Newlines keep a trailing `# comment` in the user's text from swallowing the paren.
-        let program = bindsEvent ? "input as $e | (\n\(expression)\n)" : "(\n\(expression)\n)"
+        // The prelude goes after `input as $e`, whose `input` must stay jq's own.
+        let body = JQPrelude.text + "(\n\(expression)\n)"
+        let program = bindsEvent ? "input as $e | " + body : body
         let ok = jq_compile(jq, program)
         if ok == 0 {
             let messages = inputBox.errors.map { $0.replacingOccurrences(of: "jq: error: ", with: "") }
             throw JQError(messages.isEmpty ? "jq could not compile the expression" : messages.joined(separator: "; "))
         }
         inputBox.errors = []
+        JQWatchdog.shared.register(slot)
     }
 
     deinit {
+        JQWatchdog.shared.unregister(slot)
         var s: OpaquePointer? = state
         jq_teardown(&s)
     }
 
     /// Runs the program on `input` (consumed) with `$e` = `event` (consumed, when binding).
     /// Returns the first output (owned), nil when the program outputs nothing (`empty`), or
-    /// throws the runtime error's message.
+    /// throws the runtime error's message (or the watchdog's: over budget, over the ceiling).
+    /// - Throws: `JQError`; `JQInterrupted` when Rewind is quitting.
     func run(input: consuming OwnedJV, event: consuming OwnedJV?) throws -> OwnedJV? {
         if let pending = inputBox.pending { jv_free(pending) }
         inputBox.pending = event?.take()
         jq_start(state, input.take(), 0)
+        // After jq_start, which clears a halt: the watchdog may halt from here on.
+        try JQWatchdog.shared.begin(slot)
         let result = OwnedJV(jq_next(state))
+        if let reason = JQWatchdog.shared.end(slot) {
+            switch reason {
+            case .interrupted: throw JQInterrupted()
+            case .time: throw JQError("stopped after its time budget of \(slot.limits.handlerMillis) ms (raise [limits] handlerMillis in rewind.toml if it needs more)")
+            case .memory: throw JQError("stopped after the process grew past its memory ceiling of \(slot.limits.handlerMemoryMiB) MiB (raise [limits] handlerMemoryMiB in rewind.toml if it needs more)")
+            }
+        }
         if jv_get_kind(result.borrow) == JV_KIND_INVALID {
             let invalid = result.take()
             if jv_invalid_has_msg(jv_copy(invalid)) != 0 {

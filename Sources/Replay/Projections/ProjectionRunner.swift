@@ -50,6 +50,9 @@ public final class ProjectionRunner: Sendable {
         /// the lock until every runner sharing it has stopped. nil: the runner takes the lock
         /// itself for the whole run (one runner per log).
         public var sharedLock: ProjectionStore.Lock?
+        /// The time budget and memory ceiling of every handler, partition key and upcaster run
+        /// (`[limits]`; the convenience initialiser takes them from the configuration).
+        public var limits: JQLimits = .standard
 
         public init(follow: Bool = false, saveEveryEvents: Int = 100_000, saveEveryMillis: Int = 1000, rebuild: Set<String> = [],
                     rebuildStale: Bool = false, pollInterval: Double = 0.1, command: String = "rewind project run",
@@ -111,6 +114,8 @@ public final class ProjectionRunner: Sendable {
     /// Convenience: every projection of `config` (or those named), with its upcasters.
     public convenience init(log: EventLog, config: RewindConfig, names: [String] = [], options: Options = Options()) throws {
         let chosen = names.isEmpty ? config.projections : config.projections.filter { names.contains($0.name) }
+        var options = options
+        options.limits = config.limits
         try self.init(log: log, projections: chosen, upcasters: config.upcasters, options: options)
     }
 
@@ -206,7 +211,7 @@ public final class ProjectionRunner: Sendable {
         } else {
             store.removeTemporaryFiles(of: definitions.map(\.name))
         }
-        let upcaster = try Upcaster(upcasters)
+        let upcaster = try Upcaster(upcasters, limits: options.limits)
         if !log.isWritable { try log.refresh() }
         var target = log.head
         let projectors = load(head: target)
@@ -231,7 +236,8 @@ public final class ProjectionRunner: Sendable {
         for d in definitions {
             do {
                 let p = try Projector(definition: d, upcasters: upcasters, store: store, head: head,
-                                      fresh: options.rebuild.contains(d.name), rebuildStale: options.rebuildStale, now: now)
+                                      fresh: options.rebuild.contains(d.name), rebuildStale: options.rebuildStale, now: now,
+                                      limits: options.limits)
                 projectors.append(p)
             } catch let stale as Projector.Stale {
                 let header = try? store.loadHeader(d.name)
@@ -281,7 +287,8 @@ public final class ProjectionRunner: Sendable {
                     if sinceTick >= tickEvery || faulted {
                         sinceTick = 0
                         try tick(projectors, &checkpoints, head: end, lastPublish: &lastPublish)
-                        if isStopRequested { stopping = true; return false }
+                        // A run stopped because we are quitting: stop here, whoever asked.
+                        if isStopRequested || projectors.contains(where: \.interrupted) { stopping = true; return false }
                     }
                     return true
                 }
@@ -337,7 +344,10 @@ public final class ProjectionRunner: Sendable {
         guard anyWants, let type else { return false }
         var upcast: (data: [UInt8], schemaVersion: UInt32)?
         if !upcaster.isEmpty {
-            do { upcast = try upcaster.upcast(view) } catch {
+            do { upcast = try upcaster.upcast(view) } catch is JQInterrupted {
+                for i in projectors.indices where wants[i] { projectors[i].markInterrupted() }
+                return true
+            } catch {
                 for i in projectors.indices where wants[i] { projectors[i].fail(view, type: type, upcasterError: error) }
                 return true
             }
@@ -345,7 +355,7 @@ public final class ProjectionRunner: Sendable {
         var faulted = false
         for i in projectors.indices where wants[i] {
             projectors[i].apply(view, type: type, upcast: upcast)
-            if !projectors[i].isActive { faulted = true }
+            if !projectors[i].isActive || projectors[i].interrupted { faulted = true }
         }
         return faulted
     }

@@ -35,6 +35,9 @@ final class Projector {
     private(set) var savedStatus: ProjectionRecord.Status?
     private(set) var applied: UInt64
     private(set) var fault: ProjectionFault?
+    /// Set when a run was stopped because Rewind is quitting: the event was not applied and no
+    /// fault is recorded; the runner stops.
+    private(set) var interrupted = false
     private var faultSaved = false
     /// When the checkpoint last moved (or the projection was loaded), and when it was saved.
     var lastMovedMicros: Int64
@@ -60,16 +63,16 @@ final class Projector {
     ///   `rebuildStale` is false); `ProjectionStore.ReadError` never (a damaged file is
     ///   derived data: the projection is rebuilt from zero and `note` says so).
     init(definition: ProjectionDefinition, upcasters: [UpcasterDefinition], store: ProjectionStore, head: UInt64,
-         fresh: Bool, rebuildStale: Bool, now: Int64) throws {
+         fresh: Bool, rebuildStale: Bool, now: Int64, limits: JQLimits = .standard) throws {
         self.definition = definition
         fingerprint = definition.fingerprint(upcasters: upcasters)
-        handlers = try JQHandlerSet(owner: "projection \(definition.name)", initExpression: definition.initExpression, handlers: definition.handlers)
+        handlers = try JQHandlerSet(owner: "projection \(definition.name)", initExpression: definition.initExpression, handlers: definition.handlers, limits: limits)
         if let expression = definition.partition {
             switch expression.trimmed() {
             case "$e.stream": partitionKey = .stream
             case "$e.type": partitionKey = .type
             default:
-                do { partitionKey = .jq(try JQProgram.compiled(expression, bindsEvent: true)) } catch let e as JQError {
+                do { partitionKey = .jq(try JQProgram.compiled(expression, bindsEvent: true, limits: limits)) } catch let e as JQError {
                     throw JQError("projection \(definition.name): partition: \(e.message)")
                 }
             }
@@ -151,7 +154,8 @@ final class Projector {
     }
 
     /// Applies one event (with its upcasted data, if any) and moves the checkpoint to it; on
-    /// an error the state and checkpoint stay as they were and `fault` records the event.
+    /// an error the state and checkpoint stay as they were and `fault` records the event
+    /// (`interrupted` instead when Rewind is quitting).
     func apply(_ view: EventView, type: String, upcast: (data: [UInt8], schemaVersion: UInt32)?) {
         do {
             let ran: Bool
@@ -162,6 +166,8 @@ final class Projector {
             }
             if ran { applied += 1 }
             checkpoint = view.position
+        } catch is JQInterrupted {
+            interrupted = true
         } catch let e as HandlerError {
             fail(view, type: type, handler: e.handler, message: e.message)
         } catch let e as JQError {
@@ -219,6 +225,12 @@ final class Projector {
     private func fail(_ view: EventView, type: String, handler: String, message: String) {
         fault = ProjectionFault(position: view.position, stream: view.stream, version: view.version, eventType: type, handler: handler, message: message)
         faultSaved = false
+    }
+
+    /// Notes that an upcaster run for this projection's event was stopped because Rewind is
+    /// quitting: nothing is applied or faulted.
+    func markInterrupted() {
+        interrupted = true
     }
 
     /// Records a fault found outside the handlers (an upcaster failing on the event).

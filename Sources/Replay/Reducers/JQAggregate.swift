@@ -35,11 +35,11 @@ public final class JQAggregate: Reducer {
     public let definition: AggregateDefinition
     let handlers: JQHandlerSet
 
-    /// Compiles the definition.
+    /// Compiles the definition; every handler run is held to `limits` (`[limits]`).
     /// - Throws: `JQError` naming the aggregate and the handler whose expression is bad.
-    public init(_ definition: AggregateDefinition) throws {
+    public init(_ definition: AggregateDefinition, limits: JQLimits = .standard) throws {
         self.definition = definition
-        handlers = try JQHandlerSet(owner: "aggregate \(definition.name)", initExpression: definition.initExpression, handlers: definition.handlers)
+        handlers = try JQHandlerSet(owner: "aggregate \(definition.name)", initExpression: definition.initExpression, handlers: definition.handlers, limits: limits)
     }
 
     public var name: String { definition.name }

@@ -13,7 +13,7 @@ public enum ReducerFactory {
     /// - Throws: `JQError` when the aggregate's expressions do not compile.
     public static func reducer(for stream: String, log: EventLog, config: RewindConfig) throws -> any Reducer {
         if let aggregate = config.aggregate(for: stream) {
-            return try JQAggregate(aggregate)
+            return try JQAggregate(aggregate, limits: config.limits)
         }
         return GenericFold(log: log, stream: stream)
     }
@@ -22,7 +22,7 @@ public enum ReducerFactory {
     /// configuration defines none.
     /// - Throws: `JQError` naming the event type and schema version of a bad step.
     public static func upcaster(for config: RewindConfig) throws -> Upcaster? {
-        config.upcasters.isEmpty ? nil : try Upcaster(config.upcasters)
+        config.upcasters.isEmpty ? nil : try Upcaster(config.upcasters, limits: config.limits)
     }
 
     /// The fingerprint that snapshots record: the reducer's, combined with the upcasters' (they

@@ -48,7 +48,7 @@ public final class SnapshotManager {
 
     private func aggregate(_ definition: AggregateDefinition) throws -> JQAggregate {
         if let compiled = aggregates[definition.name] { return compiled }
-        let compiled = try JQAggregate(definition)
+        let compiled = try JQAggregate(definition, limits: config.limits)
         aggregates[definition.name] = compiled
         return compiled
     }

@@ -11,11 +11,12 @@ public final class Upcaster {
     private let keys = EventJVKeys()
 
     /// Compiles every step; a bad expression throws `JQError` naming the type and version.
-    public init(_ definitions: [UpcasterDefinition]) throws {
+    /// Every step's run is held to `limits`.
+    public init(_ definitions: [UpcasterDefinition], limits: JQLimits = .standard) throws {
         for definition in definitions {
             var steps: [UInt32: JQProgram] = [:]
             for (version, expression) in definition.steps {
-                do { steps[version] = try JQProgram.compiled(expression, bindsEvent: true) } catch let e as JQError {
+                do { steps[version] = try JQProgram.compiled(expression, bindsEvent: true, limits: limits) } catch let e as JQError {
                     throw JQError("upcaster \(definition.eventType) from schema version \(version): \(e.message)")
                 }
             }

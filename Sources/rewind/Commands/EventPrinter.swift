@@ -93,7 +93,7 @@ struct RewriteOptions: ParsableArguments {
             if config.upcasters.isEmpty {
                 Console.note("--upcast: \(config.path == nil ? "there is no \(file)" : "\(file) has no [upcasters]"), so the stored data is shown")
             }
-            upcaster = try Upcaster(config.upcasters)
+            upcaster = try Upcaster(config.upcasters, limits: config.limits)
         }
         return EventRewriter(redactor: redactor, upcaster: upcaster)
     }

@@ -162,7 +162,12 @@ struct ProjectionSession {
             rebuild: rebuildAll ? Set(chosen) : [], rebuildStale: rebuildStale,
             command: rebuildAll ? "rewind project rebuild" : "rewind project run")
         let runner = try ProjectionRunner(log: eventLog, config: config, names: options.names, options: runnerOptions)
-        let interrupt = InterruptWatcher { runner.stop() }
+        // Stop between events, and stop a handler that is running now (it may never return by
+        // itself within its budget): Ctrl-C and SIGTERM end the run within a tick.
+        let interrupt = InterruptWatcher {
+            runner.stop()
+            JQWatchdog.shared.haltAll()
+        }
         defer { interrupt.cancel() }
         try runner.start()
         var display = LiveStatus(enabled: options.follow || Console.drawsLiveLines, live: options.follow)
