@@ -58,6 +58,8 @@ public final class DashboardApp {
     deinit { stopWorkers() }
 
     private func stopWorkers() {
+        // All at once: each may be inside a handler that only stopping cuts short.
+        for w in [worker, background, catalog] { w.requestStop() }
         worker.stop()
         background.stop()
         catalog.stop()
