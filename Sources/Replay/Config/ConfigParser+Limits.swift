@@ -1,4 +1,4 @@
-import TOMLKit
+import TOMLSupport
 
 /// `[limits]`: how far one run of a jq expression may go (see `JQLimits`, docs/SECURITY.md).
 ///
@@ -8,11 +8,11 @@ import TOMLKit
 extension ConfigParser {
     static let limitsKeys = ["handlerMillis", "handlerMemoryMiB"]
 
-    func limits(_ value: TOMLValueConvertible) throws(ConfigError) -> JQLimits {
+    func limits(_ value: TOMLNode) throws(ConfigError) -> JQLimits {
         let path = ["limits"]
         let table = try requireTable(value, at: path, fix: "write [limits] and under it handlerMillis = \(JQLimits.defaultMillis)")
         var limits = JQLimits()
-        for (key, member) in members(of: table, at: path) {
+        for (key, member) in table.members {
             switch key {
             case "handlerMillis":
                 limits.handlerMillis = try whole(member, at: path + [key], in: JQLimits.millisRange, unit: "milliseconds",
@@ -27,9 +27,9 @@ extension ConfigParser {
         return limits
     }
 
-    private func whole(_ member: TOMLValueConvertible, at path: [String], in range: ClosedRange<Int>, unit: String, fix: String) throws(ConfigError) -> Int {
+    private func whole(_ member: TOMLNode, at path: [String], in range: ClosedRange<Int>, unit: String, fix: String) throws(ConfigError) -> Int {
         guard let n = member.int, range.contains(n) else {
-            throw error(member.type == .int ? .invalidValue : .wrongType, path,
+            throw error(member.kind == .integer ? .invalidValue : .wrongType, path,
                         "expected a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound), found \(describe(member))", fix: fix)
         }
         return n
