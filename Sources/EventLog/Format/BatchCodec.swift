@@ -126,6 +126,11 @@ enum BatchCodec {
         }
         var cursor = LogFormat.batchBodyHeaderSize + streamLength
         guard streamLength >= 1, cursor <= body.count else { return .invalid(reason: "batch stream name overruns the batch") }
+        // The writer never stores a longer name; a longer one (invalid UTF-8 triples when decoded)
+        // would not fit the u16 name length of the index file rebuilt from this batch.
+        guard streamLength <= LogFormat.maxStreamNameBytes else {
+            return .invalid(reason: "batch stream name is \(streamLength) bytes (at most \(LogFormat.maxStreamNameBytes))")
+        }
         let stream = String(decoding: UnsafeRawBufferPointer(rebasing: body[LogFormat.batchBodyHeaderSize..<cursor]), as: UTF8.self)
         let eventsStart = cursor
         var lastEventStart = cursor
