@@ -10,9 +10,10 @@ private let streamNames = [
 
 /// libFuzzer's entry point for `rewind.toml`: the bytes as `RewindConfig.load` reads them,
 /// parsed and checked by `RewindConfig.parse(bytes:)` (UTF-8 and TOML syntax first, then every
-/// section and key) with every rule except jq's own syntax (see `compilingJQ`). Any error is fine; a crash, trap or hang is not. What parses is
-/// then used the way commands use it: each stream name is matched against the aggregates'
-/// globs, and the redaction rules redact a small event, as a value and as bytes, with the same result.
+/// section and key) with every rule except jq's own syntax (see `compilingJQ`). Any error is
+/// fine; a crash, trap or hang is not. What parses is then used the way commands use it: each
+/// stream name is matched against the aggregates' globs, and the redaction rules redact a small
+/// event, as a value and as bytes, with the same result.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
