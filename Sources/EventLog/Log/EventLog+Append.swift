@@ -114,6 +114,15 @@ extension EventLog {
                     j += 1
                 }
                 guard let handle = w.activeHandle else { throw EventLogError.closed }
+                if sync {
+                    // The commit record lags one group: it claims the end of what earlier fsyncs
+                    // made durable, and this run's fdatasync makes it durable too (no extra sync).
+                    let record = CommitRecord(end: w.writeOffset, final: false)
+                    if record.acknowledgedEnd > w.recordedEnd {
+                        try ActiveTail.writeRecord(record, to: handle)
+                        w.recordedEnd = record.acknowledgedEnd
+                    }
+                }
                 let runStart = batches[i].start
                 // Claim the run's bytes before writing them: a prefill starts at `zeroedEnd`, so
                 // none can begin inside them once it covers the run.
@@ -180,6 +189,10 @@ extension EventLog {
         monitor.unlock()
         do {
             try handle.truncate(to: w.writeOffset)
+            // The final record may claim only durable bytes: after unsynced appends (no-sync
+            // mode, an import) the data is synced first; after durable groups it already is.
+            if !sync { try handle.syncData() }
+            try ActiveTail.writeRecord(CommitRecord(end: w.writeOffset, final: true), to: handle)
             try handle.syncData()
         } catch { throw EventLogError.wrap(error) }
         monitor.lock()
@@ -200,6 +213,7 @@ extension EventLog {
         w.activeHandle = newHandle
         w.activeNumber = number
         w.writeOffset = LogFormat.segmentHeaderSize
+        w.recordedEnd = 0
         w.publishedOffset = w.writeOffset
         w.zeroedEnd = w.writeOffset
         monitor.broadcast()
@@ -210,7 +224,8 @@ extension EventLog {
     static func createSegment(path: String, number: UInt32, base: UInt64) throws -> SystemFile {
         do {
             let handle = try SystemFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL)
-            try handle.write(SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros()).encoded(), at: 0)
+            let header = SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros())
+            try handle.write(header.encoded(record: CommitRecord(end: LogFormat.segmentHeaderSize, final: false)), at: 0)
             try handle.sync()
             try FileSystem.syncDirectory(FileSystem.parentDirectory(of: path))
             return handle
@@ -236,8 +251,19 @@ extension EventLog {
             throw EventLogError.wrap(error)
         }
         loaded.files[last] = handle
-        return WriterState(
+        // A writer is appending now: the record claims what recovery left (all of it is on disk
+        // once this sync returns) and is no longer final.
+        let record = CommitRecord(end: segment.length, final: false)
+        do {
+            try ActiveTail.writeRecord(record, to: handle)
+            try handle.syncData()
+        } catch {
+            throw EventLogError.wrap(error)
+        }
+        let state = WriterState(
             durability: options.durability, nextPosition: loaded.index.head + 1,
             activeHandle: handle, activeNumber: segment.number, writeOffset: segment.length)
+        state.recordedEnd = record.acknowledgedEnd
+        return state
     }
 }

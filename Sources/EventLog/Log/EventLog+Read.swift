@@ -257,6 +257,8 @@ extension EventLog {
             }
             let last = index.segments.count - 1
             let handle = files[last]
+            // The commit record before the size (see `ActiveTail`).
+            let record = ActiveTail.readRecord(handle)
             let size: Int
             do { size = try handle.size() } catch { throw EventLogError.wrap(error) }
             // Look for an import in progress only after taking the size: whatever an import
@@ -267,15 +269,12 @@ extension EventLog {
             if capped { break }
             let next = index.segments[last].number + 1
             guard FileSystem.exists(segmentPath(next)) else {
-                switch stop {
-                case .end, .unwritten:
-                    break  // all read, or the writer's zeroed space: nothing more yet
-                case .incomplete, .invalid:
-                    let offset = index.segments[last].length
-                    if try reader.validBatchExists(handle, after: offset, limit: size, beyond: index.head) {
-                        throw Self.corruption(for: stop, segment: handle.path, sealed: false)
-                    }
-                }
+                // The active segment: stop at the last whole batch; what follows is not written
+                // yet unless the commit record says it was acknowledged.
+                let verdict = try ActiveTail.judge(
+                    record: record, stop: stop, wholeEnd: index.segments[last].length, size: size, head: index.head,
+                    handle: handle, reader: &reader, role: .reader, recheck: { ActiveTail.readRecord(handle) })
+                if case .damaged(let error) = verdict { throw error }
                 break
             }
             // The writer moved on, so this segment is sealed and complete: read the rest of it

@@ -120,10 +120,19 @@ public final class EventLog: @unchecked Sendable {
         sealedCheckCancellation.cancel()
         monitor.lock()
         while writer?.flushing == true || writer?.prefillInFlight == true { monitor.wait() }
-        if let w = writer, !isClosed, w.failure == nil, let handle = w.activeHandle, w.zeroedEnd > w.writeOffset {
-            // Leave no preallocated zeros behind (harmless, but tidy for copies and tools).
-            try? handle.truncate(to: w.writeOffset)
-            if w.durability == .fsync { try? handle.syncData() }
+        if let w = writer, !isClosed, w.failure == nil, let handle = w.activeHandle {
+            // Leave no preallocated zeros behind: a clean close says every byte is acknowledged.
+            var trimmed = true
+            if w.zeroedEnd > w.writeOffset { trimmed = (try? handle.truncate(to: w.writeOffset)) != nil }
+            if trimmed && w.transaction == nil {
+                // The data durable first (no-sync appends are not yet), then the final record.
+                if w.durability == .noSync { try? handle.syncData() }
+                if (try? ActiveTail.writeRecord(CommitRecord(end: w.writeOffset, final: true), to: handle)) != nil {
+                    try? handle.syncData()
+                }
+            } else if w.durability == .fsync {
+                try? handle.syncData()
+            }
         }
         isClosed = true
         for f in files { f.close() }

@@ -138,6 +138,7 @@ extension EventLog {
         w.activeHandle = fresh.activeHandle
         w.activeNumber = fresh.activeNumber
         w.writeOffset = fresh.writeOffset
+        w.recordedEnd = fresh.recordedEnd
         w.publishedOffset = fresh.writeOffset
         w.zeroedEnd = fresh.writeOffset
         w.nextPosition = index.head + 1
@@ -181,6 +182,12 @@ extension EventLog {
             }
             let p = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(marker.segment)
             if FileSystem.exists(p) {
+                // The import may have sealed this segment (a final record claiming all of it):
+                // the record comes back to where the import began before the bytes go.
+                let handle = try SystemFile.open(p, flags: O_RDWR)
+                defer { handle.close() }
+                try handle.write(CommitRecord(end: marker.length, final: false).encodedBytes, at: CommitRecord.headerOffset)
+                try handle.syncData()
                 let size = try FileSystem.fileSize(p)
                 if size > marker.length {
                     cut += dataBytes(path: p, from: marker.length)

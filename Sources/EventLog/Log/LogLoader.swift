@@ -81,12 +81,15 @@ extension EventLog {
             let isLast = i == numbers.count - 1
             let handle: SystemFile
             do { handle = try SystemFile.open(path, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
+            // The header (with its commit record) before the size: whatever the record claims
+            // was written before it, so it lies within the size and the scan sees it.
+            let headerBytes: [UInt8]
+            do { headerBytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch { throw EventLogError.wrap(error) }
+            let record = CommitRecord.decode(header: headerBytes)
             let size: Int
             do { size = try handle.size() } catch { throw EventLogError.wrap(error) }
 
-            // The header. A last segment whose header never made it to disk is an empty tail.
-            let headerBytes: [UInt8]
-            do { headerBytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch { throw EventLogError.wrap(error) }
+            // A last segment whose header never made it to disk is an empty tail.
             let header: SegmentHeader
             switch SegmentHeader.decode(headerBytes) {
             case .success(let h):
@@ -122,6 +125,9 @@ extension EventLog {
                 if case .end = stop {} else {
                     throw corruption(for: stop, segment: path, sealed: true)
                 }
+                if case .record(let r) = record, loaded.index.segments[i].length < r.acknowledgedEnd {
+                    throw ActiveTail.lostAcknowledged(segment: path, offset: loaded.index.segments[i].length, acknowledgedEnd: r.acknowledgedEnd, stop: stop)
+                }
                 report.rebuiltIndexes.append(number)
                 report.messages.append("rebuilt the index of segment \(number) (it was missing or damaged)")
                 if repair {
@@ -130,25 +136,25 @@ extension EventLog {
                 }
                 continue
             }
-            switch stop {
-            case .end:
+            let wholeEnd = loaded.index.segments[i].length
+            let verdict = try ActiveTail.judge(
+                record: record, stop: stop, wholeEnd: wholeEnd, size: size, head: loaded.index.head, handle: handle,
+                reader: &reader, role: repair ? .writer : .reader, recheck: { ActiveTail.readRecord(handle) })
+            switch verdict {
+            case .readable:
                 break
-            case .incomplete(let offset), .invalid(let offset, _), .unwritten(let offset):
-                if try reader.isZeroFilled(handle, from: offset, limit: size) {
-                    // Space the writer zeroed ahead of itself (or a write that left only zeros,
-                    // never acknowledged): no data, nothing to report.
-                    if repair { try truncateTail(path: path, at: offset) }
-                    break
-                }
-                // Torn tail (or, for a reader, a write in flight) or corruption? Neither a torn
-                // nor an unfinished write has a valid later batch after the damage.
-                if try reader.validBatchExists(handle, after: offset, limit: size, beyond: loaded.index.head) {
-                    throw corruption(for: stop, segment: path, sealed: false)
-                }
-                guard repair else { break }  // a reader waits for the writer to finish the tail
+            case .damaged(let error):
+                throw error
+            case .cut(let offset, let torn):
+                guard repair else { break }
                 try truncateTail(path: path, at: offset)
-                report.bytesCut += size - offset
-                report.messages.append("cut a torn tail of \(size - offset) bytes from segment \(number) at offset \(offset) (a write that was never acknowledged)")
+                if torn {
+                    report.bytesCut += size - offset
+                    report.messages.append("cut a torn tail of \(size - offset) bytes from segment \(number) at offset \(offset) (written after the last acknowledged append)")
+                }
+            }
+            if repair, case .damaged = record {
+                report.messages.append("the commit record of segment \(number) was damaged; it is rewritten now")
             }
         }
         return loaded

@@ -48,6 +48,14 @@ final class WriterLock: @unchecked Sendable {
         return WriterLock(handle: handle)
     }
 
+    /// True when the lock file names a live process: a writer may be appending right now. (A
+    /// writer that exits clears the name; one that crashed leaves a dead pid.) Takes no lock.
+    static func isHeldByLiveProcess(log: String) -> Bool {
+        guard let bytes = try? FileSystem.readFile(log + "/" + LogFormat.lockFile),
+              let pid = holderPID(String(decoding: bytes.prefix(512), as: UTF8.self)), pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
     static func holderPID(_ text: String) -> Int32? {
         guard let p = text.range(of: "pid=") else { return nil }
         return Int32(text[p.upperBound...].prefix(while: { $0.isNumber }))

@@ -45,6 +45,8 @@ final class WriterState {
     // Leader only.
     var activeNumber: UInt32
     var writeOffset: Int
+    /// What the active segment's commit record says was acknowledged (see `CommitRecord`).
+    var recordedEnd = 0
 
     init(durability: EventLog.Durability, nextPosition: UInt64, activeHandle: SystemFile, activeNumber: UInt32, writeOffset: Int) {
         self.durability = durability

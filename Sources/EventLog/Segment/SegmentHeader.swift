@@ -4,7 +4,8 @@ struct SegmentHeader: Equatable {
     var basePosition: UInt64
     var createdMicros: Int64
 
-    func encoded() -> [UInt8] {
+    /// The header bytes; `record` fills the commit record (0, "no record", without one).
+    func encoded(record: CommitRecord? = nil) -> [UInt8] {
         var w = ByteWriter(capacity: LogFormat.segmentHeaderSize)
         w.raw(LogFormat.segmentMagic)
         w.u16(LogFormat.formatVersion)
@@ -14,7 +15,7 @@ struct SegmentHeader: Equatable {
         w.i64(createdMicros)
         let crc = Checksum.crc32c(w.bytes)
         w.u32(crc)
-        w.u32(0)
+        w.u32(record?.encoded ?? 0)
         return w.bytes
     }
 

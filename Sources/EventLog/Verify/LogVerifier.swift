@@ -57,7 +57,7 @@ public enum LogVerifier {
         for (i, number) in numbers.enumerated() {
             let segmentPath = path + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(number)
             let isLast = i == numbers.count - 1
-            let size = sizes[i]
+            var size = sizes[i]
             report.segments += 1
             func problem(_ severity: VerifyReport.Severity, _ offset: Int, _ message: String) {
                 report.problems.append(.init(severity: severity, segment: segmentPath, offset: offset, message: message))
@@ -68,6 +68,15 @@ public enum LogVerifier {
                 continue
             }
             let headerBytes = (try? handle.read(count: LogFormat.segmentHeaderSize, at: 0)) ?? []
+            let record = CommitRecord.decode(header: headerBytes)
+            if isLast, let now = try? handle.size() {
+                // The size after the commit record (see `ActiveTail`): a writer may have appended.
+                done += now - size
+                size = now
+            }
+            if case .damaged(let raw) = record {
+                problem(.warning, CommitRecord.headerOffset, "the commit record (0x\(String(raw, radix: 16))) fails its check, so what this segment acknowledged cannot be checked; the next writer rewrites it")
+            }
             switch SegmentHeader.decode(headerBytes) {
             case .failure(let why):
                 if isLast && size <= LogFormat.segmentHeaderSize {
@@ -134,23 +143,41 @@ public enum LogVerifier {
             for id in runStreams { runOfStream[id] = -1 }
             done += size
             progress?(done, total)
+            let wholeEnd: Int
             switch stop {
-            case .end:
-                break
-            case .incomplete(let offset), .invalid(let offset, _), .unwritten(let offset):
-                if try isLast && reader.isZeroFilled(handle, from: offset, limit: size) {
-                    continue  // the writer's zeroed space ahead of its data
-                }
-                let reason: String
-                if case .invalid(_, let r) = stop { reason = r } else { reason = "a batch runs past the end of the segment" }
-                if isLast, try !reader.validBatchExists(handle, after: offset, limit: size, beyond: expectedPosition - 1) {
-                    problem(.warning, offset, "torn tail of \(size - offset) bytes (\(reason)); the next writer cuts it — these events were never acknowledged")
-                } else {
-                    problem(.error, offset, reason + (isLast ? ", and valid batches follow it" : " in a sealed segment"))
+            case .end: wholeEnd = size
+            case .incomplete(let offset), .invalid(let offset, _), .unwritten(let offset): wholeEnd = offset
+            }
+            if isLast {
+                let verdict = try ActiveTail.judge(
+                    record: record, stop: stop, wholeEnd: wholeEnd, size: size, head: expectedPosition - 1, handle: handle,
+                    reader: &reader, role: .verifier(writerRunning: WriterLock.isHeldByLiveProcess(log: path)),
+                    recheck: { ActiveTail.readRecord(handle) })
+                switch verdict {
+                case .readable, .cut(_, torn: false):
+                    break
+                case .cut(let offset, torn: true):
+                    let reason: String
+                    if case .invalid(_, let r) = stop { reason = r } else { reason = "a batch runs past the end of the segment" }
+                    let why = if case .record = record { "the commit record does not cover them" } else { "these events were never acknowledged" }
+                    problem(.warning, offset, "torn tail of \(size - offset) bytes (\(reason)); the next writer cuts it — \(why)")
+                case .damaged(let error):
+                    if case .corrupt(_, let offset, let reason) = error { problem(.error, offset, reason) } else { problem(.error, wholeEnd, error.description) }
                 }
                 continue
             }
-            if isLast { continue }
+            if case .end = stop {} else {
+                let reason: String
+                if case .invalid(_, let r) = stop { reason = r } else { reason = "a batch runs past the end of the segment" }
+                problem(.error, wholeEnd, reason + " in a sealed segment")
+                continue
+            }
+            if case .record(let r) = record, wholeEnd < r.acknowledgedEnd {
+                if case .corrupt(_, let offset, let reason) = ActiveTail.lostAcknowledged(segment: segmentPath, offset: wholeEnd, acknowledgedEnd: r.acknowledgedEnd, stop: stop) {
+                    problem(.error, offset, reason)
+                }
+                continue
+            }
             // A sealed segment's persisted index must describe exactly these bytes.
             let indexPath = path + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(number)
             guard let bytes = try? FileSystem.readFile(indexPath) else {

@@ -148,6 +148,26 @@ enum FileSurgery {
     static func u64(_ b: [UInt8], _ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(b[at + $1]) << (8 * UInt64($1)) } }
     static func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * UInt32($0))) } }
 
+    // MARK: - Commit records
+
+    /// The commit record in a segment's header.
+    static func commitRecord(_ path: String) throws -> CommitRecord.Field {
+        CommitRecord.decode(u32(try bytes(path), CommitRecord.headerOffset))
+    }
+
+    /// Rewrites a segment's commit record, e.g. to what a crash in the middle of writing the
+    /// batches from `end` on would have left, or to 0 (`nil`) as a rewind before records wrote it.
+    static func setCommitRecord(_ path: String, _ record: CommitRecord?) throws {
+        try overwrite(path, at: CommitRecord.headerOffset, with: le32(record?.encoded ?? 0))
+    }
+
+    /// Copies a log whose writer is still open: the files exactly as a kill -9 at this moment
+    /// leaves them, with the lock file naming no process (the writer of the copy is gone).
+    static func crashImage(of log: String, to destination: String) throws {
+        try copyLog(log, to: destination)
+        try write(realPath(destination) + "/" + LogFormat.lockFile, [])
+    }
+
     // MARK: - Damage
 
     /// Truncates (or extends with zeros) the file to exactly `offset` bytes.
