@@ -154,7 +154,12 @@ struct FaultCorruptionTests {
         // The one case spelled out: a flipped data byte names the batch and why it is not a torn tail.
         try FileSurgery.flipBit(segment, at: frame.lastDataByte)
         let error = #expect(throws: EventLogError.self) { _ = try FaultSupport.reopenWriter(at: l.log) }
-        #expect(Self.corrupt(error)?.reason.contains("valid batches follow") == true)
+        #expect(Self.corrupt(error)?.reason.contains("LOST ACKNOWLEDGED EVENTS") == true)
+        #expect(try FileSurgery.size(segment) == frames.last?.end)
+        // A log without a commit record (an older rewind's): the valid batches after the damage say it.
+        try FileSurgery.setCommitRecord(segment, nil)
+        let old = #expect(throws: EventLogError.self) { _ = try FaultSupport.reopenWriter(at: l.log) }
+        #expect(Self.corrupt(old)?.reason.contains("valid batches follow") == true)
         #expect(try FileSurgery.size(segment) == frames.last?.end)
     }
 
@@ -187,6 +192,8 @@ struct FaultCorruptionTests {
         let last = try #require(try FileSurgery.frames(segment: segment).last)
         let size = try FileSurgery.size(segment)
         try FileSurgery.overwrite(segment, at: last.offset, with: FileSurgery.le32(length))
+        // As a crash during the last append leaves the commit record: it does not cover that batch.
+        try FileSurgery.setCommitRecord(segment, CommitRecord(end: last.offset, final: false))
         let peak = Self.peakResidentBytes()
 
         let reader = try EventLog.openReadOnly(at: l.log)

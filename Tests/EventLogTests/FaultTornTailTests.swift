@@ -45,6 +45,9 @@ struct FaultTornTailTests {
             try #require(frames.suffix(3).map(\.eventCount) == [1, 4, 2])
             try #require(frames.last?.end == (try FileSurgery.size(segment)))
             try #require(frames.last?.lastPosition == UInt64(events.count))
+            // As a crash while the last three batches were being written leaves it: the commit
+            // record covers what came before them (they were never acknowledged).
+            try FileSurgery.setCommitRecord(segment, CommitRecord(end: frames[frames.count - 3].offset, final: false))
         }
 
         /// The number of events in whole batches of the last segment's bytes before `cut`.
@@ -198,6 +201,8 @@ struct FaultTornTailTests {
             let (log, segment) = try t.copy("header-\(length)")
             defer { try? FileSurgery.remove(log) }
             try FileSurgery.cut(segment, at: length)
+            // A whole header carries the record a new segment starts with.
+            if length == LogFormat.segmentHeaderSize { try FileSurgery.setCommitRecord(segment, CommitRecord(end: length, final: false)) }
             let reader = try EventLog.openReadOnly(at: log)
             if reader.head != base - 1 { problems.append("header of \(length) bytes: reader head \(reader.head), expected \(base - 1)") }
             reader.close()
@@ -238,6 +243,7 @@ struct FaultTornTailTests {
         // Torn just after the embedded frame: the 64 bytes after it never reached the disk.
         let cut = try FileSurgery.size(segment) - 64 - 8
         try FileSurgery.cut(segment, at: cut)
+        try FileSurgery.setCommitRecord(segment, CommitRecord(end: size, final: false))  // the crash came during that append
         let writer = try FaultSupport.reopenWriter(at: log)
         defer { writer.close() }
         #expect(writer.recovery.bytesCut == cut - size)

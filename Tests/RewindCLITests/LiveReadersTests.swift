@@ -19,6 +19,12 @@ struct LiveReadersTests {
         ProcessInfo.processInfo.environment["REWIND_LIVE_READ_SECONDS"].flatMap(Double.init).map { max($0, 0.5) } ?? 4
     }
 
+    /// The readers' `rewind`: the one built with the tests, or `REWIND_LIVE_READ_BINARY` (to see
+    /// how another build fares against this writer).
+    static var readerBinary: URL {
+        ProcessInfo.processInfo.environment["REWIND_LIVE_READ_BINARY"].map { URL(fileURLWithPath: $0) } ?? CLIRunner.executable("rewind")
+    }
+
     /// A durable writer appending as fast as fdatasync allows, from two threads (single events,
     /// and batches of 10 larger ones, so groups of different sizes land in the zeroed space the
     /// writer keeps ahead of itself and segments roll), while `verify`, `streams`, `export` and
@@ -61,7 +67,7 @@ struct LiveReadersTests {
         while shared.appended.withLock({ $0 }) < 100 && Date().timeIntervalSince(started) < 30 { usleep(5_000) }
 
         let watcher = Process()
-        watcher.executableURL = CLIRunner.executable("rewind")
+        watcher.executableURL = Self.readerBinary
         watcher.arguments = ["lag", log, "--watch", "--json", "--interval", "0.05"]
         let watchOut = Pipe(), watchErr = Pipe()
         watcher.standardOutput = watchOut
@@ -74,7 +80,7 @@ struct LiveReadersTests {
         let deadline = Date().addingTimeInterval(Self.seconds)
         while Date() < deadline || runs < commands.count {
             let arguments = commands[runs % commands.count]
-            let result = try CLIRunner.rewind(arguments)
+            let result = try CLIRunner.run(Self.readerBinary, arguments)
             runs += 1
             if result.status != 0 {
                 failures.append("rewind \(arguments[0]) exited \(result.status): \(result.stderr.prefix(400))")

@@ -12,8 +12,9 @@
 ///
 ///     segment  := header batch*
 ///     header   := magic[8] "RWNDSEG\u{1}" | format u16 | reserved u16 | segmentNumber u32
-///                 | basePosition u64 | createdMicros i64 | headerCRC u32 | reserved u32   (40 bytes)
-///                 headerCRC = crc32c(the 32 bytes before it)
+///                 | basePosition u64 | createdMicros i64 | headerCRC u32 | commitRecord u32 (40 bytes)
+///                 headerCRC = crc32c(the 32 bytes before it); commitRecord: see `CommitRecord`
+///                 (outside the CRC: the writer rewrites it while appending; 0 = none, older logs)
 ///     batch    := bodyLength u32 | body | crc u32 | bodyLength u32                          (12 + L)
 ///                 crc = crc32c(bodyLength ++ body ++ bodyLength): everything but the CRC itself
 ///     body     := kind u8 (=1) | flags u8 (=0) | streamLength u16 | eventCount u32
