@@ -25,26 +25,29 @@ struct LiveReadersTests {
         ProcessInfo.processInfo.environment["REWIND_LIVE_READ_BINARY"].map { URL(fileURLWithPath: $0) } ?? CLIRunner.executable("rewind")
     }
 
-    /// A durable writer appending as fast as fdatasync allows, from two threads (single events,
-    /// and batches of 10 larger ones, so groups of different sizes land in the zeroed space the
-    /// writer keeps ahead of itself and segments roll), while `verify`, `streams`, `export` and
+    /// A durable writer appending as fast as fdatasync allows, from three threads (single events,
+    /// batches of 10 and of 100, so groups of different sizes land in the zeroed space the writer
+    /// keeps ahead of itself), while `verify`, `streams`, `export` and
     /// `lag` run over and over in other processes, and `lag --watch` samples all along.
     @Test func readersInOtherProcessesNeverSeeFalseDamage() throws {
         let dir = ScratchDirectory()
         let log = dir.file("log")
-        try EventLog.create(at: log, segmentBytes: 1 << 20)
+        // Segments large enough that a reader's scan of the active one takes a while: the longer
+        // it works from bytes read earlier, the more the writer adds meanwhile.
+        try EventLog.create(at: log, segmentBytes: 16 << 20)
         let writer = try EventLog.openWriter(at: log, options: .init(command: "live-writer"))
         let shared = Shared()
         let group = DispatchGroup()
-        for thread in 0..<2 {
+        for thread in 0..<3 {
             group.enter()
             Thread {
                 defer { group.leave() }
                 var i = 0
                 while !shared.stop.withLock({ $0 }) {
-                    let size = thread == 0 ? 1 : 10
+                    let size = [1, 10, 100][thread]
+                    let pad = String(repeating: "x", count: [40, 300, 60][thread])
                     let events = (0..<size).map { n in
-                        NewEvent(type: "Deposited", data: Array("{\"thread\":\(thread),\"i\":\(i),\"n\":\(n),\"pad\":\"\(String(repeating: "x", count: thread == 0 ? 40 : 300))\"}".utf8))
+                        NewEvent(type: "Deposited", data: Array("{\"thread\":\(thread),\"i\":\(i),\"n\":\(n),\"pad\":\"\(pad)\"}".utf8))
                     }
                     do {
                         try writer.append(to: "account-\(thread)-\(i % 50)", events)
@@ -54,6 +57,9 @@ struct LiveReadersTests {
                     }
                     shared.appended.withLock { $0 += size }
                     i += 1
+                    // The big batches come at a steady pace, so that the log grows by a few MB a
+                    // second and readers get through it many times.
+                    if thread == 2 { usleep(10_000) }
                 }
             }.start()
         }
@@ -78,7 +84,7 @@ struct LiveReadersTests {
         var runs = 0
         var failures: [String] = []
         let deadline = Date().addingTimeInterval(Self.seconds)
-        while Date() < deadline || runs < commands.count {
+        while Date() < deadline || runs < 2 * commands.count {
             let arguments = commands[runs % commands.count]
             let result = try CLIRunner.run(Self.readerBinary, arguments)
             runs += 1
