@@ -1,13 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A failed system call: which call, on what path, and the errno it set.
 ///
 /// This is the only place raw errno values are turned into something callers see; every wrapper
-/// in `Syscalls.swift` throws it, and `EventLogError.io` carries it up to the user.
+/// in `Syscall` throws it, and `EventLogError.io` carries it up to the user.
 public struct IOError: Error, Sendable, Equatable, CustomStringConvertible {
     public let call: String
     public let path: String
@@ -20,10 +14,10 @@ public struct IOError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The C library's text for the errno, e.g. "No space left on device".
-    public var reason: String {
-        guard let text = strerror(errno) else { return "errno \(errno)" }
-        return String(cString: text)
-    }
+    public var reason: String { Syscall.strerror(errno) }
 
     public var description: String { "\(call) failed on \(path): \(reason) (errno \(errno))" }
+
+    /// True when the call failed because the path does not exist (ENOENT).
+    public var isNotFound: Bool { errno == Errno.notFound }
 }

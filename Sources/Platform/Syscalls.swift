@@ -4,155 +4,159 @@ import Glibc
 import Darwin
 #endif
 
-/// Thin wrappers over the C calls the engine makes: error checks and EINTR retries live here and
-/// nowhere else. Every function throws `IOError` naming the call and the path.
+/// One thin wrapper per C call: the error check, the EINTR retry and the fault seam live here
+/// and nowhere else.
 ///
-/// A `SystemFile` owns one descriptor; it is closed by `close()` or when the handle is released.
-/// Handles are not synchronised: the engine confines each to one owner or guards it with a lock
-/// (pread/pwrite at explicit offsets are safe to call concurrently on one descriptor).
-public final class SystemFile: @unchecked Sendable {
-    public let path: String
-    public private(set) var fd: Int32
-
-    init(fd: Int32, path: String) {
-        self.fd = fd
-        self.path = path
+/// Every wrapper that can fail throws `IOError` naming the call and the path it was made on
+/// (descriptor calls take the path only to say it). The calls a test can make fail go through
+/// `FaultInjection` first; an injected errno is handled exactly like a real one. Nothing here
+/// keeps state: callers own descriptors (`SystemFile`) and directories (`FileSystem`).
+public enum Syscall {
+    /// Sets errno as the C call would have, so the retry logic is the same for real and injected failures.
+    @inline(__always)
+    private static func inject(_ call: FaultInjection.Call, _ path: String, _ other: String? = nil) -> Bool {
+        guard let e = FaultInjection.injectedErrno(call, path, other) else { return false }
+        errno = e
+        return true
     }
 
-    deinit {
-        if fd >= 0 { _ = Glibc.close(fd) }
-    }
-
-    /// Opens `path` with `flags` (O_RDONLY, O_RDWR|O_CREAT…), mode 0644 for new files.
-    public static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws -> SystemFile {
+    /// open(2) with O_CLOEXEC; retried on EINTR.
+    public static func open(_ path: String, _ flags: OpenFlags, mode: UInt32 = 0o644) throws -> Int32 {
         while true {
-            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
-            if fd >= 0 { return SystemFile(fd: fd, path: path) }
+            let fd = inject(.open, path) ? -1 : Glibc.open(path, flags.rawValue | O_CLOEXEC, mode_t(mode))
+            if fd >= 0 { return fd }
             if errno == EINTR { continue }
             throw IOError(call: "open", path: path, errno: errno)
         }
     }
 
-    public func close() {
-        if fd >= 0 { _ = Glibc.close(fd) }
-        fd = -1
+    /// close(2). Not retried on EINTR: on Linux the descriptor is gone either way.
+    public static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
     }
 
-    /// The file's current size in bytes (fstat).
-    public func size() throws -> Int {
-        var st = stat()
-        if fstat(fd, &st) != 0 { throw IOError(call: "fstat", path: path, errno: errno) }
-        return Int(st.st_size)
-    }
-
-    /// Reads up to `count` bytes at `offset` into `buffer`; returns how many were read (short only at EOF).
-    public func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
-        var done = 0
-        while done < count {
-            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
-            if n > 0 { done += n; continue }
-            if n == 0 { break }
+    /// pread(2): up to `count` bytes at `offset`; 0 at end of file.
+    public static func pread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: Int, path: String) throws -> Int {
+        while true {
+            let n = inject(.read, path) ? -1 : Glibc.pread(fd, buffer, count, off_t(offset))
+            if n >= 0 { return n }
             if errno == EINTR { continue }
             throw IOError(call: "pread", path: path, errno: errno)
         }
-        return done
     }
 
-    /// Reads exactly `count` bytes at `offset` into a new array, or fewer at end of file.
-    public func read(count: Int, at offset: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        let result = bytes.withUnsafeMutableBytes { raw -> Result<Int, any Error> in
-            guard let base = raw.baseAddress else { return .success(0) }
-            do { return .success(try read(into: base, count: count, at: offset)) } catch { return .failure(error) }
-        }
-        let got = try result.get()
-        if got < count { bytes.removeLast(count - got) }
-        return bytes
-    }
-
-    /// Writes all of `bytes` at `offset` (pwrite, retried until complete).
-    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, base + done, bytes.count - done, off_t(offset + done))
-            if n > 0 { done += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            throw IOError(call: "pwrite", path: path, errno: n < 0 ? errno : EIO)
+    /// read(2) at the descriptor's position (pipes, standard input); 0 at end of input.
+    public static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String) throws -> Int {
+        while true {
+            let n = inject(.read, path) ? -1 : Glibc.read(fd, buffer, count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw IOError(call: "read", path: path, errno: errno)
         }
     }
 
-    public func write(_ bytes: [UInt8], at offset: Int) throws {
-        let result = bytes.withUnsafeBytes { raw -> Result<Void, any Error> in
-            do { return .success(try write(raw, at: offset)) } catch { return .failure(error) }
+    /// pwrite(2): some of `count` bytes at `offset`; returns how many.
+    public static func pwrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, _ offset: Int, path: String) throws -> Int {
+        while true {
+            let n = inject(.write, path) ? -1 : Glibc.pwrite(fd, buffer, count, off_t(offset))
+            if n > 0 || (n == 0 && count == 0) { return n }
+            if n == 0 { throw IOError(call: "pwrite", path: path, errno: EIO) }
+            if errno == EINTR { continue }
+            throw IOError(call: "pwrite", path: path, errno: errno)
         }
-        try result.get()
     }
 
-    /// Flushes the file's data (and the size, if it changed) to stable storage.
-    public func syncData() throws {
-        while fdatasync(fd) != 0 {
+    /// write(2) at the descriptor's position (pipes, standard streams); returns how many.
+    public static func write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, path: String) throws -> Int {
+        while true {
+            let n = inject(.write, path) ? -1 : Glibc.write(fd, buffer, count)
+            if n > 0 || (n == 0 && count == 0) { return n }
+            if n == 0 { throw IOError(call: "write", path: path, errno: EIO) }
+            if errno == EINTR { continue }
+            throw IOError(call: "write", path: path, errno: errno)
+        }
+    }
+
+    /// fdatasync(2). An EINTR is retried (the call did not run); any other failure is final:
+    /// after a failed sync the kernel may have dropped the dirty pages, so a second sync that
+    /// succeeds proves nothing. Callers must treat the data as lost.
+    public static func fdatasync(_ fd: Int32, path: String) throws {
+        while true {
+            if !inject(.fdatasync, path) && Glibc.fdatasync(fd) == 0 { return }
             if errno == EINTR { continue }
             throw IOError(call: "fdatasync", path: path, errno: errno)
         }
     }
 
-    /// Flushes data and all metadata (used for directories and new files).
-    public func sync() throws {
-        while fsync(fd) != 0 {
+    /// fsync(2), same contract as `fdatasync`; also makes metadata durable (new files, directories).
+    public static func fsync(_ fd: Int32, path: String) throws {
+        while true {
+            if !inject(.fsync, path) && Glibc.fsync(fd) == 0 { return }
             if errno == EINTR { continue }
             throw IOError(call: "fsync", path: path, errno: errno)
         }
     }
 
-    public func truncate(to length: Int) throws {
-        while ftruncate(fd, off_t(length)) != 0 {
+    /// ftruncate(2).
+    public static func ftruncate(_ fd: Int32, _ length: Int, path: String) throws {
+        while true {
+            if !inject(.ftruncate, path) && Glibc.ftruncate(fd, off_t(length)) == 0 { return }
             if errno == EINTR { continue }
             throw IOError(call: "ftruncate", path: path, errno: errno)
         }
     }
 
-    /// Takes an exclusive flock without waiting; false when another open file description holds it.
-    public func tryLockExclusive() throws -> Bool {
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+    /// flock(2) exclusive and non-blocking: false when another open file description holds it.
+    public static func tryLockExclusive(_ fd: Int32, path: String) throws -> Bool {
+        while true {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
             if errno == EINTR { continue }
             if errno == EWOULDBLOCK { return false }
             throw IOError(call: "flock", path: path, errno: errno)
         }
-        return true
     }
-}
 
-/// Path-level calls: directories, renames, existence.
-public enum FileSystem {
-    public static func exists(_ path: String) -> Bool {
+    /// fstat(2): the file's status.
+    public static func fileStatus(_ fd: Int32, path: String) throws -> FileStatus {
         var st = stat()
-        return stat(path, &st) == 0
+        if fstat(fd, &st) != 0 { throw IOError(call: "fstat", path: path, errno: errno) }
+        return FileStatus(st)
     }
 
-    public static func isDirectory(_ path: String) -> Bool {
+    /// stat(2) (follows links) or lstat(2) (does not).
+    public static func status(_ path: String, followLinks: Bool = true) throws -> FileStatus {
         var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+        let rc = followLinks ? stat(path, &st) : lstat(path, &st)
+        if rc != 0 { throw IOError(call: followLinks ? "stat" : "lstat", path: path, errno: errno) }
+        return FileStatus(st)
     }
 
-    public static func fileSize(_ path: String) throws -> Int {
-        var st = stat()
-        if stat(path, &st) != 0 { throw IOError(call: "stat", path: path, errno: errno) }
-        return Int(st.st_size)
-    }
-
-    /// Creates the directory (and missing parents); succeeds if it already exists.
-    public static func makeDirectory(_ path: String) throws {
-        if isDirectory(path) { return }
-        let parent = parentDirectory(of: path)
-        if parent != path && !parent.isEmpty && !isDirectory(parent) { try makeDirectory(parent) }
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+    /// mkdir(2).
+    public static func mkdir(_ path: String, mode: UInt32 = 0o755) throws {
+        if inject(.mkdir, path) || Glibc.mkdir(path, mode_t(mode)) != 0 {
             throw IOError(call: "mkdir", path: path, errno: errno)
         }
     }
 
-    /// Names of the entries in a directory (without "." and ".."), unsorted.
-    public static func list(_ path: String) throws -> [String] {
+    /// rmdir(2).
+    public static func rmdir(_ path: String) throws {
+        if Glibc.rmdir(path) != 0 { throw IOError(call: "rmdir", path: path, errno: errno) }
+    }
+
+    /// unlink(2).
+    public static func unlink(_ path: String) throws {
+        if inject(.unlink, path) || Glibc.unlink(path) != 0 { throw IOError(call: "unlink", path: path, errno: errno) }
+    }
+
+    /// rename(2): atomically replaces `to` with `from`.
+    public static func rename(_ from: String, _ to: String) throws {
+        if inject(.rename, from, to) || Glibc.rename(from, to) != 0 {
+            throw IOError(call: "rename", path: "\(from) -> \(to)", errno: errno)
+        }
+    }
+
+    /// opendir/readdir/closedir: the names in a directory, without "." and "..", unsorted.
+    public static func listDirectory(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw IOError(call: "opendir", path: path, errno: errno) }
         defer { closedir(dir) }
         var names: [String] = []
@@ -165,85 +169,73 @@ public enum FileSystem {
         return names
     }
 
-    public static func rename(_ from: String, to: String) throws {
-        if Glibc.rename(from, to) != 0 { throw IOError(call: "rename", path: "\(from) -> \(to)", errno: errno) }
-    }
-
-    /// Removes a file; a missing file is not an error.
-    public static func remove(_ path: String) throws {
-        if unlink(path) != 0 && errno != ENOENT { throw IOError(call: "unlink", path: path, errno: errno) }
-    }
-
-    /// Creates a new, empty, private (0700) directory named `prefix` + six random characters
-    /// (mkdtemp) and returns its path. `prefix` is a path, e.g. "/tmp/rewind-demo-".
-    public static func makeTemporaryDirectory(prefix: String) throws -> String {
+    /// mkdtemp(3): creates a private directory from `prefix` + six random characters.
+    public static func mkdtemp(prefix: String) throws -> String {
         var template = Array((prefix + "XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
             guard let base = buffer.baseAddress else { return false }
-            return mkdtemp(base) != nil
+            return Glibc.mkdtemp(base) != nil
         }
         guard made else { throw IOError(call: "mkdtemp", path: prefix + "XXXXXX", errno: errno) }
         return String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Removes `path` and, when it is a directory, everything inside it (`rm -r`). Symbolic
-    /// links are removed, never followed. A missing path is not an error.
-    public static func removeTree(_ path: String) throws {
-        var st = stat()
-        if lstat(path, &st) != 0 {
-            if errno == ENOENT { return }
-            throw IOError(call: "lstat", path: path, errno: errno)
-        }
-        guard (st.st_mode & S_IFMT) == S_IFDIR else {
-            try remove(path)
-            return
-        }
-        for entry in try list(path) { try removeTree(path + "/" + entry) }
-        if rmdir(path) != 0 && errno != ENOENT { throw IOError(call: "rmdir", path: path, errno: errno) }
+    /// realpath(3), or nil when the path does not resolve.
+    public static func realpath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
-    /// fsyncs a directory so that creations, renames and removals in it are durable.
-    public static func syncDirectory(_ path: String) throws {
-        let handle = try SystemFile.open(path, flags: O_RDONLY | O_DIRECTORY)
-        try handle.sync()
-    }
-
-    /// Writes a whole file atomically: temp file, fsync, rename over `path`, fsync the directory.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
-        let temp = path + ".tmp-\(getpid())"
-        let handle = try SystemFile.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC)
-        try handle.write(bytes, at: 0)
-        if durable { try handle.sync() }
-        handle.close()
-        try rename(temp, to: path)
-        if durable { try syncDirectory(parentDirectory(of: path)) }
-    }
-
-    /// Reads a whole (small) file.
-    public static func readFile(_ path: String) throws -> [UInt8] {
-        let handle = try SystemFile.open(path, flags: O_RDONLY)
-        let size = try handle.size()
-        return try handle.read(count: size, at: 0)
-    }
-
-    public static func parentDirectory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        if slash == path.startIndex { return "/" }
-        return String(path[..<slash])
-    }
-
-    /// An absolute, normalised form of `path` (realpath when it exists).
-    public static func absolutePath(_ path: String) -> String {
-        if let resolved = realpath(path, nil) {
-            defer { free(resolved) }
-            return String(cString: resolved)
-        }
-        if path.hasPrefix("/") { return path }
+    /// getcwd(3), or nil when the working directory is gone.
+    public static func currentDirectory() -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
-        guard getcwd(&buffer, buffer.count) != nil else { return path }
-        let cwd = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return cwd + "/" + path
+        guard getcwd(&buffer, buffer.count) != nil else { return nil }
+        return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    public static var processID: Int32 { getpid() }
+    /// getpid(2).
+    public static func getpid() -> Int32 { Glibc.getpid() }
+
+    /// kill(2): sends `signal` (0 only checks that the process exists and may be signalled).
+    public static func kill(_ pid: Int32, _ signal: Int32) throws {
+        if Glibc.kill(pid, signal) != 0 { throw IOError(call: "kill", path: "pid \(pid)", errno: errno) }
+    }
+
+    /// clock_gettime(2) in nanoseconds. The clocks Rewind uses cannot fail on Linux.
+    public static func clockNanoseconds(_ clock: clockid_t) -> Int64 {
+        var ts = timespec()
+        clock_gettime(clock, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    /// nanosleep(2) for the whole duration, resumed after a signal with the time remaining.
+    public static func nanosleep(nanoseconds: Int64) {
+        guard nanoseconds > 0 else { return }
+        var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        var remaining = timespec()
+        while Glibc.nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
+    /// strerror(3): the C library's sentence for an errno, e.g. "No space left on device".
+    public static func strerror(_ code: Int32) -> String {
+        guard let text = Glibc.strerror(code) else { return "errno \(code)" }
+        return String(cString: text)
+    }
+
+    /// isatty(3).
+    public static func isatty(_ fd: Int32) -> Bool { Glibc.isatty(fd) == 1 }
+
+    /// ioctl(TIOCGWINSZ): the terminal's columns and rows, or nil when `fd` is not a terminal.
+    public static func windowSize(_ fd: Int32) -> (columns: Int, rows: Int)? {
+        var size = winsize()
+        guard Glibc.isatty(fd) == 1, ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
+    }
+
+    /// getenv(3).
+    public static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
 }

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
+import Platform
 import SafeText
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The `rewind` command line. Data goes to stdout, messages and errors to stderr; errors exit
 /// non-zero (1 failure, 3 wrong expected version, 4 corrupt log, 64 usage).
@@ -82,7 +80,7 @@ struct Rewind: ParsableCommand {
     /// `rewind` alone: the live demo in the dashboard; without a terminal (a pipe, a script),
     /// the overview of the commands instead.
     func run() throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        guard SystemFile.standardInput.isTerminal, SystemFile.standardOutput.isTerminal else {
             print(Rewind.overview)
             print("\nThe live demo needs a terminal: run 'rewind' in one (or 'rewind demo --headless' anywhere).")
             return

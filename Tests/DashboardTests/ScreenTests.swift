@@ -5,6 +5,7 @@ import SafeText
 import TerminalUI
 import Testing
 @testable import Dashboard
+import Platform
 
 /// Renders the dashboard on a real log into the in-memory terminal and reads the screen.
 @Suite(.serialized) struct ScreenTests {

@@ -13,7 +13,7 @@ import Platform
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for size in [0, 1, 3, 5, 4099, 70_000] {
             let path = dir + "/seg-\(size)"
-            let handle = try SystemFile.open(path, flags: O_RDWR | O_CREAT)
+            let handle = try SystemFile.open(path, flags: [.readWrite, .create])
             defer { handle.close() }
             if size > 0 { try handle.write(Array(repeating: UInt8(0xAB), count: size), at: 0) }
             var reader = BatchReader(chunkSize: 64 << 10)

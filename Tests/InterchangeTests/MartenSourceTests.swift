@@ -84,7 +84,7 @@ struct MartenSourceTests {
 struct CSVReaderTests {
     static func rows(_ text: String) throws -> [(fields: [String?]?, problem: String?, line: Int)] {
         let scratch = ImportScratch()
-        let handle = try SystemFile.open(try scratch.write("t.csv", text), flags: 0)
+        let handle = try SystemFile.open(try scratch.write("t.csv", text), flags: .readOnly)
         defer { handle.close() }
         var out: [(fields: [String?]?, problem: String?, line: Int)] = []
         // Small chunks, so that records span chunk boundaries.

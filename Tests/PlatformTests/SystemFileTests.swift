@@ -10,7 +10,7 @@ import Glibc
         let dir = try FileSystem.makeTemporaryDirectory(prefix: "/tmp/rewind-platform-")
         defer { try? FileSystem.removeTree(dir) }
         let path = dir + "/file"
-        let file = try SystemFile.open(path, flags: O_RDWR | O_CREAT)
+        let file = try SystemFile.open(path, flags: [.readWrite, .create])
         try file.write(Array("hello".utf8), at: 0)
         try file.syncData()
         #expect(try file.size() == 5)
@@ -19,10 +19,10 @@ import Glibc
 
         let missing = dir + "/missing"
         #expect {
-            _ = try SystemFile.open(missing, flags: O_RDONLY)
+            _ = try SystemFile.open(missing, flags: .readOnly)
         } throws: { error in
             guard let io = error as? IOError else { return false }
-            return io.call == "open" && io.path == missing && io.errno == ENOENT
+            return io.call == "open" && io.path == missing && io.errno == Errno.notFound
                 && io.description.contains("No such file or directory")
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import Replay
 import Synchronization
 import Testing
+import Platform
 
 /// A clock the test moves by hand.
 final class LagTestClock: Sendable {

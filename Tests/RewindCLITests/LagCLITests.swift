@@ -6,6 +6,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 import JSON
+import Platform
 #endif
 
 @Suite("rewind lag", .serialized)

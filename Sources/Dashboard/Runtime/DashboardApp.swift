@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Replay
 import TerminalUI
+import Platform
 
 /// Runs the dashboard on a terminal: reads input, feeds messages to `Dashboard.update`, hands
 /// requests to the log workers, and presents each new frame as a diff.

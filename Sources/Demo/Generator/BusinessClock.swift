@@ -1,4 +1,5 @@
 import Replay
+import Platform
 
 /// Simulated wall-clock time for a generated history: events come during opening hours, more
 /// around midday and late afternoon, now and then in bursts (a payday, a flash sale), rarely

@@ -134,7 +134,7 @@ public final class DemoSession: Sendable {
         guard count > 0 else { return 0 }
         let file = log.path + "/.demo-history-\(FileSystem.processID).jsonl"
         defer { try? FileSystem.remove(file) }
-        let handle = try SystemFile.open(file, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        let handle = try SystemFile.open(file, flags: [.writeOnly, .create, .truncate])
         var offset = 0
         var left = count
         while left > 0 {

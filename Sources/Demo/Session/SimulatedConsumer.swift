@@ -1,5 +1,6 @@
 import EventLog
 import Replay
+import Platform
 
 /// An external consumer of the log, simulated: a program outside Rewind (a CRM sync, a
 /// warehouse export) that reads the log and reports its progress the documented way, by

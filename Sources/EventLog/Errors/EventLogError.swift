@@ -46,7 +46,8 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .readOnly(log):
             return "log \(log) is open read-only; open it for writing to append"
         case let .writerFailed(reason):
-            return "the writer stopped after a failed write (\(reason)); nothing unacknowledged was reported as stored — reopen the log to recover"
+            let what = reason.contains("fdatasync failed") || reason.contains("fsync failed") ? "sync" : "write"
+            return "the writer stopped after a failed \(what) (\(reason)); nothing unacknowledged was reported as stored — reopen the log to recover"
         case .closed:
             return "the log is closed"
         }

@@ -1,7 +1,4 @@
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 extension EventLog {
     /// Appends `events` to `stream` as one all-or-nothing batch, if the stream is at `expected`.
@@ -142,6 +139,12 @@ extension EventLog {
                     try written.get()
                     if sync { try handle.syncData() }
                 } catch {
+                    // Never retry a failed sync: the kernel may already have dropped the dirty
+                    // pages, so a second fdatasync that succeeds proves nothing. These appends
+                    // are reported as failed, so take their bytes back out of the file (best
+                    // effort, zeros as the prefill leaves them): a reopened log then ends at the
+                    // last acknowledged batch instead of showing events whose append threw.
+                    Self.unwrite(handle, offset: offset, count: runBytes)
                     throw EventLogError.wrap(error)
                 }
                 monitor.lock()
@@ -175,6 +178,13 @@ extension EventLog {
             w.failure = .writerFailed(reason: failure.description)
             monitor.broadcast()
         }
+    }
+
+    /// Overwrites `count` bytes at `offset` with zeros, ignoring failure: the caller is already
+    /// failing, and recovery treats a zero frame as the end of the log.
+    static func unwrite(_ handle: SystemFile, offset: Int, count: Int) {
+        guard count > 0 else { return }
+        try? handle.write([UInt8](repeating: 0, count: count), at: offset)
     }
 
     /// Seals the active segment (fsync, persisted index) and starts the next one at `nextBase`.
@@ -223,7 +233,7 @@ extension EventLog {
     /// Creates a segment file with its header, durable (file and directory fsynced).
     static func createSegment(path: String, number: UInt32, base: UInt64) throws -> SystemFile {
         do {
-            let handle = try SystemFile.open(path, flags: O_RDWR | O_CREAT | O_EXCL)
+            let handle = try SystemFile.open(path, flags: [.readWrite, .create, .exclusive])
             let header = SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros())
             try handle.write(header.encoded(record: CommitRecord(end: LogFormat.segmentHeaderSize, final: false)), at: 0)
             try handle.sync()
@@ -246,7 +256,7 @@ extension EventLog {
         let segment = loaded.index.segments[last]
         let handle: SystemFile
         do {
-            handle = try SystemFile.open(segments + "/" + LogFormat.segmentFileName(segment.number), flags: O_RDWR)
+            handle = try SystemFile.open(segments + "/" + LogFormat.segmentFileName(segment.number), flags: .readWrite)
         } catch {
             throw EventLogError.wrap(error)
         }

@@ -1,7 +1,4 @@
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 /// Direction of a stream read.
 public enum ReadDirection: Sendable {
@@ -297,7 +294,7 @@ extension EventLog {
         let p = segmentPath(number)
         guard FileSystem.exists(p) else { return false }
         let handle: SystemFile
-        do { handle = try SystemFile.open(p, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
+        do { handle = try SystemFile.open(p, flags: .readOnly) } catch { throw EventLogError.wrap(error) }
         let bytes: [UInt8]
         do { bytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch { throw EventLogError.wrap(error) }
         guard bytes.count == LogFormat.segmentHeaderSize else { return false }
@@ -331,7 +328,7 @@ extension EventLog {
                 monitor.unlock()
             } else {
                 monitor.unlock()
-                usleep(20_000)
+                Sleep.milliseconds(20)
             }
         }
     }

@@ -1,9 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 /// A Rewind event log: a directory of append-only segments, opened by one writer or any
 /// number of readers.
@@ -60,11 +57,11 @@ public final class EventLog: @unchecked Sendable {
 
     /// The last position readers may see (monitor held).
     var visibleHead: UInt64 { min(index.head, readCap ?? .max) }
-    let lock: WriterLock?
+    let lock: PidLockFile?
     /// Stops the writer's background walk of its sealed segments on close.
     let sealedCheckCancellation = SealedSegmentCheck.Cancellation()
 
-    init(path: String, segmentBytes: Int, loaded: LoadedLog, lock: WriterLock?, writer: WriterState?, recovery: RecoveryReport) {
+    init(path: String, segmentBytes: Int, loaded: LoadedLog, lock: PidLockFile?, writer: WriterState?, recovery: RecoveryReport) {
         self.path = path
         self.segmentBytes = segmentBytes
         self.index = loaded.index
@@ -185,11 +182,7 @@ public final class EventLog: @unchecked Sendable {
     }
 
     /// The time now, in microseconds since the epoch.
-    static func nowMicros() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
-    }
+    static func nowMicros() -> Int64 { WallClock.nowMicros() }
 
     var segmentsPath: String { path + "/" + LogFormat.segmentsDirectory }
     var indexPath: String { path + "/" + LogFormat.indexDirectory }

@@ -1,7 +1,4 @@
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 /// An all-or-nothing import: every append through it is kept only if `commit()` completes.
 ///
@@ -152,7 +149,7 @@ extension EventLog {
     /// Bytes of whole batches in a segment from `offset` on (not counting the zeros a writer
     /// preallocates after its data, nor a torn tail): what a rollback really removes.
     static func dataBytes(path: String, from offset: Int) -> Int {
-        guard let handle = try? SystemFile.open(path, flags: O_RDONLY), let size = try? handle.size() else { return 0 }
+        guard let handle = try? SystemFile.open(path, flags: .readOnly), let size = try? handle.size() else { return 0 }
         var reader = BatchReader(chunkSize: 1 << 20)
         let start = max(offset, LogFormat.segmentHeaderSize)
         guard start < size, let (_, end) = try? reader.scan(handle, from: start, limit: size, { _, _, _ in true }) else { return 0 }
@@ -184,7 +181,7 @@ extension EventLog {
             if FileSystem.exists(p) {
                 // The import may have sealed this segment (a final record claiming all of it):
                 // the record comes back to where the import began before the bytes go.
-                let handle = try SystemFile.open(p, flags: O_RDWR)
+                let handle = try SystemFile.open(p, flags: .readWrite)
                 defer { handle.close() }
                 try handle.write(CommitRecord(end: marker.length, final: false).encodedBytes, at: CommitRecord.headerOffset)
                 try handle.syncData()

@@ -1,7 +1,4 @@
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 /// What opening reads off disk: the index and one read handle per segment.
 struct LoadedLog {
@@ -18,7 +15,7 @@ extension EventLog {
         }
         let markerBytes: [UInt8]
         do { markerBytes = try FileSystem.readFile(path + "/" + LogFormat.markerFile) } catch {
-            if let e = error as? IOError, e.errno == ENOENT { throw EventLogError.notALog(path: path) }
+            if let e = error as? IOError, e.errno == Errno.notFound { throw EventLogError.notALog(path: path) }
             throw EventLogError.wrap(error)
         }
         guard let marker = LogMarker.decode(markerBytes) else {
@@ -29,7 +26,7 @@ extension EventLog {
         }
         let segmentBytes = min(max(marker.segmentBytes, LogFormat.minimumSegmentBytes), LogFormat.maximumSegmentBytes)
 
-        var lock: WriterLock?
+        var lock: PidLockFile?
         var report = RecoveryReport()
         if let options {
             lock = try WriterLock.acquire(log: path, command: options.command)
@@ -80,7 +77,7 @@ extension EventLog {
             let path = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(number)
             let isLast = i == numbers.count - 1
             let handle: SystemFile
-            do { handle = try SystemFile.open(path, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
+            do { handle = try SystemFile.open(path, flags: .readOnly) } catch { throw EventLogError.wrap(error) }
             // The header (with its commit record) before the size: whatever the record claims
             // was written before it, so it lies within the size and the scan sees it.
             let headerBytes: [UInt8]
@@ -300,7 +297,7 @@ extension EventLog {
 
     static func truncateTail(path: String, at offset: Int) throws {
         do {
-            let handle = try SystemFile.open(path, flags: O_RDWR)
+            let handle = try SystemFile.open(path, flags: .readWrite)
             try handle.truncate(to: offset)
             try handle.sync()
             handle.close()
@@ -312,7 +309,7 @@ extension EventLog {
     static func rewriteHeader(path: String, number: UInt32, base: UInt64, report: inout RecoveryReport, wasBytes: Int) throws -> SegmentHeader {
         let header = SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros())
         do {
-            let handle = try SystemFile.open(path, flags: O_RDWR)
+            let handle = try SystemFile.open(path, flags: .readWrite)
             try handle.truncate(to: 0)
             try handle.write(header.encoded(), at: 0)
             try handle.sync()

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Writes zeros ahead of the writer so that appends land in space the file system has already
 /// allocated: an fdatasync that must also record a larger file costs about twice one that only
@@ -42,6 +43,7 @@ extension EventLog {
         w.prefillInFlight = true
         monitor.unlock()
         var ok = true
+        var syncFailure: (any Error)?
         do {
             var at = start
             while at < end {
@@ -49,11 +51,22 @@ extension EventLog {
                 try Self.zeros.withUnsafeBytes { try handle.write(UnsafeRawBufferPointer(rebasing: $0[0..<n]), at: at) }
                 at += n
             }
-            try handle.syncData()
         } catch {
             ok = false  // harmless: appends then grow the file themselves
         }
+        if ok {
+            do { try handle.syncData() } catch {
+                // Not harmless: this descriptor is the appenders' too, and the kernel reports a
+                // failed writeback once per open file. The pages that failed may hold appended
+                // batches, and the appenders' next fdatasync would then succeed: stop the writer.
+                ok = false
+                syncFailure = error
+            }
+        }
         monitor.lock()
+        if let syncFailure, w.failure == nil {
+            w.failure = .writerFailed(reason: EventLogError.wrap(syncFailure).description)
+        }
         w.prefillInFlight = false
         if ok, handle === w.activeHandle { w.zeroedEnd = max(w.zeroedEnd, end) }
         monitor.broadcast()

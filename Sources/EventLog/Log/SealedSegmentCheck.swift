@@ -1,7 +1,4 @@
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 import Foundation
 import Synchronization
 
@@ -38,7 +35,7 @@ enum SealedSegmentCheck {
     static func walk(segment k: Int, of index: LogIndex, path: String, cancel: Cancellation) throws -> EventLogError? {
         let segment = index.segments[k]
         let handle: SystemFile
-        do { handle = try SystemFile.open(path, flags: O_RDONLY) } catch { throw EventLogError.wrap(error) }
+        do { handle = try SystemFile.open(path, flags: .readOnly) } catch { throw EventLogError.wrap(error) }
         defer { handle.close() }
         var window = HeaderWindow(handle: handle, limit: segment.length)
         var at = LogFormat.segmentHeaderSize

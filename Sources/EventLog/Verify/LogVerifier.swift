@@ -1,7 +1,4 @@
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 /// What `rewind verify` found: every segment's header and every batch's CRC and structure,
 /// position and version continuity, and whether the persisted indexes match the data.
@@ -63,7 +60,7 @@ public enum LogVerifier {
                 report.problems.append(.init(severity: severity, segment: segmentPath, offset: offset, message: message))
             }
             let handle: SystemFile
-            do { handle = try SystemFile.open(segmentPath, flags: O_RDONLY) } catch {
+            do { handle = try SystemFile.open(segmentPath, flags: .readOnly) } catch {
                 problem(.error, 0, "cannot open: \(error)")
                 continue
             }

@@ -1,10 +1,7 @@
 import EventLog
 
-#if canImport(Glibc)
-import Glibc
 import JSON
 import Platform
-#endif
 
 /// An input file of an import: opened once per pass, read in large chunks.
 struct InputFile {
@@ -19,7 +16,7 @@ struct InputFile {
     }
 
     static func open(_ path: String) throws -> SystemFile {
-        do { return try SystemFile.open(path, flags: O_RDONLY) } catch {
+        do { return try SystemFile.open(path, flags: .readOnly) } catch {
             throw EventLogError.invalidArgument("cannot read \(path): \((error as? IOError)?.reason ?? "\(error)")")
         }
     }

@@ -1,6 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Glibc  // fnmatch only: no system calls
+
 
 /// Shell-style globs over stream names (`account-*`, `order-1?`, `[ab]*`), via fnmatch(3).
 public enum StreamGlob {

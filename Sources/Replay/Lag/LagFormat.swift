@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Short human forms of lag figures, shared by the command line and the dashboard:
 /// `1,234,567`, `12.3k/s`, `3m20s`, `–` for unknown.

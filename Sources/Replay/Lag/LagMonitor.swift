@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Platform
 import Synchronization
 
 /// Samples the lag of every consumer of a log: the projections of the configuration (from a

@@ -1,9 +1,6 @@
 import EventLog
 
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 /// The projection files of a log: `LOG/projections/NAME.json` (see `ProjectionRecord`), and
 /// `LOG/projections/LOCK`, an flock held by the one runner allowed to write them.
@@ -49,7 +46,7 @@ public struct ProjectionStore: Sendable {
         let p = path(of: name)
         guard FileSystem.exists(p) else { return nil }
         do {
-            let handle = try SystemFile.open(p, flags: O_RDONLY)
+            let handle = try SystemFile.open(p, flags: .readOnly)
             defer { handle.close() }
             let prefix = try handle.read(count: 64 << 10, at: 0)
             if let record = try ProjectionRecord.decodeHeader(prefix: prefix) { return record }
@@ -103,56 +100,26 @@ public struct ProjectionStore: Sendable {
         }
     }
 
-    /// An held flock on `LOG/projections/LOCK`; released by `release()` or deinit, and by the
-    /// kernel when the process dies (so a killed runner never blocks the next one).
-    public final class Lock: @unchecked Sendable {
-        let handle: SystemFile
-
-        init(handle: SystemFile) { self.handle = handle }
-
-        deinit { release() }
-
-        public func release() {
-            guard handle.fd >= 0 else { return }
-            try? handle.truncate(to: 0)
-            handle.close()
-        }
-    }
+    /// The runner lock: a `PidLockFile` on `LOG/projections/LOCK`, released by `release()` or
+    /// deinit, and by the kernel when the process dies (so a killed runner never blocks the next one).
+    public typealias Lock = PidLockFile
 
     /// Takes the runner lock, or throws `LockedError` naming the holder. Retries for up to
-    /// `patience` seconds, since `isLocked()` probes the lock for an instant.
+    /// `patience` seconds while the lock file names no live process, since `isLocked()` probes
+    /// the lock for an instant.
     public func acquireLock(command: String, patience: Double = 0.2) throws -> Lock {
         try FileSystem.makeDirectory(directory)
-        let handle = try SystemFile.open(directory + "/" + Self.lockFileName, flags: O_RDWR | O_CREAT)
-        let tries = max(1, Int(patience / 0.01))
-        for attempt in 0..<tries {
-            if try handle.tryLockExclusive() {
-                try handle.truncate(to: 0)
-                try handle.write(Array("pid=\(FileSystem.processID) command=\(command)\n".utf8), at: 0)
-                return Lock(handle: handle)
-            }
-            if attempt + 1 < tries { usleep(10_000) }
+        do {
+            return try PidLockFile.acquire(
+                path: directory + "/" + Self.lockFileName, command: command,
+                patience: .nanoseconds(Int64(max(0, patience) * 1e9)))
+        } catch let busy as PidLockFile.Busy {
+            throw LockedError(log: logPath, holder: busy.holder.description)
         }
-        let text = (try? handle.read(count: 512, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        throw LockedError(log: logPath, holder: Self.describeHolder(text))
     }
 
     /// True when a runner holds the lock now (probes it: takes and drops it when free).
     public func isLocked() -> Bool {
-        let p = directory + "/" + Self.lockFileName
-        guard FileSystem.exists(p), let handle = try? SystemFile.open(p, flags: O_RDWR) else { return false }
-        defer { handle.close() }
-        return (try? handle.tryLockExclusive()) == false
-    }
-
-    /// "pid 4121 (rewind project run)" from the lock file's text (`pid=N command=TEXT`).
-    static func describeHolder(_ text: String) -> String {
-        let line = text.split(separator: "\n").first.map(String.init) ?? ""
-        guard line.hasPrefix("pid=") else { return "another process" }
-        let afterPID = line.dropFirst(4)
-        let pid = afterPID.prefix(while: { $0.isNumber })
-        let rest = afterPID.dropFirst(pid.count)
-        guard rest.hasPrefix(" command=") else { return "pid \(pid)" }
-        return "pid \(pid) (\(rest.dropFirst(9)))"
+        PidLockFile.isHeld(path: directory + "/" + Self.lockFileName)
     }
 }

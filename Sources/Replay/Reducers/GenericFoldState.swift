@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
+import Glibc  // memcmp only: no system calls
 import JSON
-#endif
 
 /// The generic fold's state: per top-level key, which event last set it and where its value
 /// lies in that event's data, not the value itself. `GenericFold.json(of:)` re-reads those few

@@ -68,14 +68,7 @@ extension SnapshotManager {
 
 /// Monotonic time for replay-cost decisions.
 enum TimelineCoreClock {
-    static func nanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
+    static func nanos() -> UInt64 { UInt64(MonotonicClock.nanoseconds) }
 }
 
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif

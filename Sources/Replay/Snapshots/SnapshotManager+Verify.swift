@@ -87,7 +87,7 @@ extension SnapshotManager {
             var version: UInt64
             var state: JSONValue
         }
-        let handle = try SystemFile.open(file, flags: O_RDONLY)
+        let handle = try SystemFile.open(file, flags: .readOnly)
         defer { handle.close() }
         var reader = LineReader(handle: handle)
         var lines: [Line] = []
@@ -146,8 +146,5 @@ extension SnapshotManager {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
 import JSON
 import Platform
-#endif

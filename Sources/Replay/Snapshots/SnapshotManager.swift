@@ -1,9 +1,6 @@
 import EventLog
 
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 /// Creates, lists, verifies and imports the snapshots of one log with the reducers its
 /// configuration gives (`rewind snapshot …` and the dashboard's snapshot pane).
@@ -57,11 +54,7 @@ public final class SnapshotManager {
         ReducerFactory.fingerprint(reducer: reducer.fingerprint, upcasters: config.upcasters)
     }
 
-    static func nowMicros() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
-    }
+    static func nowMicros() -> Int64 { WallClock.nowMicros() }
 
     // MARK: Listing
 

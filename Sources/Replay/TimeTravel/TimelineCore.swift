@@ -1,9 +1,7 @@
 import EventLog
 
-#if canImport(Glibc)
-import Glibc
 import JSON
-#endif
+import Platform
 
 /// What `StreamTimeline` needs from its reducer-specific core, in JSON terms.
 protocol TimelineEngine: AnyObject {
@@ -71,11 +69,7 @@ final class TimelineCore<R: Reducer>: TimelineEngine {
         return 256
     }
 
-    static func nanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
+    static func nanos() -> UInt64 { UInt64(MonotonicClock.nanoseconds) }
 
     // MARK: States
 

@@ -5,10 +5,8 @@ import EventLog
 import Replay
 import SafeText
 import TerminalUI
+import Platform
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `rewind demo`: a sample log with a live writer and projections at different speeds.
 struct DemoCommand: ParsableCommand {
@@ -57,11 +55,11 @@ struct DemoCommand: ParsableCommand {
         do { session = try DemoSession(options: options) } catch let error as DemoError { throw CLIError(error.message) }
         // Ctrl-C, SIGTERM and a closed terminal stop the demo and clean up; so does a reader of
         // its output going away (SIGPIPE ignored: the write fails, and the view notices).
-        let interrupt = InterruptWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) {}
-        signal(SIGPIPE, SIG_IGN)
+        let interrupt = InterruptWatcher(signals: [ProcessSignal.interrupt.number, ProcessSignal.terminate.number, ProcessSignal.hangup.number]) {}
+        ProcessSignal.pipe.ignore()
         defer {
             interrupt.cancel()
-            signal(SIGPIPE, SIG_DFL)
+            ProcessSignal.pipe.restoreDefault()
         }
         try session.start()
         let deadline: Int64? = seconds.map { WallClock.nowMicros() + Int64($0 * 1e6) }
@@ -107,7 +105,7 @@ enum HeadlessDemo {
         while !stopRequested() {
             var slept = 0.0
             while slept < 1 && !stopRequested() {
-                usleep(50_000)
+                Sleep.milliseconds(50)
                 slept += 0.05
             }
             let lags = try session.sampleLag()

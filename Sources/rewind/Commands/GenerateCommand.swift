@@ -1,10 +1,7 @@
 import ArgumentParser
 import Demo
 
-#if canImport(Glibc)
-import Glibc
 import Platform
-#endif
 
 /// `rewind generate`: a sample's history (JSON Lines), of any size, from a seed.
 struct GenerateCommand: ParsableCommand {
@@ -73,9 +70,9 @@ struct GenerateCommand: ParsableCommand {
             try body { Output.standard.write($0) }
             return
         }
-        let temp = out + ".tmp-\(getpid())"
+        let temp = out + ".tmp-\(CurrentProcess.id)"
         let handle: SystemFile
-        do { handle = try SystemFile.open(temp, flags: O_WRONLY | O_CREAT | O_TRUNC) } catch {
+        do { handle = try SystemFile.open(temp, flags: [.writeOnly, .create, .truncate]) } catch {
             throw CLIError("cannot write \(out): \((error as? IOError)?.reason ?? "\(error)"); check that its directory exists and is writable")
         }
         var offset = 0

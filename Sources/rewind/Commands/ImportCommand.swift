@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Interchange
 import JSON
+import Platform
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -80,13 +81,13 @@ struct ImportCommand: ParsableCommand {
             var path = file
             var spooled: String?
             if file == "-" {
-                spooled = eventLog.path + "/.import-stdin-\(getpid()).\(format.rawValue)"
+                spooled = eventLog.path + "/.import-stdin-\(CurrentProcess.id).\(format.rawValue)"
                 path = spooled ?? file
                 try spoolStandardInput(to: path)
             } else if !Foundation.FileManager.default.fileExists(atPath: file) {
                 throw CLIError("no such file: \(file)")
             }
-            defer { if let spooled { unlink(spooled) } }
+            defer { if let spooled { try? FileSystem.remove(spooled) } }
             let name = file == "-" ? "stdin" : file
 
             var importer = EventImporter()
@@ -170,16 +171,35 @@ struct ImportCommand: ParsableCommand {
     }
 
     private func spoolStandardInput(to path: String) throws {
-        guard let out = fopen(path, "wx") else { throw CLIError("cannot create a temporary file in the log directory: \(String(cString: strerror(errno)))") }
-        defer { fclose(out) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { raw in read(0, raw.baseAddress, raw.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw CLIError("reading stdin failed: \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            let written = buffer.withUnsafeBytes { raw in fwrite(raw.baseAddress, 1, n, out) }
-            if written != n { throw CLIError("writing the temporary copy of stdin failed (disk full?)") }
+        let out: SystemFile
+        do { out = try SystemFile.open(path, flags: [.writeOnly, .create, .exclusive]) } catch {
+            throw CLIError("cannot create a temporary file in the log directory: \(Self.reason(error))")
         }
+        defer { out.close() }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while true {
+            let n: Int
+            do {
+                n = try buffer.withUnsafeMutableBytes { raw in
+                    guard let base = raw.baseAddress else { return 0 }
+                    return try SystemFile.standardInput.readSome(into: base, count: raw.count)
+                }
+            } catch {
+                throw CLIError("reading stdin failed: \(Self.reason(error))")
+            }
+            if n == 0 { break }
+            do {
+                try buffer.withUnsafeBytes { raw in try out.write(UnsafeRawBufferPointer(rebasing: raw[0..<n]), at: offset) }
+            } catch {
+                throw CLIError("writing the temporary copy of stdin failed: \(Self.reason(error))")
+            }
+            offset += n
+        }
+    }
+
+    /// The errno's sentence of a failed call ("No space left on device"), or the error itself.
+    private static func reason(_ error: any Error) -> String {
+        (error as? IOError)?.reason ?? "\(error)"
     }
 }

@@ -3,10 +3,8 @@ import EventLog
 import Replay
 import SafeText
 
-#if canImport(Glibc)
-import Glibc
 import JSON
-#endif
+import Platform
 
 /// `rewind lag`: how far each projection and external consumer is behind the head.
 struct LagCommand: ParsableCommand {
@@ -54,7 +52,7 @@ struct LagCommand: ParsableCommand {
                 frame += 1
                 var slept = 0.0
                 while slept < interval && !interrupt.fired {
-                    usleep(50_000)
+                    Sleep.milliseconds(50)
                     slept += 0.05
                 }
             }

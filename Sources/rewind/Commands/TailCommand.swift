@@ -1,9 +1,6 @@
 import ArgumentParser
 import EventLog
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct TailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Platform
+
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal: bar, percent,
 /// rate and ETA, redrawn at most ten times a second, erased when done.
@@ -55,11 +54,7 @@ final class ProgressBar {
         drawn = false
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func now() -> Double { MonotonicClock.seconds }
 
     static func human(_ value: Double) -> String {
         let units = ["", "k", "M", "G", "T"]
