@@ -3,7 +3,7 @@ import JSON
 
 /// A JSON value laid out as the rows of a collapsible tree.
 public struct TreeRow: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case open(Character, count: Int), close(Character), scalar }
+    public enum Kind: Sendable, Equatable { case open(Character, count: Int), close(Character), scalar }  // layers: allow close (an enum case, not the call)
     public var path: JSONPath
     public var depth: Int
     /// The member name or array index shown before the value, if any.

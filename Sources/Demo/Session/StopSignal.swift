@@ -49,9 +49,5 @@ struct JoinableThread: Sendable {
 
 /// Seconds on a monotonic clock, for pacing (never jumps with the wall clock).
 enum Monotonic {
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func now() -> Double { MonotonicClock.seconds }
 }
