@@ -42,6 +42,8 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a JSON summary on stdout.") var json = false
 
     func validate() throws {
+        // With --json a bad option is reported by run() as a JSON error object too.
+        guard !json else { return }
         _ = try parsed()
     }
 
@@ -71,7 +73,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReporting {
+        try runReporting(jsonErrors: json) {
             let (format, options) = try parsed()
             let eventLog = try EventLog.openWriter(
                 at: log, options: .init(durability: noSync ? .noSync : .fsync, command: "rewind import"))

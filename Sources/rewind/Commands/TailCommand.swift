@@ -8,7 +8,7 @@ struct TailCommand: ParsableCommand {
         discussion: "Follow mode polls the log every 20 ms, so a new event shows within 100 ms of its append, across segment rolls. Stop it with Ctrl-C.")
 
     @Argument(help: "The log directory.") var log: String
-    @Option(name: [.short, .long], help: "How many of the newest events to show first.") var lines: Int = 10
+    @Option(name: [.customShort("n"), .long], help: "How many of the newest events to show first.") var lines: Int = 10
     @Flag(name: [.short, .long], help: "Keep running and print events as they are appended.") var follow = false
     @Flag(name: .long, help: "Print JSON Lines.") var json = false
 

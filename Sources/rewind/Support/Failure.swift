@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Interchange
+import JSON
 
 /// Exit codes scripts can rely on (also listed in README.md).
 enum ExitStatus {
@@ -13,30 +14,43 @@ enum ExitStatus {
 
 /// Runs a command body; any error is printed as a sentence on stderr and becomes the right
 /// non-zero exit code. Data written so far is flushed first.
-func runReporting(_ body: () throws -> Void) throws {
+///
+/// With `jsonErrors` (commands run with `--json`), a failure also prints one JSON object on
+/// stdout, `{"error":{"message":"…","exitCode":N}}`, so a script reading stdout sees why.
+func runReporting(jsonErrors: Bool = false, _ body: () throws -> Void) throws {
+    let message: String
+    let status: Int32
     do {
         try body()
         Output.standard.flush()
+        return
     } catch let error as ExitCode {
         Output.standard.flush()
         throw error
     } catch let error as EventLogError {
-        Console.error(error.description)
+        message = error.description
         switch error {
-        case .wrongExpectedVersion: throw ExitCode(ExitStatus.conflict)
-        case .corrupt: throw ExitCode(ExitStatus.corrupt)
-        default: throw ExitCode(ExitStatus.failure)
+        case .wrongExpectedVersion: status = ExitStatus.conflict
+        case .corrupt: status = ExitStatus.corrupt
+        default: status = ExitStatus.failure
         }
     } catch let error as CLIError {
-        Console.error(error.message)
-        throw ExitCode(ExitStatus.failure)
+        message = error.message
+        status = ExitStatus.failure
     } catch let error as ImportFailure {
-        Console.error(error.description)
-        throw ExitCode(ExitStatus.failure)
+        message = error.description
+        status = ExitStatus.failure
     } catch {
-        Console.error("\(error)")
-        throw ExitCode(ExitStatus.failure)
+        message = "\(error)"
+        status = ExitStatus.failure
     }
+    Console.error(message)
+    if jsonErrors {
+        let reply: JSONValue = .object(["error": .object(["message": .string(message), "exitCode": .integer(Int64(status))])])
+        Output.standard.line(bytes: reply.serializedBytes())
+        Output.standard.flush()
+    }
+    throw ExitCode(status)
 }
 
 /// A user-facing failure of the command line itself, e.g. unreadable input.
