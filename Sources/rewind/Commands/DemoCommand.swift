@@ -98,8 +98,8 @@ typealias DemoView = (_ session: DemoSession, _ stopRequested: () -> Bool) throw
 /// `rewind demo --headless`: the session's status, then a lag table every second.
 enum HeadlessDemo {
     static func show(_ session: DemoSession, until stopRequested: () -> Bool) throws {
-        for line in session.status { Output.standard.line(line) }
-        Output.standard.line("watch it from another terminal: rewind lag \(session.logPath) --watch")
+        for line in session.status { Output.standard.line(SafeText.escape(line)) }
+        Output.standard.line("watch it from another terminal: rewind lag \(SafeText.escape(session.logPath)) --watch")
         Output.standard.flush()
         var frame = 0
         while !stopRequested() {
@@ -113,7 +113,7 @@ enum HeadlessDemo {
             let header = "— \(RFC3339.format(microsecondsSinceEpoch: WallClock.nowMicros(), fractionDigits: 0)) · \(session.appendedEvents) events appended"
             if Output.isTerminal {
                 Output.standard.write(Array("\u{1B}[H\u{1B}[2J".utf8))  // home and clear: redraw in place
-                for line in session.status { Output.standard.line(line) }
+                for line in session.status { Output.standard.line(SafeText.escape(line)) }
             } else {
                 Output.standard.line("")
             }

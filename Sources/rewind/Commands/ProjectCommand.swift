@@ -247,7 +247,7 @@ struct LiveStatus {
             line += LagFormat.rate(lag.rate).columnPadded(10) + "eta " + LagFormat.duration(lag.etaSeconds)
             if p.partitions > 0 { line += "  \(LagFormat.count(UInt64(p.partitions))) partitions" }
             if let f = p.fault { line += "  " + SafeText.escape(f.description) }
-            text += "\r\u{1B}[2K" + String(line.prefix(max(10, width - 1))) + "\n"
+            text += "\r\u{1B}[2K" + DisplayWidth.prefix(line, fitting: max(10, width - 1)).text + "\n"
         }
         drawnLines = progress.count
         Console.writeStandardError(text)

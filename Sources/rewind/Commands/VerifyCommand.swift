@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import JSON
+import SafeText
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,7 +39,7 @@ struct VerifyCommand: ParsableCommand {
                 Output.standard.line(bytes: object.serializedBytes(pretty: true))
             } else {
                 for p in report.problems {
-                    Output.standard.line("\(p.severity.rawValue): \(p.segment) at offset \(p.offset): \(p.message)")
+                    Output.standard.line("\(p.severity.rawValue): \(SafeText.escape(p.segment)) at offset \(p.offset): \(SafeText.escape(p.message))")
                 }
                 let mb = Double(report.bytes) / 1e6
                 let verdict = report.isHealthy ? (report.problems.isEmpty ? "OK" : "OK with warnings") : "DAMAGED"
