@@ -130,6 +130,22 @@ struct HostileTextCLITests {
         #expect(read.lines.filter { $0.contains("Line\\u{2028}Break") }.count == 1, "\(read.lines)")
     }
 
+    @Test func checkpointFileThatIsNotACheckpointIsNotEchoed() throws {
+        let dir = ScratchDirectory()
+        let log = try Self.log(dir, events: Self.events)
+        try FileManager.default.createDirectory(atPath: log + "/checkpoints", withIntermediateDirectories: true)
+        let payload = #"\u001b]52;c;"# + String(repeating: "A", count: 5_000) + #"\u0007"#
+        try #"{"position": "\#(payload)", "updatedAt": 5}"#.write(toFile: log + "/checkpoints/mailer.json", atomically: true, encoding: .utf8)
+        try #"{"position": 3, "updatedAt": "\#(payload)"}"#.write(toFile: log + "/checkpoints/search.json", atomically: true, encoding: .utf8)
+        try Data([0x1B, 0x5D, 0x35, 0x32, 0xFF, 0x00]).write(to: URL(fileURLWithPath: log + "/checkpoints/binary.json"))
+        let r = try CLIRunner.rewind(["lag", log])
+        #expect(Self.isInert(r.stdout) && Self.isInert(r.stderr), "\(r.stdout.debugDescription)")
+        #expect(!r.stdout.contains("AAAA"), "the file's contents were echoed")
+        for name in ["mailer", "search", "binary"] {
+            #expect(r.stdout.contains("\(name).json is malformed"), "\(r.stdout)")
+        }
+    }
+
     /// The terminal column (display width) where `needle` starts in `line`, or -1.
     static func columnOf(_ needle: String, in line: String) -> Int {
         guard let r = line.range(of: needle) else { return -1 }
