@@ -57,19 +57,21 @@ public final class Monitor<State>: Sendable {
     /// Waits until `condition` holds, or `timeout` seconds (nil: forever) have passed.
     /// - Returns: whether the condition held when it returned.
     public func wait(until condition: (borrowing State) -> Bool, timeout seconds: Double? = nil) -> Bool {
-        wait(until: condition, timeout: seconds, wakesOthers: false) { _, satisfied in satisfied }
+        waitThenRun(until: condition, timeout: seconds, wakesOthers: false) { _, satisfied in satisfied }
     }
 
     /// Waits until `condition` holds (or the timeout passes), then runs `body` in the same
     /// critical section, so nothing can change the state between the check and the change
     /// ("wait for a request, then take it"). `body` learns whether the condition held. Wakes
-    /// the other waiters afterwards, as `update` does.
-    public func wait<R>(until condition: (borrowing State) -> Bool, timeout seconds: Double? = nil,
+    /// the other waiters afterwards, as `update` does, unless `wakesOthers` is false: pass false
+    /// when no other waiter can be waiting for what `body` changes (a wake-up per call on a hot
+    /// path costs a context switch).
+    public func wait<R>(until condition: (borrowing State) -> Bool, timeout seconds: Double? = nil, wakesOthers: Bool = true,
                         then body: (inout State, _ satisfied: Bool) throws -> sending R) rethrows -> sending R {
-        try wait(until: condition, timeout: seconds, wakesOthers: true, then: body)
+        try waitThenRun(until: condition, timeout: seconds, wakesOthers: wakesOthers, then: body)
     }
 
-    private func wait<R>(until condition: (borrowing State) -> Bool, timeout seconds: Double?, wakesOthers: Bool,
+    private func waitThenRun<R>(until condition: (borrowing State) -> Bool, timeout seconds: Double?, wakesOthers: Bool,
                          then body: (inout State, Bool) throws -> sending R) rethrows -> sending R {
         let deadline = seconds.map { DispatchTime.now() + max(0, $0) }
         var semaphore: DispatchSemaphore?

@@ -89,7 +89,8 @@ public final class LogWorker: Sendable {
         let me = JQWatchdog.currentThread
         queue.update { $0.threadID = me }
         while true {
-            let request: Request?? = queue.wait(until: { !$0.slots.isEmpty || $0.stopping }) { q, _ in
+            // Taking a request only makes the worker busy, which no waiter waits for: wake nobody.
+            let request: Request?? = queue.wait(until: { !$0.slots.isEmpty || $0.stopping }, wakesOthers: false) { q, _ in
                 if q.stopping {
                     // Under the lock `requestStop()` cancels with: a cancellation never outlives
                     // the thread (thread identities are reused).
