@@ -55,7 +55,7 @@ struct DemoCommand: ParsableCommand {
         do { session = try DemoSession(options: options) } catch let error as DemoError { throw CLIError(error.message) }
         // Ctrl-C, SIGTERM and a closed terminal stop the demo and clean up; so does a reader of
         // its output going away (SIGPIPE ignored: the write fails, and the view notices).
-        let interrupt = InterruptWatcher(signals: [ProcessSignal.interrupt.number, ProcessSignal.terminate.number, ProcessSignal.hangup.number]) {}
+        let interrupt = InterruptWatcher(signals: [.interrupt, .terminate, .hangup]) {}
         ProcessSignal.pipe.ignore()
         defer {
             interrupt.cancel()

@@ -5,10 +5,7 @@ import Platform
 import Replay
 import SafeText
 
-#if canImport(Glibc)
-import Glibc
 import JSON
-#endif
 
 /// `rewind project run|status|rebuild`: the projections (read models) of `rewind.toml`.
 struct ProjectCommand: ParsableCommand {
@@ -266,14 +263,14 @@ struct LiveStatus {
 final class InterruptWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
     private let didFire = Monitor(false)
-    private let signals: [Int32]
+    private let signals: [ProcessSignal]
 
-    init(signals: [Int32] = [SIGINT, SIGTERM], _ action: @escaping @Sendable () -> Void) {
+    init(signals: [ProcessSignal] = [.interrupt, .terminate], _ action: @escaping @Sendable () -> Void) {
         self.signals = signals
         var made: [any DispatchSourceSignal] = []
         for sig in signals {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            sig.ignore()
+            let source = DispatchSource.makeSignalSource(signal: sig.number, queue: .global())
             source.setEventHandler { [didFire] in
                 didFire.update { $0 = true }
                 action()
@@ -288,7 +285,7 @@ final class InterruptWatcher: @unchecked Sendable {
 
     func cancel() {
         for s in sources { s.cancel() }
-        for sig in signals { signal(sig, SIG_DFL) }
+        for sig in signals { sig.restoreDefault() }
     }
 }
 

@@ -1,8 +1,5 @@
+import Platform
 import SafeText
-
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 
 /// Buffered writes to stdout (data) — printing millions of lines one `print` at a time is slow.
@@ -64,8 +61,8 @@ final class Output: Sendable {
         b.bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             while done < raw.count {
-                let n = Glibc.write(fd, base + done, raw.count - done)
-                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { failed = true; break }
+                guard let n = try? Syscall.write(fd, base + done, raw.count - done, path: "<stdout>"), n > 0 else { failed = true; break }
+                done += n
             }
         }
         if failed { b.failed = true }
@@ -73,16 +70,14 @@ final class Output: Sendable {
     }
 
     /// True when stdout is a terminal (human output may be trimmed to its width).
-    static var isTerminal: Bool { isatty(1) == 1 }
+    static var isTerminal: Bool { Syscall.isatty(1) }
 
     /// The terminal's width, or nil when stdout is not a terminal.
     static var terminalWidth: Int? { columns(of: 1) }
 
     /// The width of the terminal on `fd`, or nil when it is not a terminal.
     static func columns(of fd: Int32) -> Int? {
-        var size = winsize()
-        guard isatty(fd) == 1, ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
+        Syscall.windowSize(fd)?.columns
     }
 }
 
@@ -93,7 +88,7 @@ final class Output: Sendable {
 enum Console {
     /// True when stderr is a terminal and not under CI: progress bars and live status lines
     /// are drawn.
-    static var drawsLiveLines: Bool { isatty(2) == 1 && getenv("CI") == nil }
+    static var drawsLiveLines: Bool { Syscall.isatty(2) && CurrentProcess.environment("CI") == nil }
 
     /// The width of the terminal on stderr, or nil.
     static var standardErrorColumns: Int? { Output.columns(of: 2) }
@@ -117,9 +112,9 @@ enum Console {
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
-                return Glibc.write(2, base + done, raw.count - done)
+                return (try? Syscall.write(2, base + done, raw.count - done, path: "<stderr>")) ?? 0
             }
-            if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { break }
+            if n > 0 { done += n } else { break }
         }
     }
 }
