@@ -33,7 +33,7 @@ public enum Scratch {
     public static func write(_ bytes: UnsafeRawBufferPointer, to name: String) -> String {
         let path = directory + "/" + name
         do {
-            let file = try SystemFile.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC)
+            let file = try SystemFile.open(path, flags: [.writeOnly, .create, .truncate])
             defer { file.close() }
             try file.write(bytes, at: 0)
         } catch {

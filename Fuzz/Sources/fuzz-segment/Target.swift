@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc  // O_* flags
+import Glibc  // (no calls; kept for the build on Linux)
 #endif
 import EventLog
 import FuzzSupport
@@ -69,7 +69,7 @@ private func place(_ files: [[UInt8]?], _ s: inout State) {
         for (i, name) in s.template.files.map({ $0.name }).enumerated() where files[i] != s.onDisk[i] {
             let path = s.directory + "/" + name
             if let bytes = files[i] {
-                let file = try SystemFile.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC)
+                let file = try SystemFile.open(path, flags: [.writeOnly, .create, .truncate])
                 try file.write(bytes, at: 0)
                 file.close()
             } else {
