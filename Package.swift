@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(name: "rewind-dashboard-bench", dependencies: ["Platform", "JSON", "Dashboard", "EventLog", "Replay", "TerminalUI"], path: "Benchmarks/DashboardBench"),
         .executableTarget(name: "rewind-bench", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Benchmarks/RewindBench"),
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"], path: "Tests/SafeTextTests"),
-        .testTarget(name: "TOMLSupportTests", dependencies: ["SafeText", "TOMLSupport"], path: "Tests/TOMLSupportTests"),
+        .testTarget(name: "TOMLSupportTests", dependencies: ["SafeText", "TOMLSupport", "Demo"], path: "Tests/TOMLSupportTests"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
         .testTarget(name: "EventLogTests", dependencies: ["Platform", "EventLog", "CRC32C"], path: "Tests/EventLogTests"),

@@ -28,15 +28,6 @@ import Testing
         // The streams pane's rows: the escaped name's row has its borders where a plain row has them.
         let hostile = try #require(lines.first { $0.contains("aa\\u{200D}bb") && $0.hasPrefix("│") }, "\(term.text)")
         let plain = try #require(lines.first { $0.contains("account-1") && $0.hasPrefix("│") })
-        func borderColumns(_ s: String) -> [Int] {
-            var col = 0
-            var out: [Int] = []
-            for ch in s {
-                if ch == "│" { out.append(col) }
-                col += DisplayWidth.of(ch)
-            }
-            return out
-        }
         #expect(borderColumns(hostile) == borderColumns(plain))
     }
 }

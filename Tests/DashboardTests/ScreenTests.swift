@@ -40,15 +40,6 @@ import Platform
         let lines = term.lines
         let cjk = try #require(lines.first { $0.contains("日本 Grace") && $0.contains("Opened") })
         let plain = try #require(lines.first { $0.contains("MoneyDeposited") })
-        func borderColumns(_ s: String) -> [Int] {
-            var col = 0
-            var out: [Int] = []
-            for ch in s {
-                if ch == "│" { out.append(col) }
-                col += DisplayWidth.of(ch)
-            }
-            return out
-        }
         #expect(borderColumns(cjk) == borderColumns(plain))
     }
 

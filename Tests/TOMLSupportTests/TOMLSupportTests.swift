@@ -1,5 +1,6 @@
 import Foundation
 import SafeText
+import Demo
 import Testing
 @testable import TOMLSupport
 
@@ -54,7 +55,7 @@ import Testing
     /// from REWIND_TOML_FUZZ_CASES (default 2,000).
     @Test func randomAndMutatedInputNeverAborts() throws {
         let cases = ProcessInfo.processInfo.environment["REWIND_TOML_FUZZ_CASES"].flatMap(Int.init) ?? 2_000
-        var rng = SplitMix(seed: 0x7E57_7011)
+        var rng = SplitMix64(seed: 0x7E57_7011)
         let alphabet = Array("[]{}\\\"'=.,#\n\r \t-+_:0123456789abefintruxTZ".utf8) + [0, 0x7F, 0xC3, 0xA9, 0xFF, 0xE2, 0x80]
         var accepted = 0
         for n in 0..<cases {
@@ -124,17 +125,4 @@ import Testing
         "a = [\n  1, # one\n  2,\n]\nb = { x = 1, y.z = 2 }\n\"quoted key\" = true\n'lit' = false\n  [ spaced . table ]  # c\nk = []\n",
         "\u{FEFF}a = 1\r\nb = 2\r\n",
     ]
-}
-
-/// A small deterministic generator, so a failure reproduces.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
