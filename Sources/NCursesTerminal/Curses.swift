@@ -212,15 +212,25 @@ enum Curses {
     }
 
     /// One character or key code if one is ready (nil: none), never waiting beyond the Esc
-    /// delay that ncurses needs to tell Esc from the start of a key sequence.
-    static func nextInput() -> Input? {
-        wtimeout(cn_stdscr(), 0)
+    /// delay that ncurses needs to tell Esc from the start of a key sequence, plus
+    /// `waitingMillis` (used inside a sequence, whose bytes a loaded machine may deliver late).
+    static func nextInput(waitingMillis: Int32 = 0) -> Input? {
+        wtimeout(cn_stdscr(), waitingMillis)
         var value: wint_t = 0
         switch wget_wch(cn_stdscr(), &value) {
         case OK: return .character(UInt32(value))
         case KEY_CODE_YES: return .keyCode(Int32(bitPattern: UInt32(value)))
         default: return nil
         }
+    }
+
+    /// One raw byte (the coordinates of an X10 mouse report are bytes, not UTF-8), waiting up
+    /// to `waitingMillis`; nil when none came.
+    static func nextByte(waitingMillis: Int32) -> Input? {
+        wtimeout(cn_stdscr(), waitingMillis)
+        let value = wgetch(cn_stdscr())
+        guard value != ERR else { return nil }
+        return value >= KEY_MIN ? .keyCode(value) : .character(UInt32(truncatingIfNeeded: value & 0xFF))
     }
 
     /// The mouse event behind a `KEY_MOUSE`, or nil when ncurses has none queued.

@@ -32,4 +32,29 @@ struct MouseDecoder {
         }
         return nil
     }
+
+    /// A report decoded from the raw bytes (`EscapeSequenceDecoder`): the same events as
+    /// ncurses' states give.
+    mutating func decode(report: EscapeSequenceDecoder.MouseReport) -> MouseEvent? {
+        let low = report.code & 3
+        if report.code & 64 != 0 {
+            switch low {
+            case 0: return MouseEvent(kind: .scrollUp, x: report.x, y: report.y)
+            case 1: return MouseEvent(kind: .scrollDown, x: report.x, y: report.y)
+            default: return nil
+            }
+        }
+        if report.code & 32 != 0 {
+            // Motion: a drag while a button is held (which one the report may not say).
+            let button = low == 3 ? heldButton : low + 1
+            guard let button else { return nil }
+            return MouseEvent(kind: .drag(button: button), x: report.x, y: report.y)
+        }
+        if report.released || low == 3 {
+            heldButton = nil
+            return MouseEvent(kind: .release, x: report.x, y: report.y)
+        }
+        heldButton = low + 1
+        return MouseEvent(kind: .press(button: low + 1), x: report.x, y: report.y)
+    }
 }

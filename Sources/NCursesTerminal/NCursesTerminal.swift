@@ -40,7 +40,8 @@ import TerminalUI
 ///   vanishing with the alternate screen.
 /// - **Mouse.** Presses, releases, wheel and drags (xterm button-event tracking, 1002), with no
 ///   click synthesis (`mouseinterval(0)`). Under `TERM=tmux-256color` reports are X10 bytes,
-///   which ncurses decodes.
+///   which ncurses decodes; a report whose bytes arrive too far apart for ncurses, and the
+///   SGR form, are decoded by `EscapeSequenceDecoder`.
 ///
 /// Not thread-safe (ncurses is not): use it from one thread, as `Terminal` requires. Only one
 /// may be open at a time in a process.
@@ -240,8 +241,12 @@ public final class NCursesTerminal: Terminal {
             pending = nil
             var decoded: InputEvent?
             if input == .character(0x1B) {
-                switch EscapeSequenceDecoder.decode(next: Curses.nextInput) {
+                // Inside a sequence, a byte may come late on a loaded machine: wait a little.
+                let result = EscapeSequenceDecoder.decode(
+                    next: { Curses.nextInput(waitingMillis: 50) }, nextByte: { Curses.nextByte(waitingMillis: 50) })
+                switch result {
                 case .key(let key): decoded = .key(key)
+                case .mouse(let report): decoded = mouse.decode(report: report).map { .mouse($0) }
                 case .dropped: decoded = nil
                 case .escape(let next): (decoded, pending) = (.key(.escape), next)
                 }
