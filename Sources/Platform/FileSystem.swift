@@ -69,13 +69,23 @@ public enum FileSystem {
     }
 
     /// Writes a whole file atomically: temp file, fsync, rename over `path`, fsync the directory.
+    ///
+    /// When the write, sync or rename fails (a full disk, an I/O error), `path` is left as it
+    /// was and the temp file is removed (best effort) before the error is thrown, so that a
+    /// failed save neither damages the old file nor leaves a half-written one beside it.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
         let temp = path + ".tmp-\(CurrentProcess.id)"
         let handle = try SystemFile.open(temp, flags: [.writeOnly, .create, .truncate])
-        try handle.write(bytes, at: 0)
-        if durable { try handle.sync() }
-        handle.close()
-        try rename(temp, to: path)
+        do {
+            try handle.write(bytes, at: 0)
+            if durable { try handle.sync() }
+            handle.close()
+            try rename(temp, to: path)
+        } catch {
+            handle.close()
+            try? remove(temp)
+            throw error
+        }
         if durable { try syncDirectory(parentDirectory(of: path)) }
     }
 

@@ -50,4 +50,50 @@ struct FuzzRegressionTests {
             #expect(corrupt.reason.contains("stream name is 30000 bytes"))
         }
     }
+
+    /// The same 30,000 bytes of 0xFF as the name of a stream in a sealed segment's index file,
+    /// with the file's CRC recomputed. The decoder took it (it checked only that the bytes were
+    /// there) and encoding what it decoded (90,000 bytes of U+FFFD) overflowed the u16 name
+    /// length. Now the index file is refused like the batch, and opening rebuilds it from the
+    /// segment, which is intact.
+    @Test func overlongStreamNameInAnIndexFileIsRefused() throws {
+        let dir = TemporaryDirectory("rewind-fuzz-regression")
+        let log = dir.file("log")
+        try EventLog.create(at: log, segmentBytes: 4096)
+        let writer = try FaultSupport.reopenWriter(at: log)
+        var i = 0
+        while writer.segmentCount < 2 {
+            try writer.append(to: "acct-\(i % 3)", [Fixtures.event("Booked", FaultSupport.payload("e\(i)", bytes: 60))])
+            i += 1
+        }
+        let before = try FaultSupport.readAll(writer)
+        writer.close()
+
+        let indexPath = FileSurgery.indexPath(log: log, 1)
+        let original = try FileSurgery.bytes(indexPath)
+        #expect(IndexFileCheck.decode(original) == .decoded(events: Int(FileSurgery.u64(original, 24)), streams: 3, roundTrips: true))
+        // The first stream entry follows the 48-byte header and one u32 batch offset per event.
+        let first = 48 + 4 * Int(FileSurgery.u64(original, 24))
+        let oldName = Int(FileSurgery.u16(original, first))
+        let name = [UInt8](repeating: 0xFF, count: 30_000)
+        var forged = Array(original[0..<first]) + [UInt8(30_000 & 0xFF), UInt8(30_000 >> 8)] + name
+            + Array(original[(first + 2 + oldName)...])
+        ForgedFields.put32(&forged, forged.count - 4, Checksum.crc32c(Array(forged[0..<(forged.count - 4)])))
+        try FileSurgery.write(indexPath, forged)
+
+        guard case .refused(let reason) = IndexFileCheck.decode(forged) else {
+            Issue.record("an index file with a 30,000-byte stream name was decoded")
+            return
+        }
+        #expect(reason.contains("stream name is 30000 bytes (at most 1024)"), "\(reason)")
+
+        let reader = try EventLog.openReadOnly(at: log)
+        #expect(try FaultSupport.readAll(reader) == before)
+        reader.close()
+        let reopened = try FaultSupport.reopenWriter(at: log)
+        defer { reopened.close() }
+        #expect(reopened.recovery.messages.contains { $0.contains("rebuilt the index of segment 1") }, "\(reopened.recovery.messages)")
+        #expect(try FaultSupport.readAll(reopened) == before)
+        #expect(IndexFileCheck.decode(try FileSurgery.bytes(indexPath)) == IndexFileCheck.decode(original))
+    }
 }

@@ -63,3 +63,16 @@ extension EventLogError {
         return .writerFailed(reason: "\(error)")
     }
 }
+
+extension EventLogError {
+    /// The error for a failed read of `count` bytes at `offset` of a segment: an I/O error
+    /// (EIO) means the disk could not return data that should be there, so it is reported as
+    /// damage at that segment and offset (exit status 4), never as a short history; any other
+    /// failure stays an I/O error.
+    static func readFailure(_ error: any Error, segment: String, offset: Int, count: Int) -> EventLogError {
+        if let io = error as? IOError, io.errno == Errno.io {
+            return .corrupt(segment: segment, offset: offset, reason: "the disk could not read the \(count) bytes here (\(io.call): \(io.reason)); what they held is unknown")
+        }
+        return wrap(error)
+    }
+}

@@ -62,8 +62,8 @@ struct SegmentIndexFile {
     ///
     /// The file's CRC is no proof of sense (a tool or an attacker can recompute it), so every
     /// count is bounded by the bytes that are really there before anything is allocated, every
-    /// number is range-checked before it is converted or added, and every batch offset must lie
-    /// inside the segment, in order.
+    /// number is range-checked before it is converted or added, every batch offset must lie
+    /// inside the segment, in order, and stream names obey the batch reader's length limit.
     static func decode(_ bytes: [UInt8]) -> Result<SegmentIndexFile, IndexProblem> {
         bytes.withUnsafeBytes { raw -> Result<SegmentIndexFile, IndexProblem> in
             guard raw.count >= headerSize + 4 else { return .failure(.init("index file is too short")) }
@@ -117,6 +117,11 @@ struct SegmentIndexFile {
             for _ in 0..<streamCount {
                 guard cursor + 2 <= body.count else { return .failure(.init("index file stream table overruns the file")) }
                 let nameLength = Int(raw.u16(at: cursor))
+                // The batch reader's limit: a longer name (invalid UTF-8 grows up to 3× when
+                // decoded) would overflow this u16 when the index is encoded again.
+                guard nameLength <= LogFormat.maxStreamNameBytes else {
+                    return .failure(.init("index file stream name is \(nameLength) bytes (at most \(LogFormat.maxStreamNameBytes))"))
+                }
                 cursor += 2
                 guard cursor + nameLength + 20 <= body.count else { return .failure(.init("index file stream table overruns the file")) }
                 let name = String(decoding: UnsafeRawBufferPointer(rebasing: raw[cursor..<(cursor + nameLength)]), as: UTF8.self)

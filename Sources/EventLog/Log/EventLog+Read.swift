@@ -296,7 +296,9 @@ extension EventLog {
         let handle: SystemFile
         do { handle = try SystemFile.open(p, flags: .readOnly) } catch { throw EventLogError.wrap(error) }
         let bytes: [UInt8]
-        do { bytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch { throw EventLogError.wrap(error) }
+        do { bytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch {
+            throw EventLogError.readFailure(error, segment: p, offset: 0, count: LogFormat.segmentHeaderSize)
+        }
         guard bytes.count == LogFormat.segmentHeaderSize else { return false }
         switch SegmentHeader.decode(bytes) {
         case .success(let header):

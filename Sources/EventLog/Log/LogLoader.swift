@@ -81,7 +81,9 @@ extension EventLog {
             // The header (with its commit record) before the size: whatever the record claims
             // was written before it, so it lies within the size and the scan sees it.
             let headerBytes: [UInt8]
-            do { headerBytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch { throw EventLogError.wrap(error) }
+            do { headerBytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch {
+                throw EventLogError.readFailure(error, segment: path, offset: 0, count: LogFormat.segmentHeaderSize)
+            }
             let record = CommitRecord.decode(header: headerBytes)
             let size: Int
             do { size = try handle.size() } catch { throw EventLogError.wrap(error) }

@@ -104,7 +104,9 @@ enum SealedSegmentCheck {
                 let file = handle
                 let got = try storage.withUnsafeMutableBytes { raw -> Int in
                     guard let base = raw.baseAddress else { return 0 }
-                    do { return try file.read(into: base, count: want, at: offset) } catch { throw EventLogError.wrap(error) }
+                    do { return try file.read(into: base, count: want, at: offset) } catch {
+                        throw EventLogError.readFailure(error, segment: file.path, offset: offset, count: want)
+                    }
                 }
                 start = offset
                 count = got

@@ -45,7 +45,9 @@ struct BatchReader {
         if storage.count < want { storage = [UInt8](repeating: 0, count: want) }
         let result = storage.withUnsafeMutableBytes { raw -> Result<Int, any Error> in
             guard let base = raw.baseAddress else { return .success(0) }
-            do { return .success(try handle.read(into: base, count: want, at: offset)) } catch { return .failure(error) }
+            do { return .success(try handle.read(into: base, count: want, at: offset)) } catch {
+                return .failure(EventLogError.readFailure(error, segment: handle.path, offset: offset, count: want))
+            }
         }
         let got = try result.get()
         fileOffset = offset
@@ -165,7 +167,11 @@ struct BatchReader {
             }
             for candidate in candidates {
                 if !candidate.suffixMatched {
-                    let suffix = try handle.read(count: 4, at: candidate.offset + 8 + candidate.length)
+                    let at = candidate.offset + 8 + candidate.length
+                    let suffix: [UInt8]
+                    do { suffix = try handle.read(count: 4, at: at) } catch {
+                        throw EventLogError.readFailure(error, segment: handle.path, offset: at, count: 4)
+                    }
                     let value = suffix.count == 4 ? suffix.withUnsafeBytes { Int($0.u32(at: 0)) } : -1
                     if value != candidate.length { continue }
                 }

@@ -64,7 +64,13 @@ public enum LogVerifier {
                 problem(.error, 0, "cannot open: \(error)")
                 continue
             }
-            let headerBytes = (try? handle.read(count: LogFormat.segmentHeaderSize, at: 0)) ?? []
+            let headerBytes: [UInt8]
+            do { headerBytes = try handle.read(count: LogFormat.segmentHeaderSize, at: 0) } catch {
+                let failure = EventLogError.readFailure(error, segment: segmentPath, offset: 0, count: LogFormat.segmentHeaderSize)
+                if case .corrupt(_, _, let reason) = failure { problem(.error, 0, reason) } else { problem(.error, 0, "\(failure)") }
+                done += size
+                continue
+            }
             let record = CommitRecord.decode(header: headerBytes)
             if isLast, let now = try? handle.size() {
                 // The size after the commit record (see `ActiveTail`): a writer may have appended.
