@@ -27,6 +27,9 @@ public enum FaultInjection {
         let nth: Int
         let times: Int
         let pathContains: String
+        /// A `write` rule that first lets one call write half its bytes (see `arm`).
+        let shortWrite: Bool
+        var shortWritten = false
         /// Matching calls seen so far.
         var seen = 0
         /// Calls failed so far.
@@ -40,14 +43,24 @@ public enum FaultInjection {
     /// in all (`Int.max`: every one from the `nth` on). A call matches when it is `call` and
     /// its path contains `pathContains`, which must not be empty (scope it to a directory the
     /// test owns). Returns a token for `disarm` and `fired`.
+    ///
+    /// With `shortWrite` (a `.write` rule only), the first matching call from the `nth` on that
+    /// writes at least `shortWriteMinimum` bytes writes the first half of them for real and
+    /// returns that count, as a disk that fills up mid-write does; smaller writes before it go
+    /// through whole (a disk never splits a sector), and the calls after it fail as usual (the
+    /// short write is not counted in `fired`).
     @discardableResult
-    public static func arm(_ call: Call, errno: Int32, nth: Int = 1, times: Int = 1, pathContains: String) -> Token {
+    public static func arm(
+        _ call: Call, errno: Int32, nth: Int = 1, times: Int = 1, pathContains: String, shortWrite: Bool = false
+    ) -> Token {
         precondition(!pathContains.isEmpty, "scope an injected fault to a path the test owns")
         precondition(nth >= 1 && times >= 1, "nth and times count from 1")
+        precondition(!shortWrite || call == .write, "only a write can be short")
         let id = state.withLock { s -> Int in
             let id = s.nextID
             s.nextID += 1
-            s.rules.append(Rule(id: id, call: call, errno: errno, nth: nth, times: times, pathContains: pathContains))
+            s.rules.append(Rule(
+                id: id, call: call, errno: errno, nth: nth, times: times, pathContains: pathContains, shortWrite: shortWrite))
             return id
         }
         armedCount.add(1, ordering: .releasing)
@@ -72,33 +85,57 @@ public enum FaultInjection {
     /// Arms a rule for the duration of `body` and disarms it however `body` ends.
     @discardableResult
     public static func with<R>(
-        _ call: Call, errno: Int32, nth: Int = 1, times: Int = 1, pathContains: String, _ body: () throws -> R
+        _ call: Call, errno: Int32, nth: Int = 1, times: Int = 1, pathContains: String, shortWrite: Bool = false, _ body: () throws -> R
     ) rethrows -> R {
-        let token = arm(call, errno: errno, nth: nth, times: times, pathContains: pathContains)
+        let token = arm(call, errno: errno, nth: nth, times: times, pathContains: pathContains, shortWrite: shortWrite)
         defer { disarm(token) }
         return try body()
+    }
+
+    /// The smallest write a `shortWrite` rule cuts: one sector.
+    public static let shortWriteMinimum = 512
+
+    /// What a wrapper does instead of (or before) the real call.
+    enum Injected {
+        case none
+        /// Fail with this errno.
+        case fail(Int32)
+        /// Write only the first half of the bytes (write calls only).
+        case short
     }
 
     /// The errno to fail this call with, or nil to make the real call. `paths` are the call's
     /// paths (two for rename: a rule matches when either contains its text).
     @inline(__always)
     static func injectedErrno(_ call: Call, _ path: String, _ other: String? = nil) -> Int32? {
-        guard armedCount.load(ordering: .relaxed) > 0 else { return nil }
-        return slowPath(call, path, other)
+        guard armedCount.load(ordering: .relaxed) > 0, case .fail(let e) = slowPath(call, path, other, count: 0) else { return nil }
+        return e
     }
 
-    private static func slowPath(_ call: Call, _ path: String, _ other: String?) -> Int32? {
-        state.withLock { s -> Int32? in
+    /// Like `injectedErrno`, for the write wrappers, which can also be told to write short.
+    @inline(__always)
+    static func injectedWrite(_ path: String, count: Int) -> Injected {
+        guard armedCount.load(ordering: .relaxed) > 0 else { return .none }
+        return slowPath(.write, path, nil, count: count)
+    }
+
+    private static func slowPath(_ call: Call, _ path: String, _ other: String?, count: Int) -> Injected {
+        state.withLock { s -> Injected in
             for i in s.rules.indices where s.rules[i].call == call {
                 let text = s.rules[i].pathContains
                 guard path.contains(text) || (other?.contains(text) ?? false) else { continue }
                 s.rules[i].seen += 1
+                if s.rules[i].seen >= s.rules[i].nth && s.rules[i].shortWrite && !s.rules[i].shortWritten {
+                    guard count >= shortWriteMinimum else { continue }
+                    s.rules[i].shortWritten = true
+                    return .short
+                }
                 if s.rules[i].seen >= s.rules[i].nth && s.rules[i].fired < s.rules[i].times {
                     s.rules[i].fired += 1
-                    return s.rules[i].errno
+                    return .fail(s.rules[i].errno)
                 }
             }
-            return nil
+            return .none
         }
     }
 }

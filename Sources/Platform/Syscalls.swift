@@ -55,10 +55,22 @@ public enum Syscall {
         }
     }
 
+    /// The bytes a write call may write: all, none (errno set), or half (an injected short write).
+    @inline(__always)
+    private static func writable(_ path: String, _ count: Int) -> Int? {
+        switch FaultInjection.injectedWrite(path, count: count) {
+        case .none: return count
+        case .short: return count / 2
+        case .fail(let e):
+            errno = e
+            return nil
+        }
+    }
+
     /// pwrite(2): some of `count` bytes at `offset`; returns how many.
     public static func pwrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, _ offset: Int, path: String) throws -> Int {
         while true {
-            let n = inject(.write, path) ? -1 : Glibc.pwrite(fd, buffer, count, off_t(offset))
+            let n = writable(path, count).map { Glibc.pwrite(fd, buffer, $0, off_t(offset)) } ?? -1
             if n > 0 || (n == 0 && count == 0) { return n }
             if n == 0 { throw IOError(call: "pwrite", path: path, errno: EIO) }
             if errno == EINTR { continue }
@@ -69,7 +81,7 @@ public enum Syscall {
     /// write(2) at the descriptor's position (pipes, standard streams); returns how many.
     public static func write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, path: String) throws -> Int {
         while true {
-            let n = inject(.write, path) ? -1 : Glibc.write(fd, buffer, count)
+            let n = writable(path, count).map { Glibc.write(fd, buffer, $0) } ?? -1
             if n > 0 || (n == 0 && count == 0) { return n }
             if n == 0 { throw IOError(call: "write", path: path, errno: EIO) }
             if errno == EINTR { continue }

@@ -40,7 +40,7 @@ struct FaultNoSpaceTests {
         let barrier = Barrier(count: 4)
         FaultSupport.onThreads(4) { i in
             barrier.wait()
-            attempt("group-\(i)", "Grouped\(i)", 60)
+            attempt("group-\(i)", "Grouped\(i)", 300)
         }
         let startSegments = log.segmentCount
         var i = 0
@@ -64,8 +64,23 @@ struct FaultNoSpaceTests {
         #expect(log.head == UInt64(events.count), "\(label): head \(log.head), \(events.count) events")
     }
 
-    @Test func enospcDuringAppendWritesNothingPartialAndReopensClean() throws {
-        let steps = FaultSupport.size("REWIND_FAULT_ENOSPC_STEPS", default: 28)
+    /// How the disk fills.
+    enum Filling: String, CaseIterable, Sendable {
+        /// The nth write fails and writes nothing; the disk has room again after it.
+        case oneWriteFails
+        /// The disk fills in the middle of a write: the first write of a sector or more from the
+        /// nth on stores half its bytes and the next call fails, so part of a batch, or whole
+        /// batches of a group and part of the next, reach the file before the error.
+        case midWrite
+        /// As `midWrite`, and every write after it fails too (taking the bytes back out by
+        /// overwriting them with zeros fails as well).
+        case midWriteAndStaysFull
+    }
+
+    @Test(arguments: Filling.allCases)
+    func enospcDuringAppendWritesNothingPartialAndReopensClean(filling: Filling) throws {
+        let shortWrite = filling != .oneWriteFails
+        let steps = FaultSupport.size("REWIND_FAULT_ENOSPC_STEPS", default: shortWrite ? 14 : 28)
         var appendsFailed = 0
         for nth in 1...steps {
             let dir = TemporaryDirectory("rewind-fault-enospc")
@@ -80,11 +95,13 @@ struct FaultNoSpaceTests {
             let deadline = FaultSupport.nowNanos() + 5_000_000_000
             while (try? FileSurgery.size(segment)) ?? 0 < Self.segmentBytes && FaultSupport.nowNanos() < deadline { usleep(1000) }
 
-            let token = FaultInjection.arm(.write, errno: Errno.noSpace, nth: nth, pathContains: dir.path + "/")
+            let token = FaultInjection.arm(
+                .write, errno: Errno.noSpace, nth: nth, times: filling == .midWriteAndStaysFull ? .max : 1,
+                pathContains: dir.path + "/", shortWrite: shortWrite)
             let outcome = Self.scenario(log)
             let fired = FaultInjection.fired(token)
             FaultInjection.disarm(token)
-            let label = "ENOSPC on write \(nth) (fired \(fired))"
+            let label = "ENOSPC on write \(nth), \(filling) (fired \(fired))"
 
             if let first = outcome.failures.first {
                 appendsFailed += 1

@@ -13,11 +13,14 @@ struct ImportNoSpaceTests {
     struct Fault: Sendable, CustomStringConvertible {
         var call: FaultInjection.Call
         var errno: Int32
-        var description: String { "\(call.rawValue) fails with \(Syscall.strerror(errno))" }
+        /// The disk fills in the middle of a write: half of it is stored, the next call fails.
+        var shortWrite = false
+        var description: String { "\(call.rawValue) fails with \(Syscall.strerror(errno))\(shortWrite ? " after a short write" : "")" }
     }
 
     static let faults = [
         Fault(call: .write, errno: Errno.noSpace),
+        Fault(call: .write, errno: Errno.noSpace, shortWrite: true),
         Fault(call: .fdatasync, errno: Errno.io),
         Fault(call: .fsync, errno: Errno.noSpace),
         Fault(call: .rename, errno: Errno.noSpace),
@@ -57,7 +60,7 @@ struct ImportNoSpaceTests {
 
     @Test(arguments: faults)
     func enospcDuringImportWritesNothingPartial(fault: Fault) throws {
-        let steps = fault.call == .write ? FaultSupportSize.value("REWIND_FAULT_IMPORT_STEPS", default: 12) : 3
+        let steps = fault.call == .write && !fault.shortWrite ? FaultSupportSize.value("REWIND_FAULT_IMPORT_STEPS", default: 12) : 3
         var importsFailed = 0
         for nth in 1...steps {
             let scratch = ImportScratch()
@@ -74,7 +77,7 @@ struct ImportNoSpaceTests {
             while ((try? FileSystem.fileSize(segment)) ?? 0) < Self.segmentBytes && Date() < deadline { usleep(1000) }
 
             let label = "\(fault) on call \(nth)"
-            let token = FaultInjection.arm(fault.call, errno: fault.errno, nth: nth, pathContains: path + "/")
+            let token = FaultInjection.arm(fault.call, errno: fault.errno, nth: nth, pathContains: path + "/", shortWrite: fault.shortWrite)
             var failure: (any Error)?
             do { _ = try Self.importFile(input, into: log) } catch { failure = error }
             let fired = FaultInjection.fired(token)

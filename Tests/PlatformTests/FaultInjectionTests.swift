@@ -33,6 +33,26 @@ import Testing
         #expect(try file.read(count: 4, at: 0) == [0, 0, 0, 3])
     }
 
+    /// A disk filling up mid-write: the nth write call writes half its bytes, the next fails.
+    @Test func shortWriteWritesHalfThenTheNextCallFails() throws {
+        let dir = try Scratch()
+        let file = try SystemFile.open(dir.path + "/data", flags: [.readWrite, .create])
+        let big = (0..<1024).map { UInt8(truncatingIfNeeded: $0 % 251 + 1) }
+        try file.write([9, 9], at: 0)
+        let token = FaultInjection.arm(.write, errno: Errno.noSpace, nth: 2, pathContains: dir.path + "/", shortWrite: true)
+        defer { FaultInjection.disarm(token) }
+        try file.write([1, 1], at: 0)
+        // Below a sector: written whole, and the rule waits for a larger write.
+        try file.write([2, 2], at: 2)
+        let failure = #expect(throws: IOError.self) { try file.write(big, at: 4) }
+        #expect(failure?.errno == Errno.noSpace)
+        #expect(FaultInjection.fired(token) == 1)
+        // SystemFile.write retried the rest after the short write; that call failed.
+        #expect(try file.read(count: 4096, at: 0) == [1, 1, 2, 2] + big.prefix(512))
+        try file.write([7], at: 4 + 512)
+        #expect(try FileSystem.fileSize(dir.path + "/data") == 4 + 512 + 1)
+    }
+
     @Test func pathsWithoutTheTextAreNotAffected() throws {
         let mine = try Scratch()
         let other = try Scratch()

@@ -181,10 +181,15 @@ extension EventLog {
     }
 
     /// Overwrites `count` bytes at `offset` with zeros, ignoring failure: the caller is already
-    /// failing, and recovery treats a zero frame as the end of the log.
+    /// failing, and recovery treats a zero frame as the end of the log. When even that write
+    /// fails (a disk that refuses every write), the file is cut at `offset` instead: shrinking a
+    /// file needs no space, and the writer stops after this, so no later append expects the
+    /// prefilled zeros that go with it.
     static func unwrite(_ handle: SystemFile, offset: Int, count: Int) {
         guard count > 0 else { return }
-        try? handle.write([UInt8](repeating: 0, count: count), at: offset)
+        if (try? handle.write([UInt8](repeating: 0, count: count), at: offset)) == nil {
+            try? handle.truncate(to: offset)
+        }
     }
 
     /// Seals the active segment (fsync, persisted index) and starts the next one at `nextBase`.
