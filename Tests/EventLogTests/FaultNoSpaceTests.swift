@@ -140,4 +140,52 @@ struct FaultNoSpaceTests {
         // is harmless: appends then grow the file themselves).
         #expect(appendsFailed * 3 >= steps * 2, "only \(appendsFailed) of \(steps) steps failed an append")
     }
+
+    /// The prefiller's zeros hit the full disk first (its 1 MiB write stores half, then fails),
+    /// while the appends are small. It gives up on that chunk and the appends grow the file
+    /// themselves: each one is acknowledged only after its own write and sync, so with room
+    /// left every acknowledged event is there, and with none left (`staysFull`) no append is
+    /// acknowledged at all.
+    @Test(arguments: [false, true])
+    func prefillerOnAFullDiskNeverMakesTheWriterAcknowledgeWhatItDidNotWrite(staysFull: Bool) throws {
+        let dir = TemporaryDirectory("rewind-fault-prefill")
+        let path = dir.file("log")
+        try EventLog.create(at: path, segmentBytes: 16 << 20)
+        // Armed before the open: the open's own writes are a few bytes, so the first write of a
+        // sector or more is the prefiller's.
+        let token = FaultInjection.arm(
+            .write, errno: Errno.noSpace, times: staysFull ? .max : 1, pathContains: dir.path + "/", shortWrite: true)
+        let log = try FaultSupport.reopenWriter(at: path)
+        let count = FaultSupport.size("REWIND_FAULT_PREFILL_APPENDS", default: 200)
+        var acked: [Acked] = []
+        var failures: [String] = []
+        // The appends start once the prefiller has failed, so they are the ones writing past it.
+        let deadline = FaultSupport.nowNanos() + 5_000_000_000
+        while FaultInjection.fired(token) == 0 && FaultSupport.nowNanos() < deadline { usleep(1000) }
+        #expect(FaultInjection.fired(token) == 1, "the prefiller never wrote")
+        for i in 0..<count {
+            do {
+                let r = try log.append(to: "acct-\(i % 4)", [Fixtures.event("Booked", "{\"i\":\(i)}")])
+                acked.append(Acked(stream: "acct-\(i % 4)", type: "Booked", result: r))
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+        FaultInjection.disarm(token)
+        if staysFull {
+            #expect(acked.isEmpty)
+            #expect(failures.first?.contains("No space left on device") == true, "\(failures.prefix(1))")
+        } else {
+            #expect(failures.isEmpty, "\(failures.prefix(3))")
+            #expect(acked.count == count)
+        }
+        try Self.expectHolds(log, [], acked, "prefill, staysFull \(staysFull)")
+        log.close()
+        let reopened = try FaultSupport.reopenWriter(at: path)
+        defer { reopened.close() }
+        #expect(reopened.recovery.bytesCut == 0, "\(reopened.recovery.messages)")
+        try Self.expectHolds(reopened, [], acked, "prefill reopened, staysFull \(staysFull)")
+        #expect(try reopened.append(to: "acct-0", [Fixtures.event("After")]).firstPosition == UInt64(acked.count) + 1)
+        #expect(try LogVerifier.verify(at: path).problems.isEmpty)
+    }
 }
