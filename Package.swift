@@ -68,7 +68,7 @@ let package = Package(
         // in-memory terminal for tests. Knows nothing of curses or of events.
         .target(
             name: "TerminalUI",
-            dependencies: ["SafeText", "TOMLSupport"],
+            dependencies: ["Platform", "SafeText", "TOMLSupport"],
             path: "Sources/TerminalUI"
         ),
         // The app: state, messages, update and view (Elm style); three worker threads (interactive,

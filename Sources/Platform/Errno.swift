@@ -17,4 +17,9 @@ public enum Errno {
     public static let isADirectory: Int32 = EISDIR
     public static let wouldBlock: Int32 = EWOULDBLOCK
     public static let noSuchProcess: Int32 = ESRCH
+    /// open(2) with O_NOFOLLOW on a symbolic link.
+    public static let symbolicLinkLoop: Int32 = ELOOP
+    /// open(2) for writing with O_NONBLOCK on a FIFO no one reads.
+    public static let noSuchDeviceOrAddress: Int32 = ENXIO
+    public static let invalidArgument: Int32 = EINVAL
 }

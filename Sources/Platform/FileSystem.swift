@@ -68,28 +68,30 @@ public enum FileSystem {
         try handle.sync()
     }
 
-    /// Writes a whole file atomically: temp file, fsync, rename over `path`, fsync the directory.
+    /// Writes a whole file atomically: a temporary with an unpredictable name created with
+    /// O_EXCL|O_NOFOLLOW beside `path`, fsync, rename over `path`, fsync the directory (see
+    /// `FileJail.writeAtomically`, whose jail here is `path`'s directory). Files inside a log
+    /// directory are written through the log's own `FileJail`, so no directory in it is followed.
     ///
     /// When the write, sync or rename fails (a full disk, an I/O error), `path` is left as it
     /// was and the temp file is removed (best effort) before the error is thrown, so that a
     /// failed save neither damages the old file nor leaves a half-written one beside it.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
-        let temp = path + ".tmp-\(CurrentProcess.id)"
-        let handle = try SystemFile.open(temp, flags: [.writeOnly, .create, .truncate])
-        do {
-            try handle.write(bytes, at: 0)
-            if durable { try handle.sync() }
-            handle.close()
-            try rename(temp, to: path)
-        } catch {
-            handle.close()
-            try? remove(temp)
-            throw error
+        guard let slash = path.lastIndex(of: "/") else {
+            return try FileJail(root: ".").writeAtomically(bytes, to: path, durable: durable)
         }
-        if durable { try syncDirectory(parentDirectory(of: path)) }
+        try FileJail(root: parentDirectory(of: path)).writeAtomically(bytes, to: String(path[path.index(after: slash)...]), durable: durable)
     }
 
-    /// Reads a whole (small) file.
+    /// Creates a new file beside `path` for writing, named `path` + ".tmp-" + 16 random hex
+    /// digits, with O_CREAT|O_EXCL|O_NOFOLLOW (a planted file or link makes it fail, never
+    /// followed); returns it with its path. Rename it over `path` when complete.
+    public static func makeTemporaryFile(beside path: String) throws -> (file: SystemFile, path: String) {
+        let temp = path + ".tmp-" + FileJail.randomSuffix()
+        return (try SystemFile.open(temp, flags: [.writeOnly, .create, .exclusive, .noFollow], mode: 0o644), temp)
+    }
+
+    /// Reads a whole (small) regular file (see `SystemFile.open`: never a FIFO or a device).
     public static func readFile(_ path: String) throws -> [UInt8] {
         let handle = try SystemFile.open(path, flags: .readOnly)
         let size = try handle.size()

@@ -19,4 +19,15 @@ public struct OpenFlags: OptionSet, Sendable, Hashable {
     public static let truncate = OpenFlags(rawValue: O_TRUNC)
     public static let append = OpenFlags(rawValue: O_APPEND)
     public static let directory = OpenFlags(rawValue: O_DIRECTORY)
+    /// Fail with ELOOP when the last component is a symbolic link (`FileJail` adds it to every open).
+    public static let noFollow = OpenFlags(rawValue: O_NOFOLLOW)
+    /// Never wait in open(2) itself: a FIFO with no peer returns at once (read) or fails with ENXIO (write).
+    public static let nonBlocking = OpenFlags(rawValue: O_NONBLOCK)
+    /// A terminal device opened by mistake never becomes the controlling terminal.
+    public static let noControllingTerminal = OpenFlags(rawValue: O_NOCTTY)
+
+    /// True when the flags open for writing (or may create or truncate the file).
+    public var writes: Bool {
+        !intersection([.writeOnly, .readWrite, .create, .truncate, .append]).isEmpty
+    }
 }

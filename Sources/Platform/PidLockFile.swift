@@ -63,7 +63,16 @@ public final class PidLockFile: Sendable {
     /// goes, another thread's fork can briefly hold a copy of a just-released lock, and a probe
     /// (`isHeld`) takes a free lock for an instant. A live, named holder fails at once.
     public static func acquire(path: String, command: String, patience: Duration = .milliseconds(200)) throws -> PidLockFile {
-        let handle = try SystemFile.open(path, flags: [.readWrite, .create])
+        let (jail, name) = jailAndName(path)
+        return try acquire(in: jail, name: name, command: command, patience: patience)
+    }
+
+    /// `acquire(path:…)` for the file `name` inside `jail` ("projections/LOCK" in a log): the
+    /// file is opened through `FileJail`, so a link or a FIFO planted there is refused, never
+    /// emptied or waited on.
+    public static func acquire(in jail: FileJail, name: String, command: String, patience: Duration = .milliseconds(200)) throws -> PidLockFile {
+        let path = jail.path(name)
+        let handle = try jail.open(name, flags: [.readWrite, .create])
         let deadline = MonotonicClock.nanoseconds + Int64(patience.components.seconds) * 1_000_000_000
             + patience.components.attoseconds / 1_000_000_000
         var holder = Holder(fileText: "")
@@ -84,7 +93,13 @@ public final class PidLockFile: Sendable {
 
     /// True when someone holds the lock at `path` now. Probes it: takes and drops it when free.
     public static func isHeld(path: String) -> Bool {
-        guard FileSystem.exists(path), let handle = try? SystemFile.open(path, flags: .readWrite) else { return false }
+        let (jail, name) = jailAndName(path)
+        return isHeld(in: jail, name: name)
+    }
+
+    /// `isHeld(path:)` for the file `name` inside `jail`; a link or a FIFO there is not a lock.
+    public static func isHeld(in jail: FileJail, name: String) -> Bool {
+        guard FileSystem.exists(jail.path(name)), let handle = try? jail.open(name, flags: .readWrite) else { return false }
         defer { handle.close() }
         return (try? handle.tryLockExclusive()) == false
     }
@@ -92,6 +107,12 @@ public final class PidLockFile: Sendable {
     /// The holder named by the file at `path` (whether or not the lock is held).
     public static func holder(path: String) -> Holder {
         Holder(fileText: (try? FileSystem.readFile(path)).map { String(decoding: $0.prefix(512), as: UTF8.self) } ?? "")
+    }
+
+    /// The jail of a bare path: its parent directory (a link there is the caller's choice).
+    private static func jailAndName(_ path: String) -> (FileJail, String) {
+        guard let slash = path.lastIndex(of: "/") else { return (FileJail(root: "."), path) }
+        return (FileJail(root: FileSystem.parentDirectory(of: path)), String(path[path.index(after: slash)...]))
     }
 
     /// True until `release()`.

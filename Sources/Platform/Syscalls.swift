@@ -30,6 +30,54 @@ public enum Syscall {
         }
     }
 
+    /// openat(2) with O_CLOEXEC relative to the directory `dirfd`; retried on EINTR. `path` is
+    /// the whole path, for errors and the fault seam.
+    public static func openat(_ dirfd: Int32, _ name: String, _ flags: OpenFlags, mode: UInt32 = 0o644, path: String) throws -> Int32 {
+        while true {
+            let fd = inject(.open, path) ? -1 : Glibc.openat(dirfd, name, flags.rawValue | O_CLOEXEC, mode_t(mode))
+            if fd >= 0 { return fd }
+            if errno == EINTR { continue }
+            throw IOError(call: "openat", path: path, errno: errno)
+        }
+    }
+
+    /// fcntl(F_GETFL/F_SETFL): clears O_NONBLOCK, once an open that must not wait has returned.
+    public static func clearNonBlocking(_ fd: Int32, path: String) throws {
+        let flags = fcntl(fd, F_GETFL)
+        if flags < 0 { throw IOError(call: "fcntl", path: path, errno: errno) }
+        if flags & O_NONBLOCK == 0 { return }
+        if fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 { throw IOError(call: "fcntl", path: path, errno: errno) }
+    }
+
+    /// mkdirat(2) relative to the directory `dirfd`.
+    public static func mkdirat(_ dirfd: Int32, _ name: String, mode: UInt32 = 0o755, path: String) throws {
+        if inject(.mkdir, path) || Glibc.mkdirat(dirfd, name, mode_t(mode)) != 0 {
+            throw IOError(call: "mkdirat", path: path, errno: errno)
+        }
+    }
+
+    /// unlinkat(2) of a file (not a directory) relative to the directory `dirfd`.
+    public static func unlinkat(_ dirfd: Int32, _ name: String, path: String) throws {
+        if inject(.unlink, path) || Glibc.unlinkat(dirfd, name, 0) != 0 {
+            throw IOError(call: "unlinkat", path: path, errno: errno)
+        }
+    }
+
+    /// renameat(2) within the directory `dirfd`: atomically replaces `to` with `from` (a
+    /// symbolic link at `to` is replaced, never followed).
+    public static func renameat(_ dirfd: Int32, _ from: String, _ to: String, path: String, toPath: String) throws {
+        if inject(.rename, path, toPath) || Glibc.renameat(dirfd, from, dirfd, to) != 0 {
+            throw IOError(call: "renameat", path: "\(path) -> \(toPath)", errno: errno)
+        }
+    }
+
+    /// fstatat(2) with AT_SYMLINK_NOFOLLOW: the status of the entry itself (a link is a link).
+    public static func statusAt(_ dirfd: Int32, _ name: String, path: String) throws -> FileStatus {
+        var st = stat()
+        if fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 { throw IOError(call: "fstatat", path: path, errno: errno) }
+        return FileStatus(st)
+    }
+
     /// close(2). Not retried on EINTR: on Linux the descriptor is gone either way.
     public static func close(_ fd: Int32) {
         _ = Glibc.close(fd)

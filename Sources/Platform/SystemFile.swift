@@ -29,8 +29,40 @@ public final class SystemFile: Sendable {
     public var isOpen: Bool { fd >= 0 }
 
     /// Opens `path` with `flags`; new files get `mode` (0644).
+    ///
+    /// Opening for reading (no write flag, not `.directory`) accepts only a regular file,
+    /// reached directly or through symbolic links: the open never waits (O_NONBLOCK, so a FIFO
+    /// cannot hang it), and anything that is not a regular file (FIFO, socket, device,
+    /// directory) is refused with an `IOError` whose explanation says so. Files Rewind writes
+    /// inside a log directory are opened through `FileJail`, which never follows a link; this
+    /// call, for writing, is for paths the user named (`--out`, spool files).
     public static func open(_ path: String, flags: OpenFlags, mode: UInt32 = 0o644) throws -> SystemFile {
-        SystemFile(fd: try Syscall.open(path, flags, mode: mode), path: path)
+        if flags.writes || flags.contains(.directory) {
+            return SystemFile(fd: try Syscall.open(path, flags.union(.noControllingTerminal), mode: mode), path: path)
+        }
+        let fd = try Syscall.open(path, flags.union([.nonBlocking, .noControllingTerminal]), mode: mode)
+        return try adoptRegular(fd: fd, path: path, reading: true)
+    }
+
+    /// Wraps a descriptor opened with O_NONBLOCK after checking (fstat) that it is a regular
+    /// file, then clears O_NONBLOCK; closes it and throws an explained `IOError` otherwise.
+    static func adoptRegular(fd: Int32, path: String, reading: Bool) throws -> SystemFile {
+        let file = SystemFile(fd: fd, path: path)
+        let status = try file.status()
+        guard status.isRegularFile else {
+            file.close()
+            throw notRegular(path: path, kind: status.kind, reading: reading)
+        }
+        try Syscall.clearNonBlocking(fd, path: path)
+        return file
+    }
+
+    /// The refusal of a file that is not a regular file, in words.
+    static func notRegular(path: String, kind: String, reading: Bool) -> IOError {
+        let rule = reading
+            ? "Rewind reads only regular files (in a log directory, a config or a theme); replace it with a regular file or remove it"
+            : "Rewind writes only regular files in a log directory; remove it and run the command again"
+        return IOError(call: "open", path: path, errno: Errno.invalidArgument, explanation: "\(path) is \(kind), not a regular file; \(rule)")
     }
 
     /// Standard input, output and error, for sequential reads and writes; never closed.

@@ -132,9 +132,11 @@ public final class DemoSession: Sendable {
     /// as `rewind import` would: checked, then one transaction and one fsync.
     private static func importHistory(_ history: inout SampleHistory, count: Int, into log: EventLog) throws -> UInt64 {
         guard count > 0 else { return 0 }
-        let file = log.path + "/.demo-history-\(FileSystem.processID).jsonl"
-        defer { try? FileSystem.remove(file) }
-        let handle = try SystemFile.open(file, flags: [.writeOnly, .create, .truncate])
+        let jail = FileJail(root: log.path)
+        let name = ".demo-history-\(FileJail.randomSuffix()).jsonl"
+        let file = jail.path(name)
+        defer { try? jail.remove(name) }
+        let handle = try jail.open(name, flags: [.writeOnly, .create, .exclusive])
         var offset = 0
         var left = count
         while left > 0 {

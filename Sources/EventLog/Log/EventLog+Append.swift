@@ -217,11 +217,11 @@ extension EventLog {
         monitor.unlock()
         let number = w.activeNumber + 1
         do {
-            try FileSystem.writeAtomically(file.encoded(), to: indexFilePath(w.activeNumber), durable: true)
+            try jail.writeAtomically(file.encoded(), to: Self.indexFile(w.activeNumber), durable: true)
         } catch {
             throw EventLogError.wrap(error)
         }
-        let newHandle = try Self.createSegment(path: segmentPath(number), number: number, base: nextBase)
+        let newHandle = try Self.createSegment(log: path, number: number, base: nextBase)
         monitor.lock()
         index.segments.append(LogIndex.Segment(number: number, basePosition: nextBase, length: LogFormat.segmentHeaderSize))
         files.append(newHandle)
@@ -236,13 +236,14 @@ extension EventLog {
     }
 
     /// Creates a segment file with its header, durable (file and directory fsynced).
-    static func createSegment(path: String, number: UInt32, base: UInt64) throws -> SystemFile {
+    static func createSegment(log: String, number: UInt32, base: UInt64) throws -> SystemFile {
         do {
-            let handle = try SystemFile.open(path, flags: [.readWrite, .create, .exclusive])
+            let jail = FileJail(root: log)
+            let handle = try jail.open(segmentFile(number), flags: [.readWrite, .create, .exclusive])
             let header = SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros())
             try handle.write(header.encoded(record: CommitRecord(end: LogFormat.segmentHeaderSize, final: false)), at: 0)
             try handle.sync()
-            try FileSystem.syncDirectory(FileSystem.parentDirectory(of: path))
+            try jail.syncDirectory(LogFormat.segmentsDirectory)
             return handle
         } catch {
             throw EventLogError.wrap(error)
@@ -251,9 +252,8 @@ extension EventLog {
 
     /// Opens the last segment for appending (creating segment 1 in an empty log).
     static func prepareWriter(log: String, loaded: inout LoadedLog, options: WriterOptions, report: inout RecoveryReport) throws -> WriterState {
-        let segments = log + "/" + LogFormat.segmentsDirectory
         if loaded.index.segments.isEmpty {
-            let handle = try createSegment(path: segments + "/" + LogFormat.segmentFileName(1), number: 1, base: 1)
+            let handle = try createSegment(log: log, number: 1, base: 1)
             loaded.index.segments.append(LogIndex.Segment(number: 1, basePosition: 1, length: LogFormat.segmentHeaderSize))
             loaded.files.append(handle)
         }
@@ -261,7 +261,7 @@ extension EventLog {
         let segment = loaded.index.segments[last]
         let handle: SystemFile
         do {
-            handle = try SystemFile.open(segments + "/" + LogFormat.segmentFileName(segment.number), flags: .readWrite)
+            handle = try FileJail(root: log).open(segmentFile(segment.number), flags: .readWrite)
         } catch {
             throw EventLogError.wrap(error)
         }

@@ -90,12 +90,13 @@ public final class EventLog: @unchecked Sendable {
         }
         do {
             try FileSystem.makeDirectory(path)
-            try FileSystem.makeDirectory(path + "/" + LogFormat.segmentsDirectory)
-            try FileSystem.makeDirectory(path + "/" + LogFormat.indexDirectory)
+            let jail = FileJail(root: path)
+            try jail.makeDirectory(LogFormat.segmentsDirectory)
+            try jail.makeDirectory(LogFormat.indexDirectory)
             // Where external consumers report their progress (read by `rewind lag`).
-            try FileSystem.makeDirectory(path + "/" + LogFormat.checkpointsDirectory)
+            try jail.makeDirectory(LogFormat.checkpointsDirectory)
             let marker = LogMarker(format: Int(LogFormat.formatVersion), segmentBytes: segmentBytes)
-            try FileSystem.writeAtomically(marker.encoded(), to: path + "/" + LogFormat.markerFile)
+            try jail.writeAtomically(marker.encoded(), to: LogFormat.markerFile)
         } catch {
             throw EventLogError.wrap(error)
         }
@@ -188,4 +189,9 @@ public final class EventLog: @unchecked Sendable {
     var indexPath: String { path + "/" + LogFormat.indexDirectory }
     func segmentPath(_ n: UInt32) -> String { segmentsPath + "/" + LogFormat.segmentFileName(n) }
     func indexFilePath(_ n: UInt32) -> String { indexPath + "/" + LogFormat.indexFileName(n) }
+    /// The log directory as the jail every write in it goes through (no link is followed).
+    var jail: FileJail { FileJail(root: path) }
+    /// "segments/NNN.seg" and "index/NNN.idx": the files of segment `n`, relative to the log.
+    static func segmentFile(_ n: UInt32) -> String { LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(n) }
+    static func indexFile(_ n: UInt32) -> String { LogFormat.indexDirectory + "/" + LogFormat.indexFileName(n) }
 }

@@ -83,7 +83,7 @@ extension EventLog {
         }
         let marker = PendingImportMarker(segment: w.activeNumber, length: w.writeOffset, head: index.head)
         do {
-            try FileSystem.writeAtomically(marker.encoded(), to: path + "/" + LogFormat.pendingImportFile, durable: true)
+            try jail.writeAtomically(marker.encoded(), to: LogFormat.pendingImportFile, durable: true)
         } catch {
             throw EventLogError.wrap(error)
         }
@@ -105,8 +105,8 @@ extension EventLog {
             }
         }
         do {
-            try FileSystem.remove(path + "/" + LogFormat.pendingImportFile)
-            if w.durability == .fsync { try FileSystem.syncDirectory(path) }
+            try jail.remove(LogFormat.pendingImportFile)
+            if w.durability == .fsync { try jail.syncDirectory() }
         } catch {
             throw EventLogError.wrap(error)
         }
@@ -167,33 +167,33 @@ extension EventLog {
             throw EventLogError.invalidArgument("\(markerPath) is damaged, so an interrupted import cannot be rolled back automatically; inspect the log with 'rewind verify'")
         }
         let numbers = try segmentNumbers(log: log)
+        let jail = FileJail(root: log)
         var cut = 0
         do {
             for n in numbers where n > marker.segment {
-                let p = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(n)
-                cut += dataBytes(path: p, from: 0)
-                try FileSystem.remove(p)
+                cut += dataBytes(path: jail.path(segmentFile(n)), from: 0)
+                try jail.remove(segmentFile(n))
             }
             for n in numbers where n >= marker.segment {
-                try FileSystem.remove(log + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(n))
+                try jail.remove(indexFile(n))
             }
-            let p = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(marker.segment)
+            let p = jail.path(segmentFile(marker.segment))
             if FileSystem.exists(p) {
                 // The import may have sealed this segment (a final record claiming all of it):
                 // the record comes back to where the import began before the bytes go.
-                let handle = try SystemFile.open(p, flags: .readWrite)
+                let handle = try jail.open(segmentFile(marker.segment), flags: .readWrite)
                 defer { handle.close() }
                 try handle.write(CommitRecord(end: marker.length, final: false).encodedBytes, at: CommitRecord.headerOffset)
                 try handle.syncData()
                 let size = try FileSystem.fileSize(p)
                 if size > marker.length {
                     cut += dataBytes(path: p, from: marker.length)
-                    try truncateTail(path: p, at: marker.length)
+                    try truncateTail(log: log, segment: marker.segment, at: marker.length)
                 }
             }
-            try FileSystem.syncDirectory(log + "/" + LogFormat.segmentsDirectory)
-            try FileSystem.remove(markerPath)
-            try FileSystem.syncDirectory(log)
+            try jail.syncDirectory(LogFormat.segmentsDirectory)
+            try jail.remove(LogFormat.pendingImportFile)
+            try jail.syncDirectory()
         } catch let error as IOError {
             throw EventLogError.wrap(error)
         }

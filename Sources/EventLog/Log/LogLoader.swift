@@ -105,7 +105,7 @@ extension EventLog {
                     // Created but its header not yet (or only partly) written: nothing in it.
                     // A reader waits for it; the writer finishes it.
                     guard repair else { break segments }
-                    header = try rewriteHeader(path: path, number: number, base: loaded.index.head + 1, report: &report, wasBytes: size)
+                    header = try rewriteHeader(log: log, number: number, base: loaded.index.head + 1, report: &report, wasBytes: size)
                 } else {
                     throw EventLogError.corrupt(segment: path, offset: problem.offset, reason: problem.description)
                 }
@@ -146,7 +146,7 @@ extension EventLog {
                 throw error
             case .cut(let offset, let torn):
                 guard repair else { break }
-                try truncateTail(path: path, at: offset)
+                try truncateTail(log: log, segment: number, at: offset)
                 if torn {
                     report.bytesCut += size - offset
                     report.messages.append("cut a torn tail of \(size - offset) bytes from segment \(number) at offset \(offset) (written after the last acknowledged append)")
@@ -261,7 +261,7 @@ extension EventLog {
     static func persistIndex(log: String, segment: LogIndex.Segment, index: LogIndex, sync: Bool) throws {
         let file = makeIndexFile(segment: segment, index: index)
         do {
-            try FileSystem.writeAtomically(file.encoded(), to: log + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(segment.number), durable: sync)
+            try FileJail(root: log).writeAtomically(file.encoded(), to: indexFile(segment.number), durable: sync)
         } catch {
             throw EventLogError.wrap(error)
         }
@@ -297,9 +297,9 @@ extension EventLog {
         return lo
     }
 
-    static func truncateTail(path: String, at offset: Int) throws {
+    static func truncateTail(log: String, segment: UInt32, at offset: Int) throws {
         do {
-            let handle = try SystemFile.open(path, flags: .readWrite)
+            let handle = try FileJail(root: log).open(segmentFile(segment), flags: .readWrite)
             try handle.truncate(to: offset)
             try handle.sync()
             handle.close()
@@ -308,10 +308,10 @@ extension EventLog {
         }
     }
 
-    static func rewriteHeader(path: String, number: UInt32, base: UInt64, report: inout RecoveryReport, wasBytes: Int) throws -> SegmentHeader {
+    static func rewriteHeader(log: String, number: UInt32, base: UInt64, report: inout RecoveryReport, wasBytes: Int) throws -> SegmentHeader {
         let header = SegmentHeader(number: number, basePosition: base, createdMicros: nowMicros())
         do {
-            let handle = try SystemFile.open(path, flags: .readWrite)
+            let handle = try FileJail(root: log).open(segmentFile(number), flags: .readWrite)
             try handle.truncate(to: 0)
             try handle.write(header.encoded(), at: 0)
             try handle.sync()

@@ -6,7 +6,7 @@ enum WriterLock {
     /// Takes the lock or throws `EventLogError.locked` naming the holder's pid and command.
     static func acquire(log: String, command: String) throws -> PidLockFile {
         do {
-            return try PidLockFile.acquire(path: log + "/" + LogFormat.lockFile, command: command)
+            return try PidLockFile.acquire(in: FileJail(root: log), name: LogFormat.lockFile, command: command)
         } catch let busy as PidLockFile.Busy {
             throw EventLogError.locked(log: log, holder: busy.holder.description)
         } catch {

@@ -23,6 +23,19 @@ public struct VerifyReport: Sendable, Equatable {
     public var streams = 0
     public var bytes = 0
     public var problems: [Problem] = []
+    /// An import that has not committed (`LOG/import.pending`): its events are not counted above.
+    public var uncommittedImport: UncommittedImport?
+
+    /// What an uncommitted import wrote after the head it recorded before appending.
+    public struct UncommittedImport: Sendable, Equatable {
+        /// The last position of the log before the import: what `events` counts up to.
+        public var committedHead: UInt64
+        /// Events and bytes (of whole batches) written after it, which the next writer rolls back.
+        public var events: UInt64
+        public var bytes: Int
+        /// True when a live process holds the writer lock: the import may still be running.
+        public var writerRunning: Bool
+    }
 
     /// True when nothing is damaged (warnings allowed).
     public var isHealthy: Bool { !problems.contains { $0.severity == .error } }
@@ -38,6 +51,20 @@ public enum LogVerifier {
         guard FileSystem.exists(path + "/" + LogFormat.markerFile) else { throw EventLogError.notALog(path: path) }
         let numbers = try EventLog.segmentNumbers(log: path)
         var report = VerifyReport()
+        // An import writes its marker before appending and removes it when it commits: what
+        // lies after the marker's head is not part of the log (readers do not show it, the
+        // next writer cuts it), so it is checked but not counted.
+        let markerPath = path + "/" + LogFormat.pendingImportFile
+        var pending: VerifyReport.UncommittedImport?
+        if FileSystem.exists(markerPath) {
+            if let bytes = try? FileSystem.readFile(markerPath), let marker = PendingImportMarker.decode(bytes) {
+                pending = .init(committedHead: marker.head, events: 0, bytes: 0, writerRunning: WriterLock.isHeldByLiveProcess(log: path))
+            } else {
+                report.problems.append(.init(severity: .error, segment: markerPath, offset: 0, message:
+                    "the marker of an uncommitted import is damaged, so the next writer cannot roll that import back and refuses to open the log; restore the log from a copy"))
+            }
+        }
+        var committedStreams: Set<Int> = []
         var sizes: [Int] = []
         for n in numbers {
             sizes.append((try? FileSystem.fileSize(path + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(n))) ?? 0)
@@ -105,8 +132,10 @@ public enum LogVerifier {
             var runStreams: [Int] = []
             let basePosition = expectedPosition
             var lastReported = 0
+            var firstUncommittedOffset: Int?
             let (stop, _) = try reader.scan(handle, from: LogFormat.segmentHeaderSize, limit: size) { header, buffer, offset in
-                report.batches += 1
+                let committed = pending.map { header.firstPosition <= $0.committedHead } ?? true
+                if committed { report.batches += 1 } else if firstUncommittedOffset == nil { firstUncommittedOffset = offset }
                 if header.firstPosition != expectedPosition {
                     problem(.error, offset, "batch starts at position \(header.firstPosition), expected \(expectedPosition)")
                 }
@@ -135,7 +164,12 @@ public enum LogVerifier {
                 offsets.append(contentsOf: repeatElement(UInt32(truncatingIfNeeded: offset), count: header.eventCount))
                 runs[run].positions.append(contentsOf: header.firstPosition...header.lastPosition)
                 runs[run].lastRecordedMicros = header.lastRecordedMicros(in: buffer)
-                report.events += UInt64(header.eventCount)
+                if committed {
+                    report.events += UInt64(header.eventCount)
+                    committedStreams.insert(id)
+                } else {
+                    pending?.events += UInt64(header.eventCount)
+                }
                 expectedPosition = header.lastPosition + 1
                 if let progress, offset - lastReported > 8 << 20 {
                     lastReported = offset
@@ -151,6 +185,7 @@ public enum LogVerifier {
             case .end: wholeEnd = size
             case .incomplete(let offset), .invalid(let offset, _), .unwritten(let offset): wholeEnd = offset
             }
+            if let first = firstUncommittedOffset { pending?.bytes += max(0, wholeEnd - first) }
             if isLast {
                 let verdict = try ActiveTail.judge(
                     record: record, stop: stop, wholeEnd: wholeEnd, size: size, head: expectedPosition - 1, handle: handle,
@@ -199,8 +234,20 @@ public enum LogVerifier {
                 }
             }
         }
-        report.streams = streamIDs.count
+        report.streams = committedStreams.count
         report.bytes = total
+        if let pending {
+            report.uncommittedImport = pending
+            let what = pending.writerRunning
+                ? "an import is in progress (the writer lock is held)"
+                : "an import was interrupted before it committed"
+            let size = pending.events == 0 ? "has written no events yet" : "wrote \(pending.events) event\(pending.events == 1 ? "" : "s") (\(pending.bytes) bytes) after position \(pending.committedHead)"
+            let fate = pending.writerRunning
+                ? "they become part of the log only if it commits; otherwise the next writer rolls them back"
+                : "they are not part of the log, and the next writer rolls them back"
+            report.problems.append(.init(severity: .warning, segment: markerPath, offset: 0, message:
+                "\(what): it \(size); \(fate) (the counts stop at position \(pending.committedHead))"))
+        }
         return report
     }
 }

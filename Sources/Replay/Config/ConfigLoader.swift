@@ -24,6 +24,8 @@ extension RewindConfig {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readFile(path)
+        } catch let error as IOError where error.isRefusedFileType {
+            throw ConfigError(kind: .unreadable, file: path, problem: error.reason, fix: "replace it with a regular rewind.toml file")
         } catch let error as IOError {
             throw ConfigError(kind: .unreadable, file: path, problem: "cannot read the file: \(error.reason)", fix: "check its permissions")
         }

@@ -44,8 +44,9 @@ public enum ExternalCheckpoints {
             do {
                 return parse(try FileSystem.readFile(path), name: name, path: path)
             } catch {
-                return ExternalCheckpoint(name: name, path: path, position: nil, updatedAtMicros: nil,
-                                          problem: "\(path) cannot be read (\(error)); check its permissions")
+                // A FIFO, device or link to one is refused unopened, with its own sentence.
+                let problem = (error as? IOError)?.explanation ?? "\(path) cannot be read (\(error)); check its permissions"
+                return ExternalCheckpoint(name: name, path: path, position: nil, updatedAtMicros: nil, problem: problem)
             }
         }
     }
@@ -89,12 +90,12 @@ public enum ExternalCheckpoints {
 
     /// Writes `LOG/checkpoints/NAME.json` atomically, as an external consumer should.
     public static func write(name: String, position: UInt64, updatedAtMicros: Int64, logPath: String) throws {
-        let dir = directory(logPath: logPath)
-        try FileSystem.makeDirectory(dir)
+        let jail = FileJail(root: logPath)
+        try jail.makeDirectory(directoryName)
         let value: JSONValue = [
             "position": .integer(Int64(clamping: position)),
             "updatedAt": .string(RFC3339.format(microsecondsSinceEpoch: updatedAtMicros, fractionDigits: 3)),
         ]
-        try FileSystem.writeAtomically(value.serializedBytes() + [10], to: dir + "/" + name + ".json")
+        try jail.writeAtomically(value.serializedBytes() + [10], to: directoryName + "/" + name + ".json")
     }
 }

@@ -5,8 +5,10 @@ import Platform
 /// The projection files of a log: `LOG/projections/NAME.json` (see `ProjectionRecord`), and
 /// `LOG/projections/LOCK`, an flock held by the one runner allowed to write them.
 ///
-/// Every write is `FileSystem.writeAtomically` (temp file, fsync, rename, fsync the
+/// Every write is `FileJail.writeAtomically` (temp file, fsync, rename, fsync the
 /// directory): a reader or a restarted runner sees the old file or the new one, never a mix.
+/// Writes go through the log's `FileJail`: a link planted at `projections/`, at `LOCK` or at a
+/// projection file is refused, never followed.
 /// Safe to use from any thread; the files are the only state.
 public struct ProjectionStore: Sendable {
     public static let directoryName = "projections"
@@ -21,6 +23,10 @@ public struct ProjectionStore: Sendable {
     public var directory: String { logPath + "/" + Self.directoryName }
 
     public func path(of name: String) -> String { directory + "/" + name + ".json" }
+
+    /// The log directory, through which every write here goes.
+    private var jail: FileJail { FileJail(root: logPath) }
+    private func relativePath(of name: String) -> String { Self.directoryName + "/" + name + ".json" }
 
     /// Why a projection file could not be read: which file and what is wrong.
     public struct ReadError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -62,13 +68,13 @@ public struct ProjectionStore: Sendable {
 
     /// Writes `bytes` (an encoded record) as the file of `name`, atomically and durably.
     public func save(_ bytes: [UInt8], name: String) throws {
-        try FileSystem.makeDirectory(directory)
-        try FileSystem.writeAtomically(bytes, to: path(of: name))
+        try jail.makeDirectory(Self.directoryName)
+        try jail.writeAtomically(bytes, to: relativePath(of: name))
     }
 
     /// Removes the file of `name` (nothing when there is none).
     public func remove(_ name: String) throws {
-        try FileSystem.remove(path(of: name))
+        try jail.remove(relativePath(of: name))
     }
 
     /// The names of the saved projections, sorted.
@@ -85,7 +91,7 @@ public struct ProjectionStore: Sendable {
         let prefixes = names.map { $0.map { $0 + ".json.tmp-" } }
         for entry in entries where entry.contains(".json.tmp-") {
             if let prefixes, !prefixes.contains(where: { entry.hasPrefix($0) }) { continue }
-            try? FileSystem.remove(directory + "/" + entry)
+            try? jail.remove(Self.directoryName + "/" + entry)
         }
     }
 
@@ -108,10 +114,10 @@ public struct ProjectionStore: Sendable {
     /// `patience` seconds while the lock file names no live process, since `isLocked()` probes
     /// the lock for an instant.
     public func acquireLock(command: String, patience: Double = 0.2) throws -> Lock {
-        try FileSystem.makeDirectory(directory)
+        try jail.makeDirectory(Self.directoryName)
         do {
             return try PidLockFile.acquire(
-                path: directory + "/" + Self.lockFileName, command: command,
+                in: jail, name: Self.directoryName + "/" + Self.lockFileName, command: command,
                 patience: .nanoseconds(Int64(max(0, patience) * 1e9)))
         } catch let busy as PidLockFile.Busy {
             throw LockedError(log: logPath, holder: busy.holder.description)
@@ -120,6 +126,6 @@ public struct ProjectionStore: Sendable {
 
     /// True when a runner holds the lock now (probes it: takes and drops it when free).
     public func isLocked() -> Bool {
-        PidLockFile.isHeld(path: directory + "/" + Self.lockFileName)
+        PidLockFile.isHeld(in: jail, name: Self.directoryName + "/" + Self.lockFileName)
     }
 }

@@ -16,7 +16,15 @@ public struct SnapshotStore: Sendable {
         self.logPath = logPath
     }
 
-    public var directory: String { logPath + "/snapshots" }
+    public var directory: String { logPath + "/" + Self.rootDirectoryName }
+    static let rootDirectoryName = "snapshots"
+    /// The log directory, through which every write here goes (no link in it is followed).
+    private var jail: FileJail { FileJail(root: logPath) }
+
+    /// `path` relative to the log, when it is a snapshot file of this store.
+    private func relative(_ path: String) -> String {
+        path.hasPrefix(logPath + "/") ? String(path.dropFirst(logPath.count + 1)) : path
+    }
 
     /// One snapshot file, known by its name before it is read.
     public struct Entry: Sendable, Equatable {
@@ -125,29 +133,34 @@ public struct SnapshotStore: Sendable {
     /// Writes (or replaces) the snapshot of its stream and version; returns the file's path.
     @discardableResult
     public func write(_ snapshot: Snapshot) throws -> String {
-        let dir = directory(for: snapshot.stream)
-        try FileSystem.makeDirectory(dir)
-        let path = dir + "/" + Self.fileName(version: snapshot.version)
-        try FileSystem.writeAtomically(SnapshotCodec.encode(snapshot), to: path, durable: false)
-        return path
+        let dir = Self.rootDirectoryName + "/" + Self.directoryName(for: snapshot.stream)
+        try jail.makeDirectory(dir)
+        let file = dir + "/" + Self.fileName(version: snapshot.version)
+        try jail.writeAtomically(SnapshotCodec.encode(snapshot), to: file, durable: false)
+        return jail.path(file)
     }
 
     /// Records that a replay disagreed with the snapshot in `path`, so it is never used again.
     public func markDrift(_ path: String) throws {
         guard case .success(var snapshot) = read(path), snapshot.matchesReplay else { return }
         snapshot.matchesReplay = false
-        try FileSystem.writeAtomically(SnapshotCodec.encode(snapshot), to: path, durable: false)
+        try jail.writeAtomically(SnapshotCodec.encode(snapshot), to: relative(path), durable: false)
     }
 
     /// Removes every snapshot file of `stream`; returns how many there were.
     @discardableResult
     public func removeAll(stream: String) throws -> Int {
         let list = entries(stream: stream)
-        for entry in list { try FileSystem.remove(entry.path) }
+        for entry in list { try jail.remove(relative(entry.path)) }
         return list.count
     }
 
     public func remove(_ entry: Entry) throws {
-        try FileSystem.remove(entry.path)
+        try remove(file: entry.path)
+    }
+
+    /// Removes the snapshot file at `path` (one of this store's), through the log's jail.
+    public func remove(file path: String) throws {
+        try jail.remove(relative(path))
     }
 }

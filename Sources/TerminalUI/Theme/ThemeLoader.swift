@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import TOMLSupport
 
 /// Finds, reads and validates themes: TOML files with a `[palette]` and a `[roles]` table
@@ -28,19 +29,23 @@ public enum ThemeLoader {
     /// Reads and validates the theme file at `path`.
     /// - Throws: `ThemeError` naming the file, the key and the line, with what to write.
     public static func load(file path: String) throws(ThemeError) -> Theme {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let status = try? FileSystem.status(path) else {
             throw ThemeError(kind: .unreadable, file: path, problem: "no such file",
                              fix: "check the path, or give a built-in theme's name: " + builtInNames.joined(separator: ", "))
         }
-        guard !isDirectory.boolValue else {
+        guard !status.isDirectory else {
             throw ThemeError(kind: .unreadable, file: path, problem: "this is a directory, not a theme file",
                              fix: "give the .toml file itself, e.g. \(path.hasSuffix("/") ? path : path + "/")mine.toml")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Platform reads only a regular file and never waits on a FIFO (a theme may come with a
+        // copied directory, like a log's files).
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.readFile(path) } catch let error as IOError where error.isRefusedFileType {
+            throw ThemeError(kind: .unreadable, file: path, problem: "this is not a regular file", fix: "give a regular .toml file")
+        } catch {
             throw ThemeError(kind: .unreadable, file: path, problem: "the file cannot be read", fix: "check its permissions")
         }
-        return try parse(bytes: Array(data), source: path)
+        return try parse(bytes: bytes, source: path)
     }
 
     /// Validates theme text. `source` names it in errors and, without a `name` key, gives
@@ -82,7 +87,7 @@ public enum ThemeLoader {
         let directories = themeDirectories(environment)
         for directory in directories {
             let path = directory + "/" + value + ".toml"
-            if FileManager.default.fileExists(atPath: path) { return try load(file: path) }
+            if FileSystem.exists(path) { return try load(file: path) }
         }
         if let theme = builtIn(named: value) { return theme }
         let guess = NameSuggestion.closest(to: value, in: builtInNames).map { "did you mean \($0)? " } ?? ""

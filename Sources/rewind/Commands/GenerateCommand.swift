@@ -70,9 +70,11 @@ struct GenerateCommand: ParsableCommand {
             try body { Output.standard.write($0) }
             return
         }
-        let temp = out + ".tmp-\(CurrentProcess.id)"
+        // An unpredictable name created with O_EXCL|O_NOFOLLOW: a link planted beside --out
+        // cannot redirect the write.
         let handle: SystemFile
-        do { handle = try SystemFile.open(temp, flags: [.writeOnly, .create, .truncate]) } catch {
+        let temp: String
+        do { (handle, temp) = try FileSystem.makeTemporaryFile(beside: out) } catch {
             throw CLIError("cannot write \(out): \((error as? IOError)?.reason ?? "\(error)"); check that its directory exists and is writable")
         }
         var offset = 0

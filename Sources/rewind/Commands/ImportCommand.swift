@@ -83,13 +83,14 @@ struct ImportCommand: ParsableCommand {
             var path = file
             var spooled: String?
             if file == "-" {
-                spooled = eventLog.path + "/.import-stdin-\(CurrentProcess.id).\(format.rawValue)"
-                path = spooled ?? file
-                try spoolStandardInput(to: path)
+                let name = ".import-stdin-\(FileJail.randomSuffix()).\(format.rawValue)"
+                spooled = name
+                path = FileJail(root: eventLog.path).path(name)
+                try spoolStandardInput(into: FileJail(root: eventLog.path), name: name)
             } else if !Foundation.FileManager.default.fileExists(atPath: file) {
                 throw CLIError("no such file: \(file)")
             }
-            defer { if let spooled { try? FileSystem.remove(spooled) } }
+            defer { if let spooled { try? FileJail(root: eventLog.path).remove(spooled) } }
             let name = file == "-" ? "stdin" : file
 
             var importer = EventImporter()
@@ -172,9 +173,9 @@ struct ImportCommand: ParsableCommand {
         return text
     }
 
-    private func spoolStandardInput(to path: String) throws {
+    private func spoolStandardInput(into jail: FileJail, name: String) throws {
         let out: SystemFile
-        do { out = try SystemFile.open(path, flags: [.writeOnly, .create, .exclusive]) } catch {
+        do { out = try jail.open(name, flags: [.writeOnly, .create, .exclusive]) } catch {
             throw CLIError("cannot create a temporary file in the log directory: \(Self.reason(error))")
         }
         defer { out.close() }

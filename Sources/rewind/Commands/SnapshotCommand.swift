@@ -101,7 +101,7 @@ struct SnapshotCommand: ParsableCommand {
         let started = ProgressBar.now()
         if rebuild && options.stream == nil {
             for check in session.manager.list() where session.eventLog.version(of: check.stream) == 0 {
-                try FileSystem.remove(check.file)
+                try session.manager.store.remove(file: check.file)
             }
         }
         let bar = ProgressBar(label: rebuild ? "rebuilding" : "snapshotting", unit: " streams")

@@ -10,7 +10,8 @@ struct VerifyCommand: ParsableCommand {
             Reads every segment and checks each batch's CRC32C and structure, that positions and stream
             versions have no gaps, and that persisted indexes match the data. Changes nothing; safe while a
             writer appends. Exits 4 when it finds damage, 0 otherwise (warnings such as a torn tail the next
-            writer will cut do not fail it).
+            writer will cut do not fail it). Events of an import that has not committed (import.pending) are
+            checked but not counted; a warning says how many there are.
             """)
 
     @Argument(help: "The log directory.") var log: String
@@ -30,11 +31,17 @@ struct VerifyCommand: ParsableCommand {
                         "offset": .integer(Int64(p.offset)), "message": .string(p.message),
                     ])
                 }
+                let pending: JSONValue = report.uncommittedImport.map { u in
+                    .object([
+                        "committedHead": .integer(Int64(clamping: u.committedHead)), "events": .integer(Int64(clamping: u.events)),
+                        "bytes": .integer(Int64(u.bytes)), "writerRunning": .bool(u.writerRunning),
+                    ])
+                } ?? .null
                 let object: JSONValue = .object([
                     "ok": .bool(report.isHealthy), "segments": .integer(Int64(report.segments)),
                     "batches": .integer(Int64(report.batches)), "events": .integer(Int64(report.events)),
                     "streams": .integer(Int64(report.streams)), "bytes": .integer(Int64(report.bytes)),
-                    "problems": .array(problems),
+                    "uncommittedImport": pending, "problems": .array(problems),
                 ])
                 Output.standard.line(bytes: object.serializedBytes(pretty: true))
             } else {
