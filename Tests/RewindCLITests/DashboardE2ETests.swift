@@ -95,6 +95,29 @@ import TmuxHarness
         #expect(try tmux.exitStatus() == 0)
     }
 
+    @Test func filterEnterSelectsTheFirstMatchAndEscClearsItBeforeQuitting() throws {
+        guard TmuxSession.isAvailable else { Issue.record("tmux is not installed; .ci/run installs it"); return }
+        let (dir, log) = try makeLog()
+        _ = dir
+        let tmux = try TmuxSession(command: command("open '\(log)'"), width: 120, height: 34)
+        defer { tmux.kill() }
+        try tmux.waitFor("balance: 70")
+        // "/-2" Enter: account-2 (the only match) is selected, not account-1 that it hides.
+        try tmux.type("/-2")
+        try tmux.send("Enter")
+        var screen = try tmux.waitFor("Events account-2")
+        #expect(screen.contains("Grace"))
+        #expect(!screen.contains("account-1"))
+        // Esc clears the filter and the dashboard stays open, still on account-2.
+        try tmux.send("Escape")
+        screen = try tmux.waitFor("account-1")
+        #expect(screen.contains("Events account-2"))
+        #expect(screen.contains("┌ Streams"))
+        // Esc again quits.
+        try tmux.send("Escape")
+        #expect(try tmux.exitStatus() == 0)
+    }
+
     @Test func sigtermRestoresTheTerminal() throws {
         guard TmuxSession.isAvailable else { Issue.record("tmux is not installed; .ci/run installs it"); return }
         let (dir, log) = try makeLog()

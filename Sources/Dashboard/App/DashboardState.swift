@@ -66,6 +66,17 @@ public struct DashboardState: Sendable {
     public var streamCursor = 0
     public var streamTop = 0
     public var selectedStream: String?
+    /// What to do with the streams cursor once the list for the current query arrives (the
+    /// list is filtered on a worker, so the answer can come after the key that asked for it).
+    public var pendingStreamFocus: StreamFocus?
+
+    /// Where the streams cursor goes when a filter is applied or cleared.
+    public enum StreamFocus: Sendable, Equatable {
+        /// Select the first stream the filter shows (`/` then Enter).
+        case firstMatch
+        /// Put the cursor back on the selected stream (the filter was cleared).
+        case selected
+    }
 
     // Events and the timeline
     public var lastVersion: UInt64 = 0

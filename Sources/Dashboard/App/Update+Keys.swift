@@ -1,3 +1,4 @@
+import SafeText
 import TerminalUI
 import JSON
 
@@ -50,6 +51,11 @@ extension Dashboard {
     static func normalKey(_ state: inout DashboardState, _ key: Key) -> [Effect] {
         let page = Int64(max(1, state.layout.eventRows - 1))
         switch key {
+        case .escape where !state.streamQuery.filter.isEmpty:
+            // A newcomer's Esc undoes what they applied before it ever quits.
+            state.streamQuery.filter = ""
+            notify(&state, "stream filter cleared; Esc again quits", error: false)
+            return requestStreams(&state, then: .selected)
         case .character("q"), .escape:
             state.quitting = true
             return [.quit]
@@ -279,9 +285,16 @@ extension Dashboard {
         case .escape:
             state.mode = .normal
             state.streamQuery.filter = ""
-            return [.request(.streams(state.streamQuery))]
+            return requestStreams(&state, then: .selected)
         case .enter:
             state.mode = .normal
+            if state.streamQuery.filter.trimmed().isEmpty {
+                state.streamQuery.filter = ""
+                return requestStreams(&state, then: .selected)
+            }
+            state.focus = .streams
+            if state.streamList.query == state.streamQuery { return focusStreams(&state, .firstMatch) }
+            state.pendingStreamFocus = .firstMatch
             return []
         case .backspace:
             if !t.isEmpty { t.removeLast() }
@@ -315,5 +328,35 @@ extension Dashboard {
             break
         }
         return []
+    }
+
+    /// Asks for the streams list again and says where its cursor goes when it arrives.
+    static func requestStreams(_ state: inout DashboardState, then focus: DashboardState.StreamFocus) -> [Effect] {
+        state.pendingStreamFocus = focus
+        return [.request(.streams(state.streamQuery))]
+    }
+
+    /// Moves the streams cursor as `focus` says, in the list on screen (which answers the
+    /// current query). The first match becomes the selected stream, so the events and state
+    /// panes never show a stream the filter hides.
+    static func focusStreams(_ state: inout DashboardState, _ focus: DashboardState.StreamFocus) -> [Effect] {
+        state.pendingStreamFocus = nil
+        let rows = state.streamList.rows
+        switch focus {
+        case .firstMatch:
+            guard let i = rows.firstIndex(where: { $0.streamName != nil }) else {
+                notify(&state, "no stream matches '\(state.streamQuery.filter)'; Esc clears the filter", error: true)
+                return []
+            }
+            state.streamCursor = i
+            scrollStreams(&state)
+            return selectStream(&state, at: i)
+        case .selected:
+            if let s = state.selectedStream, let i = rows.firstIndex(where: { $0.streamName == s }) {
+                state.streamCursor = i
+                scrollStreams(&state)
+            }
+            return []
+        }
     }
 }

@@ -159,6 +159,10 @@ public enum Dashboard {
         if let i = indexOf(selectedRow, in: list.rows) { state.streamCursor = i }
         state.streamCursor = min(state.streamCursor, max(0, list.rows.count - 1))
         scrollStreams(&state)
+        if let focus = state.pendingStreamFocus, list.query == state.streamQuery {
+            let effects = focusStreams(&state, focus)
+            if state.selectedStream != nil { return effects }
+        }
         if state.selectedStream == nil, let first = list.rows.firstIndex(where: { $0.streamName != nil }) {
             state.streamCursor = first
             scrollStreams(&state)

@@ -89,7 +89,7 @@ public final class LogSource {
         let newStreams = log.streamCount != catalog.count
         let due = Date().timeIntervalSince(streamsReadAt) > (catalog.count > 100_000 ? 5 : 0.5)
         if head != streamsHead && ((newStreams && catalog.count < 100_000) || due || catalog.count == 0) {
-            catalog.reload(log.streams())
+            try catalog.reload(log.streams(), log: log)
             streamsHead = head
             streamsReadAt = Date()
         }

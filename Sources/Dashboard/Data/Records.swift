@@ -7,18 +7,25 @@ public struct StreamRow: Sendable, Equatable {
     public var name: String
     public var category: String
     public var count: UInt64
+    /// Last activity: the last event's own time (for an imported event, when it happened in the
+    /// system it came from), which is what the pane shows and sorts by.
     public var lastMicros: Int64
-    public init(_ info: StreamInfo) {
+    /// When Rewind recorded the last event (for an imported one, the import).
+    public var recordedMicros: Int64
+    /// A row whose last activity is `lastMicros`, or the recorded time when not given.
+    public init(_ info: StreamInfo, lastMicros: Int64? = nil) {
         name = info.name
         category = info.category
         count = info.count
-        lastMicros = info.lastRecordedMicros
+        recordedMicros = info.lastRecordedMicros
+        self.lastMicros = lastMicros ?? info.lastRecordedMicros
     }
-    public init(name: String, category: String, count: UInt64, lastMicros: Int64) {
+    public init(name: String, category: String, count: UInt64, lastMicros: Int64, recordedMicros: Int64? = nil) {
         self.name = name
         self.category = category
         self.count = count
         self.lastMicros = lastMicros
+        self.recordedMicros = recordedMicros ?? lastMicros
     }
 }
 

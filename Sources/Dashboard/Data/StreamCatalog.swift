@@ -10,11 +10,23 @@ import SafeText
 final class StreamCatalog {
     private(set) var rows: [StreamRow] = []
     private var orders: [StreamQuery.Sort: [Int32]] = [:]
+    /// Each stream's last event's own time, with the event count it was read at: a reload
+    /// reads it again only for streams that grew.
+    private var ownTimes: [String: (count: UInt64, micros: Int64)] = [:]
 
     var count: Int { rows.count }
 
-    func reload(_ infos: [StreamInfo]) {
-        setRows(infos.map(StreamRow.init))
+    /// Replaces the rows with `infos`, their last activity by the events' own time (read from
+    /// `log` for the streams that are new or grew since the last reload).
+    func reload(_ infos: [StreamInfo], log: EventLog) throws {
+        let stale = infos.indices.filter { ownTimes[infos[$0].name]?.count != infos[$0].count }
+        if !stale.isEmpty {
+            let micros = try log.originalMicros(at: stale.map { infos[$0].lastPosition })
+            for (k, i) in stale.enumerated() {
+                ownTimes[infos[i].name] = (infos[i].count, micros[k] ?? infos[i].lastRecordedMicros)
+            }
+        }
+        setRows(infos.map { StreamRow($0, lastMicros: ownTimes[$0.name]?.micros) })
     }
 
     func setRows(_ newRows: [StreamRow]) {

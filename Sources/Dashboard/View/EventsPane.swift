@@ -20,7 +20,11 @@ enum EventsPane {
         // go when space is short, and the data preview takes the rest.
         let shownTypes = (0..<UInt64(max(0, inner.height - 1))).compactMap { state.page?.row(state.eventsTop + $0)?.type }
         let typeWidth = max(8, min(24, shownTypes.map { DisplayWidth.of($0) }.max() ?? 8))
-        let timeWidth = inner.width - 1 - versionWidth - typeWidth - 3 >= 14 + 12 ? 14 : 0
+        // The year shows when the stream's events do not all fall in one year (imported
+        // histories): without it, December before January looks out of order.
+        let withYear = spansYears(state)
+        let fullTime = withYear ? 19 : 14
+        let timeWidth = inner.width - 1 - versionWidth - typeWidth - 3 >= fullTime + 12 ? fullTime : 0
         let x0 = inner.x
         func columns(_ y: Int, mark: String, version: String, type: String, time: String, data: String, style: Style, dataStyle: Style, markStyle: Style) {
             var x = x0
@@ -53,8 +57,22 @@ enum EventsPane {
                 columns(y, mark: mark, version: String(v), type: "…", time: "", data: "", style: base, dataStyle: base, markStyle: markStyle)
                 continue
             }
-            columns(y, mark: mark, version: String(v), type: row.type, time: Format.shortTime(row.micros), data: row.preview,
+            columns(y, mark: mark, version: String(v), type: row.type, time: withYear ? Format.time(row.micros) : Format.shortTime(row.micros), data: row.preview,
                     style: base, dataStyle: selected ? base : theme[skipped ? .hypothetical : .dim], markStyle: markStyle)
         }
+    }
+
+    /// True when the selected stream's events fall in more than one calendar year: known from
+    /// the timeline's density (every event's time) once loaded, else from the page of rows read.
+    static func spansYears(_ state: DashboardState) -> Bool {
+        var times: [Int64] = []
+        if let d = state.density, d.stream == state.selectedStream, d.lastVersion > 0 {
+            times = [d.startMicros, d.endMicros]
+        }
+        if let page = state.page, page.stream == state.selectedStream, let lo = page.rows.map(\.micros).min(), let hi = page.rows.map(\.micros).max() {
+            times += [lo, hi]
+        }
+        guard let lo = times.min(), let hi = times.max() else { return false }
+        return Format.year(lo) != Format.year(hi)
     }
 }

@@ -14,6 +14,12 @@ enum Format {
         String(time(micros).dropFirst(5))
     }
 
+    /// The calendar year (UTC) of an instant, as RFC 3339 spells it.
+    static func year(_ micros: Int64) -> Substring {
+        let s = RFC3339.format(microsecondsSinceEpoch: micros, fractionDigits: 0)
+        return s.prefix { $0 != "T" }.dropLast(6)  // "2026-01-15" without "-01-15"
+    }
+
     /// "4s", "12m", "3h", "9d" ago.
     static func age(_ micros: Int64, now: Int64) -> String {
         let s = max(0, (now - micros) / 1_000_000)

@@ -7,12 +7,12 @@ public enum HelpOverlay {
         ("Everywhere", [
             ("?  F1", "this help (any key closes it)"),
             (":", "command line (see Commands below)"),
-            ("/", "filter streams: substring, or a glob with * ? ["),
+            ("/", "filter streams: substring, or a glob with * ? [; Enter selects the first match, Esc clears"),
             ("Tab  Shift-Tab  1–6", "next / previous pane, or pane by number"),
             ("j k  ↓ ↑", "move in the focused pane"),
             ("g G", "first / last row (events: first / last version)"),
             ("Enter", "open: stream → events, event → detail, field → the version that set it, fault → poison event"),
-            ("q  Esc  Ctrl-C", "quit (Esc first closes what is open)"),
+            ("q  Esc  Ctrl-C", "quit (Esc first closes what is open, then clears a stream filter)"),
             ("mouse", "click selects, wheel scrolls, click or drag on the timeline scrubs"),
         ]),
         ("Timeline", [

@@ -118,7 +118,8 @@ final class Projector {
         return nil
     }
 
-    private func restore(_ record: ProjectionRecord) throws {
+    /// Takes the checkpoint and state of `record` (whose fingerprint the caller has checked).
+    func restore(_ record: ProjectionRecord) throws {
         checkpoint = record.checkpoint
         savedCheckpoint = record.checkpoint
         savedStatus = record.status
@@ -265,6 +266,15 @@ final class Projector {
         savedStatus = fault != nil ? .faulted : status
         savedAtMicros = now
         if fault != nil { faultSaved = true }
+    }
+
+    /// True when the definition has a `partition`: one state per key.
+    var isPartitioned: Bool { partitionKey != nil }
+
+    /// The state of one partition, or nil when no event has reached that key (or there are no
+    /// partitions).
+    func partitionState(_ key: String) -> JSONValue? {
+        partitions[key]?.json
     }
 
     /// The state as JSON: the single state, or an object of partition key → state (sorted).

@@ -7,7 +7,7 @@ import SafeText
 
 import JSON
 
-/// `rewind project run|status|rebuild`: the projections (read models) of `rewind.toml`.
+/// `rewind project run|status|rebuild|state|diff`: the projections (read models) of `rewind.toml`.
 struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "project", abstract: "Run, inspect and rebuild projections (read models).",
@@ -17,7 +17,7 @@ struct ProjectCommand: ParsableCommand {
             the state that covers exactly the events up to it, written together atomically, so a
             crash or restart never applies an event twice or skips one. See docs/PROJECTIONS.md.
             """,
-        subcommands: [Run.self, Status.self, Rebuild.self])
+        subcommands: [Run.self, Status.self, Rebuild.self, State.self, Diff.self])
 
     /// Options shared by `run` and `rebuild`.
     struct RunOptions: ParsableArguments {

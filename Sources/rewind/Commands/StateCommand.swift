@@ -23,6 +23,10 @@ struct StateCommand: ParsableCommand {
             generic fold; each leaf for jq states, looking back 50,000 events). --skip V replays as if those \
             versions never happened (without touching the log) and shows how the state would differ; \
             give several as --skip 3 --skip 7-9 or --skip 3,7.
+
+            --diff A..B prints what changed between two points (paths added, removed and changed, \
+            old → new; --json: {"stream","from","to","changes":[{"op","path","old","new"}]}); each end \
+            is a version (7 or v7), a global position (@1200) or an instant, as above.
             """)
 
     @Argument(help: "The log directory.") var log: String
@@ -34,12 +38,19 @@ struct StateCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the state object alone.") var json = false
     @Flag(name: .long, help: "Show the version that last set each field.") var blame = false
     @Option(name: .long, parsing: .singleValue, help: "Replay without these versions (what-if): N, N-M or N,M,…") var skip: [String] = []
+    @Option(name: .long, help: "What changed between two points: A..B, each a version (7, v7), @position or instant.") var diff: String?
 
     func validate() throws {
         let chosen = [version != nil, time != nil, position != nil].filter { $0 }.count
         if chosen > 1 { throw ValidationError("give at most one of --version, --time and --position") }
         if blame && !skip.isEmpty { throw ValidationError("--blame and --skip cannot be combined; run them one after the other") }
         _ = try skippedVersions()
+        if let diff {
+            if chosen > 0 || blame || !skip.isEmpty {
+                throw ValidationError("--diff names both points itself; it cannot be combined with --version, --time, --position, --blame or --skip")
+            }
+            _ = try StateDiff(parsing: diff)
+        }
     }
 
     /// `--skip` values as versions.
@@ -68,6 +79,14 @@ struct StateCommand: ParsableCommand {
             let configuration = try RewindConfig.load(forLog: log, configPath: config)
             let manager = try SnapshotManager(log: eventLog, config: configuration)
             let timeline = try manager.timeline(for: stream, useSnapshots: true, options: .init(snapshotsFirst: true))
+            if let diff {
+                do {
+                    try StateDiff(parsing: diff).run(timeline, stream: stream, json: json)
+                } catch let error as HandlerError {
+                    throw CLIError("\(error.description)\nfix the handler in rewind.toml, or look at the state just before it: rewind state \(log) \(SafeText.escape(stream)) --version \(error.version - 1)")
+                }
+                return
+            }
             let last = timeline.lastVersion
             let target = try targetVersion(timeline, last: last)
             let skips = try skippedVersions()

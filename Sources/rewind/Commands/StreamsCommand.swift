@@ -7,7 +7,13 @@ import SafeText
 struct StreamsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streams", abstract: "List streams with their category, event count and last activity.",
-        discussion: "The category is the part of the name before the first '-'. --json prints one object per stream: name, category, count, lastVersion, lastTime.")
+        discussion: """
+            The category is the part of the name before the first '-'. Last activity is the stream's last \
+            event's own time (for imported events, when it happened in the system it came from); when \
+            some stream's differs from when Rewind recorded it (the import time), a RECORDED column \
+            shows that too. --json prints one object per stream: name, category, count, lastVersion, \
+            lastTime (the event's own time) and recordedTime (when Rewind recorded it).
+            """)
 
     enum Sort: String, ExpressibleByArgument, CaseIterable {
         case name, count, time, created
@@ -18,24 +24,34 @@ struct StreamsCommand: ParsableCommand {
     @Option(name: .long, help: "Order: name, count (largest first), time (most recent first) or created.") var sort: Sort = .name
     @Flag(name: .long, help: "Print JSON Lines.") var json = false
 
+    /// A stream with its last event's own time.
+    struct Listed {
+        var info: StreamInfo
+        var lastMicros: Int64
+    }
+
     func run() throws {
         try runReporting {
             let eventLog = try EventLog.openReadOnly(at: log)
             defer { eventLog.close() }
-            var streams = eventLog.streams()
-            if let match { streams = streams.filter { StreamGlob.matches(match, $0.name) } }
+            var infos = eventLog.streams()
+            if let match { infos = infos.filter { StreamGlob.matches(match, $0.name) } }
+            let own = try eventLog.originalMicros(at: infos.map(\.lastPosition))
+            var streams = zip(infos, own).map { Listed(info: $0, lastMicros: $1 ?? $0.lastRecordedMicros) }
             switch sort {
-            case .name: streams.sort { $0.name < $1.name }
-            case .count: streams.sort { ($0.count, $1.name) > ($1.count, $0.name) }
-            case .time: streams.sort { $0.lastRecordedMicros > $1.lastRecordedMicros }
+            case .name: streams.sort { $0.info.name < $1.info.name }
+            case .count: streams.sort { ($0.info.count, $1.info.name) > ($1.info.count, $0.info.name) }
+            case .time: streams.sort { ($0.lastMicros, $1.info.name) > ($1.lastMicros, $0.info.name) }
             case .created: break
             }
             if json {
-                for s in streams {
+                for l in streams {
+                    let s = l.info
                     let object: JSONValue = .object([
                         "name": .string(s.name), "category": .string(s.category), "count": .integer(Int64(s.count)),
                         "lastVersion": .integer(Int64(s.lastVersion)),
-                        "lastTime": .string(RFC3339.format(microsecondsSinceEpoch: s.lastRecordedMicros)),
+                        "lastTime": .string(RFC3339.format(microsecondsSinceEpoch: l.lastMicros)),
+                        "recordedTime": .string(RFC3339.format(microsecondsSinceEpoch: s.lastRecordedMicros)),
                     ])
                     Output.standard.line(bytes: object.serializedBytes())
                 }
@@ -45,17 +61,22 @@ struct StreamsCommand: ParsableCommand {
                 Console.note(match == nil ? "the log has no streams yet" : "no stream matches \(match ?? "")")
                 return
             }
-            let nameWidth = min(48, max(6, streams.map { $0.name.shownWidth }.max() ?? 6)) + 2
-            let categoryWidth = min(24, max(8, streams.map { $0.category.shownWidth }.max() ?? 8)) + 2
+            let nameWidth = min(48, max(6, streams.map { $0.info.name.shownWidth }.max() ?? 6)) + 2
+            let categoryWidth = min(24, max(8, streams.map { $0.info.category.shownWidth }.max() ?? 8)) + 2
+            let imported = streams.contains { $0.lastMicros != $0.info.lastRecordedMicros }
             func pad(_ s: String, _ n: Int) -> String { s.columnPadded(n) }
-            Output.standard.line(pad("STREAM", nameWidth) + pad("CATEGORY", categoryWidth) + pad("EVENTS", 10) + "LAST EVENT")
-            for s in streams {
+            Output.standard.line(pad("STREAM", nameWidth) + pad("CATEGORY", categoryWidth) + pad("EVENTS", 10)
+                + (imported ? pad("LAST EVENT", 22) + "RECORDED" : "LAST EVENT"))
+            for l in streams {
+                let s = l.info
+                let last = RFC3339.format(microsecondsSinceEpoch: l.lastMicros, fractionDigits: 0)
                 Output.standard.line(
                     pad(SafeText.preview(s.name, columns: nameWidth - 2), nameWidth)
                         + pad(SafeText.preview(s.category, columns: categoryWidth - 2), categoryWidth)
-                        + pad(String(s.count), 10) + RFC3339.format(microsecondsSinceEpoch: s.lastRecordedMicros, fractionDigits: 0))
+                        + pad(String(s.count), 10)
+                        + (imported ? pad(last, 22) + RFC3339.format(microsecondsSinceEpoch: s.lastRecordedMicros, fractionDigits: 0) : last))
             }
-            let total = streams.reduce(UInt64(0)) { $0 + $1.count }
+            let total = streams.reduce(UInt64(0)) { $0 + $1.info.count }
             Console.note("\(plural(streams.count, "stream")), \(plural(Int(total), "event"))")
         }
     }
