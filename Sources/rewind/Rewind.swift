@@ -123,9 +123,9 @@ struct Rewind: ParsableCommand {
           tail      Show the newest events; --follow keeps watching.
           verify    Check the whole log: checksums, continuity, indexes.
           config    Check rewind.toml: 'rewind config check LOG' compiles it and summarizes.
-          project   Run, inspect and rebuild projections: 'rewind project run|status|rebuild LOG'.
+          project   Projections: 'rewind project run|status|rebuild LOG'; state and diff at any position.
           lag       How far each projection and external consumer is behind the head; --watch.
-          state     A stream's state at a version, time or position; --blame, --skip (what-if).
+          state     A stream's state at a version, time or position; --blame, --skip, --diff A..B.
           snapshot  Create, list, verify, rebuild and import snapshots: 'rewind snapshot verify LOG'.
           generate  A sample's history as JSON Lines, any size, from a seed; --list, --config.
           demo      A live demo: a sample log, a writer and projections at different speeds.

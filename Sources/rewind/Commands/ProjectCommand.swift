@@ -10,7 +10,7 @@ import JSON
 /// `rewind project run|status|rebuild|state|diff`: the projections (read models) of `rewind.toml`.
 struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "project", abstract: "Run, inspect and rebuild projections (read models).",
+        commandName: "project", abstract: "Run, inspect and rebuild projections (read models); show them at any position, and what changed.",
         discussion: """
             Projections are defined in rewind.toml ([projections.NAME]: from, partition, init, on).
             Each keeps LOG/projections/NAME.json: its checkpoint (the last position dealt with) and
