@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Glibc  // mkfifo: the tests plant FIFOs as an attacker's copy of a log would hold them
 import Testing
@@ -171,5 +172,36 @@ struct HostileLogDirectoryCLITests {
         try tmux.send("q")
         let status = try? tmux.exitStatus(timeout: bound)
         #expect(status == 0, "the dashboard had not quit \(Date().timeIntervalSince(sent)) s after q (bound \(bound) s)")
+    }
+
+    // MARK: verify and an uncommitted import
+
+    @Test func verifyOfACopyTakenDuringAnImportCountsOnlyTheCommittedEventsAndSaysSo() throws {
+        let dir = ScratchDirectory()
+        let (log, _) = try Self.log(dir)
+        let copy = dir.file("copy")
+        let writer = try EventLog.openWriter(at: log)
+        let tx = try writer.beginImport()
+        // More than the 4 MiB an import gathers before writing, so its first batches are on disk.
+        for i in 0..<80 {
+            try tx.append(to: "imported-1", [NewEvent(type: "Imported", data: Array("{\"pad\":\"\(String(repeating: "x", count: 64 << 10))\",\"i\":\(i)}".utf8))])
+        }
+        try FileManager.default.copyItem(atPath: log, toPath: copy)
+        try tx.rollback()
+        writer.close()
+        try Data().write(to: URL(fileURLWithPath: copy + "/LOCK"))  // as after a crash: no live holder
+
+        let text = try CLIRunner.rewind(["verify", copy])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("an import was interrupted before it committed: it wrote "), "\(text.stdout)")
+        #expect(text.stdout.contains("after position 25; they are not part of the log, and the next writer rolls them back"), "\(text.stdout)")
+        #expect(text.stdout.contains("OK with warnings: 1 segment, ") && text.stdout.contains(", 25 events, 1 stream,"), "\(text.stdout)")
+
+        let json = try CLIRunner.rewind(["verify", copy, "--json"])
+        #expect(json.status == 0)
+        #expect(json.stdout.contains(#""events": 25"#), "\(json.stdout)")
+        #expect(json.stdout.contains(#""uncommittedImport": {"#), "\(json.stdout)")
+        #expect(json.stdout.contains(#""committedHead": 25"#), "\(json.stdout)")
+        #expect(json.stdout.contains(#""writerRunning": false"#), "\(json.stdout)")
     }
 }
