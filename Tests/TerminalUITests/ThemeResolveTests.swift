@@ -65,6 +65,17 @@ import TerminalUI
         }
     }
 
+    @Test func aFifoAsThemeFileIsUnreadableInsteadOfAHang() throws {
+        let scratch = try Scratch()
+        let fifo = scratch.path + "/pipe.toml"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        #expect {
+            _ = try ThemeLoader.resolve(fifo, environment: [:])
+        } throws: { error in
+            (error as? ThemeError)?.kind == .unreadable && "\(error)".contains("this is not a regular file")
+        }
+    }
+
     @Test func aMissingFileOrADirectoryIsUnreadable() throws {
         let scratch = try Scratch()
         #expect {
