@@ -76,6 +76,22 @@ import Testing
         #expect(temporaries.count == 41, "the planted links stay, and no temporary of ours is left: \(temporaries.count)")
     }
 
+    @Test func temporaryFileBesideAPathIsNewAndNeverALink() throws {
+        let scene = try Scene()
+        let out = scene.dir + "/generated.jsonl"
+        // What the old scheme would have used: planted links at every nearby pid.
+        let pid = Int(CurrentProcess.id)
+        for p in max(1, pid - 5)...(pid + 5) {
+            try FileManager.default.createSymbolicLink(atPath: out + ".tmp-\(p)", withDestinationPath: scene.outside)
+        }
+        let (file, path) = try FileSystem.makeTemporaryFile(beside: out)
+        try file.write(Array("new\n".utf8), at: 0)
+        file.close()
+        #expect(path.hasPrefix(out + ".tmp-") && path.count == out.count + 5 + 16)
+        #expect(try FileSystem.status(path, followLinks: false).isRegularFile)
+        #expect(scene.outsideIsUntouched)
+    }
+
     @Test func temporaryNamesAreUnpredictable() {
         let names = Set((0..<64).map { _ in FileJail.randomSuffix() })
         #expect(names.count == 64)
