@@ -18,11 +18,12 @@ struct FaultAcknowledgedTests {
         /// group, so it covers every batch but the last.
         let crash: String
 
-        init(count: Int = 8) throws {
+        init(count: Int = 8, recordInterval: Duration = .zero) throws {
             log = dir.file("log")
             crash = dir.file("crash")
             try EventLog.create(at: log, segmentBytes: 1 << 20)
-            let writer = try FaultSupport.reopenWriter(at: log)
+            // Interval zero: the record is rewritten by every group, however close together.
+            let writer = try FaultSupport.reopenWriter(at: log, options: .init(commitRecordInterval: recordInterval))
             for i in 0..<count {
                 try writer.append(to: "account-\(i % 3)", [Fixtures.event("Deposited", FaultSupport.payload("e\(i)", bytes: 120))])
             }
@@ -93,6 +94,21 @@ struct FaultAcknowledgedTests {
         let covered = f.frames[f.frames.count - 2]
         try FileSurgery.flipBit(f.crashSegment, at: covered.lastDataByte, bit: 3)
         try Self.expectLostEverywhere(f.crash, segment: f.crashSegment, at: covered.offset)
+    }
+
+    /// Back-to-back groups rewrite the record at most once per interval (it costs the header's
+    /// page in every fdatasync); a clean close still makes it cover everything.
+    @Test func backToBackAppendsRewriteTheRecordAtMostOncePerInterval() throws {
+        let f = try Fixture(recordInterval: .seconds(3600))
+        guard case .record(let r) = try FileSurgery.commitRecord(f.crashSegment) else { Issue.record("no commit record after a crash"); return }
+        // The first group wrote it (the end before that group); the next seven did not move it.
+        #expect(!r.isFinal && r.acknowledgedEnd < f.frames[0].end, "\(r) frames: \(f.frames.map(\.end))")
+        #expect(try LogVerifier.verify(at: f.crash).isHealthy)
+        #expect(try FileSurgery.commitRecord(f.segment) == .record(CommitRecord(end: f.frames[f.frames.count - 1].end, final: true)))
+        // With the default interval the record is valid too and never claims more than was written.
+        let g = try Fixture(recordInterval: EventLog.WriterOptions().commitRecordInterval)
+        guard case .record(let d) = try FileSurgery.commitRecord(g.crashSegment) else { Issue.record("no commit record after a crash"); return }
+        #expect(d.acknowledgedEnd <= g.frames[g.frames.count - 1].offset)
     }
 
     @Test func tornTailAboveCommitRecordIsStillTruncated() throws {

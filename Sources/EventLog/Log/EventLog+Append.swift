@@ -114,10 +114,14 @@ extension EventLog {
                 if sync {
                     // The commit record lags one group: it claims the end of what earlier fsyncs
                     // made durable, and this run's fdatasync makes it durable too (no extra sync).
+                    // Back-to-back groups rewrite it at most once per interval: each rewrite puts
+                    // the header's page into the next fdatasync.
                     let record = CommitRecord(end: w.writeOffset, final: false)
-                    if record.acknowledgedEnd > w.recordedEnd {
+                    let now = MonotonicClock.nanoseconds
+                    if record.acknowledgedEnd > w.recordedEnd && now &- w.recordWrittenAt >= w.recordIntervalNanos {
                         try ActiveTail.writeRecord(record, to: handle)
                         w.recordedEnd = record.acknowledgedEnd
+                        w.recordWrittenAt = now
                     }
                 }
                 let runStart = batches[i].start
@@ -279,6 +283,9 @@ extension EventLog {
             durability: options.durability, nextPosition: loaded.index.head + 1,
             activeHandle: handle, activeNumber: segment.number, writeOffset: segment.length)
         state.recordedEnd = record.acknowledgedEnd
+        let interval = options.commitRecordInterval.components
+        state.recordIntervalNanos = max(0, interval.seconds &* 1_000_000_000 &+ interval.attoseconds / 1_000_000_000)
+        state.recordWrittenAt = MonotonicClock.nanoseconds &- state.recordIntervalNanos  // the first group writes it
         return state
     }
 }

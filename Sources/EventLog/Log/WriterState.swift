@@ -47,6 +47,10 @@ final class WriterState {
     var writeOffset: Int
     /// What the active segment's commit record says was acknowledged (see `CommitRecord`).
     var recordedEnd = 0
+    /// When the record was last written (monotonic nanoseconds), and how often it may be
+    /// rewritten while appends arrive back to back (`WriterOptions.commitRecordInterval`).
+    var recordWrittenAt: Int64 = 0
+    var recordIntervalNanos: Int64 = 0
 
     init(durability: EventLog.Durability, nextPosition: UInt64, activeHandle: SystemFile, activeNumber: UInt32, writeOffset: Int) {
         self.durability = durability
