@@ -69,7 +69,7 @@ struct KurrentSource: EventSource {
         var decided = false
         let handle = try InputFile.open(file.path)
         defer { handle.close() }
-        var reader = LineReader(handle: handle)
+        var reader = LineReader(handle: handle, chunkSize: file.chunkSize)
         try reader.forEachLine { bytes, _, _ in
             if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { return true }
             answer = (try? JSONValue.parse(bytes)) != nil

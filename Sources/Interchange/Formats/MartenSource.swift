@@ -28,7 +28,7 @@ struct MartenSource: EventSource {
         defer { handle.close() }
         var columns: Header?
         var number = 0
-        try CSVReader(handle: handle).forEachRecord { record, bytesRead in
+        try CSVReader(handle: handle, chunkSize: file.chunkSize).forEachRecord { record, bytesRead in
             guard let header = columns else {
                 columns = try header(record)
                 return

@@ -15,6 +15,11 @@ struct InputFile {
         size = (try? handle.size()) ?? 0
     }
 
+    /// The read buffer for this file: the whole file (plus one byte, to see the end in one read)
+    /// when it is under 1 MiB, else 1 MiB chunks. A small input then costs a small buffer, not a
+    /// zeroed mebibyte per pass (the importer reads each file twice).
+    var chunkSize: Int { min(1 << 20, max(4096, size + 1)) }
+
     static func open(_ path: String) throws -> SystemFile {
         do { return try SystemFile.open(path, flags: .readOnly) } catch {
             throw EventLogError.invalidArgument("cannot read \(path): \((error as? IOError)?.reason ?? "\(error)")")
@@ -25,7 +30,7 @@ struct InputFile {
     func forEachLine(_ body: (UnsafeRawBufferPointer, Int, Int) throws -> Void) throws {
         let handle = try Self.open(path)
         defer { handle.close() }
-        var reader = LineReader(handle: handle)
+        var reader = LineReader(handle: handle, chunkSize: chunkSize)
         try reader.forEachLine { bytes, number, bytesRead in
             if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { return true }
             try body(bytes, number, bytesRead)
