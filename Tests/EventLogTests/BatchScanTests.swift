@@ -21,4 +21,38 @@ import Platform
             #expect(!found)
         }
     }
+
+    /// A reader's refresh scans the active segment up to the writer's zeros, then finds the
+    /// segment sealed and scans the rest again. The second scan must read the file, not the
+    /// zeros the first one buffered: served from the buffer, a healthy live log read as
+    /// "a zero length field inside this sealed segment" (seen under load in
+    /// `tailingReaderSeesEveryEventOnceInOrderAcrossSegmentRolls`).
+    @Test func aRescanAfterForgetSeesBatchesWrittenOverBufferedZeros() throws {
+        let dir = TemporaryDirectory()
+        let log = try Fixtures.makeLog(in: dir)
+        let writer = try EventLog.openWriter(at: log)
+        try writer.append(to: "a", [Fixtures.event("One")])
+        try writer.append(to: "a", [Fixtures.event("Two")])
+        writer.close()
+        let segment = FileSurgery.segmentPath(log: log, 1)
+        let frames = try FileSurgery.frames(segment: segment)
+        try #require(frames.count == 2)
+        let whole = try FileSurgery.bytes(segment)
+        // The first batch, then zeros where the second will be written (as the prefill leaves them).
+        let path = dir.file("live.seg")
+        let file = try SystemFile.open(path, flags: [.readWrite, .create])
+        defer { file.close() }
+        try file.write(Array(whole[0..<frames[0].end]) + [UInt8](repeating: 0, count: 4096), at: 0)
+        var reader = BatchReader(chunkSize: 64 << 10)
+        let first = try reader.scan(file, from: LogFormat.segmentHeaderSize, limit: frames[0].end + 4096) { _, _, _ in true }
+        #expect(first.stop == .unwritten(offset: frames[0].end))
+        // The writer writes the second batch and seals the segment at its end.
+        try file.write(Array(whole[frames[1].offset..<frames[1].end]), at: frames[1].offset)
+        try file.truncate(to: frames[1].end)
+        reader.forget()
+        var seen: [Int] = []
+        let second = try reader.scan(file, from: frames[0].end, limit: frames[1].end) { _, _, offset in seen.append(offset); return true }
+        #expect(second.stop == .end)
+        #expect(seen == [frames[1].offset])
+    }
 }

@@ -278,6 +278,10 @@ extension EventLog {
             // (it may have been finished between our two looks), which must end exactly at its end.
             let sealedSize: Int
             do { sealedSize = try handle.size() } catch { throw EventLogError.wrap(error) }
+            // The first scan may have buffered the zeros the writer has since written over:
+            // read the rest from the file (a stale buffer made this live log look damaged,
+            // "a zero length field inside this sealed segment", under load).
+            reader.forget()
             let finalStop = try Self.scanSegment(handle, from: index.segments[last].length, limit: sealedSize, reader: &reader, index: &index, trackStreams: false, cap: Self.pendingImportCap(log: path), capped: &capped)
             if capped { break }
             guard case .end = finalStop, index.segments[last].length == sealedSize else {

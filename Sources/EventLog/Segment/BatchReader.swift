@@ -35,6 +35,14 @@ struct BatchReader {
         case invalid(offset: Int, reason: String)
     }
 
+    /// Drops what the buffer holds, so the next read goes to the file. A scan that stopped at
+    /// the writer's zeros buffered them; once the writer has written there (and sealed the
+    /// segment), a second scan of the same bytes must not be served those stale zeros.
+    mutating func forget() {
+        count = 0
+        currentPath = ""
+    }
+
     /// Makes the buffer hold at least `needed` bytes from `offset` (fewer only at `limit`).
     private mutating func fill(_ handle: SystemFile, at offset: Int, needed: Int, limit: Int) throws {
         if handle.path == currentPath, offset >= fileOffset, offset + needed <= fileOffset + count { return }
