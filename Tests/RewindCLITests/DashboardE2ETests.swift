@@ -105,8 +105,8 @@ import TmuxHarness
         // "/-2" Enter: account-2 (the only match) is selected, not account-1 that it hides.
         try tmux.type("/-2")
         try tmux.send("Enter")
-        var screen = try tmux.waitFor("Events account-2")
-        #expect(screen.contains("Grace"))
+        // The pane title changes before the stream's events are loaded: wait for both.
+        var screen = try tmux.waitUntil("account-2's events") { $0.contains("Events account-2") && $0.contains("Grace") }
         #expect(!screen.contains("account-1"))
         // Esc clears the filter and the dashboard stays open, still on account-2.
         try tmux.send("Escape")
