@@ -181,14 +181,14 @@ import Testing
 
     @Test func jailOpenGoesThroughTheFaultSeam() throws {
         let scene = try Scene()
-        try FaultInjection.with(.open, errno: Errno.io, pathContains: scene.log + "/seam") {
+        FaultInjection.with(.open, errno: Errno.io, pathContains: scene.log + "/seam") {
             #expect { _ = try scene.jail.open("seam", flags: [.readWrite, .create]) } throws: { ($0 as? IOError)?.errno == Errno.io }
         }
-        try FaultInjection.with(.rename, errno: Errno.noSpace, pathContains: scene.log + "/atomic") {
+        FaultInjection.with(.rename, errno: Errno.noSpace, pathContains: scene.log + "/atomic") {
             #expect { try scene.jail.writeAtomically([1], to: "atomic") } throws: { ($0 as? IOError)?.errno == Errno.noSpace }
         }
         #expect(try FileSystem.list(scene.log).filter { $0.hasPrefix("atomic") }.isEmpty, "the temporary is removed after a failed rename")
-        try FaultInjection.with(.mkdir, errno: Errno.noSpace, pathContains: scene.log + "/made") {
+        FaultInjection.with(.mkdir, errno: Errno.noSpace, pathContains: scene.log + "/made") {
             #expect { try scene.jail.makeDirectory("made") } throws: { ($0 as? IOError)?.errno == Errno.noSpace }
         }
         try FaultInjection.with(.unlink, errno: Errno.io, pathContains: scene.log + "/atomic") {
