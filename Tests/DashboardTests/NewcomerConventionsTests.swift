@@ -151,4 +151,24 @@ import Testing
         let new = try #require(rows.first { $0.name == "new-1" })
         #expect(new.lastMicros == new.recordedMicros)
     }
+
+    @Test func aReloadReadsTheOwnTimeOfStreamsThatGrew() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("log")
+        try EventLog.create(at: path)
+        let w = try EventLog.openWriter(at: path, options: .init(durability: .noSync))
+        defer { w.close() }
+        let t0: Int64 = 1_577_836_800_000_000
+        _ = try w.append(to: "a-1", [NewEvent(type: "E", data: Array("{}".utf8), originalMicros: t0)])
+        _ = try w.append(to: "b-1", [NewEvent(type: "E", data: Array("{}".utf8), originalMicros: t0 + 1)])
+        let catalog = StreamCatalog()
+        try catalog.reload(w.streams(), log: w)
+        #expect(catalog.rows.map(\.lastMicros) == [t0, t0 + 1])
+        _ = try w.append(to: "a-1", [NewEvent(type: "E", data: Array("{}".utf8), originalMicros: t0 + 50)])
+        _ = try w.append(to: "c-1", [NewEvent(type: "E", data: Array("{}".utf8), originalMicros: t0 + 7)])
+        try catalog.reload(w.streams(), log: w)
+        #expect(catalog.rows.map(\.name) == ["a-1", "b-1", "c-1"])
+        #expect(catalog.rows.map(\.lastMicros) == [t0 + 50, t0 + 1, t0 + 7])
+        #expect(catalog.rows.allSatisfy { $0.recordedMicros > t0 + 365 * 86_400_000_000 })
+    }
 }

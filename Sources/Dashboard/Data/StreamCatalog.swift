@@ -10,23 +10,43 @@ import SafeText
 final class StreamCatalog {
     private(set) var rows: [StreamRow] = []
     private var orders: [StreamQuery.Sort: [Int32]] = [:]
-    /// Each stream's last event's own time, with the event count it was read at: a reload
-    /// reads it again only for streams that grew.
-    private var ownTimes: [String: (count: UInt64, micros: Int64)] = [:]
+    /// Each stream's last event's own time, with the name and event count it was read at, by
+    /// the stream's place in `EventLog.streams()` (creation order, so a stream keeps its place
+    /// from one reload to the next): a reload reads it again only for streams that are new or
+    /// grew. Arrays rather than a dictionary by name: a million streams reload without hashing
+    /// a million names.
+    private var ownNames: [String] = []
+    private var ownCounts: [UInt64] = []
+    private var ownMicros: [Int64] = []
 
     var count: Int { rows.count }
 
     /// Replaces the rows with `infos`, their last activity by the events' own time (read from
     /// `log` for the streams that are new or grew since the last reload).
     func reload(_ infos: [StreamInfo], log: EventLog) throws {
-        let stale = infos.indices.filter { ownTimes[infos[$0].name]?.count != infos[$0].count }
+        if ownNames.count > infos.count {
+            // Fewer streams than before (an import rolled back): start over.
+            ownNames.removeAll(); ownCounts.removeAll(); ownMicros.removeAll()
+        }
+        let known = ownNames.count
+        let stale = infos.indices.filter { i in
+            i >= known || ownCounts[i] != infos[i].count || ownNames[i] != infos[i].name
+        }
         if !stale.isEmpty {
             let micros = try log.originalMicros(at: stale.map { infos[$0].lastPosition })
+            ownNames.reserveCapacity(infos.count)
+            ownCounts.reserveCapacity(infos.count)
+            ownMicros.reserveCapacity(infos.count)
             for (k, i) in stale.enumerated() {
-                ownTimes[infos[i].name] = (infos[i].count, micros[k] ?? infos[i].lastRecordedMicros)
+                let m = micros[k] ?? infos[i].lastRecordedMicros
+                if i < ownNames.count {
+                    ownNames[i] = infos[i].name; ownCounts[i] = infos[i].count; ownMicros[i] = m
+                } else {
+                    ownNames.append(infos[i].name); ownCounts.append(infos[i].count); ownMicros.append(m)
+                }
             }
         }
-        setRows(infos.map { StreamRow($0, lastMicros: ownTimes[$0.name]?.micros) })
+        setRows(infos.indices.map { StreamRow(infos[$0], lastMicros: ownMicros[$0]) })
     }
 
     func setRows(_ newRows: [StreamRow]) {

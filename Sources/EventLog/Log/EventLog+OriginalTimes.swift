@@ -15,24 +15,30 @@ extension EventLog {
     public func originalMicros(at positions: [UInt64]) throws -> [Int64?] {
         var result = [Int64?](repeating: nil, count: positions.count)
         guard !positions.isEmpty else { return result }
-        let order = positions.indices.sorted { positions[$0] < positions[$1] }
-        struct Where { var index: Int; var position: UInt64; var file: SystemFile; var offset: Int; var limit: Int }
+        // Streams listed in creation order usually ask in position order already: no sort then.
+        var sorted = true
+        for i in 1..<positions.count where positions[i] < positions[i - 1] { sorted = false; break }
+        let order = sorted ? Array(positions.indices) : positions.indices.sorted { positions[$0] < positions[$1] }
+        struct Where { var index: Int; var position: UInt64; var segment: Int; var offset: Int }
         var plan: [Where] = []
         plan.reserveCapacity(positions.count)
         monitor.lock()
         let head = visibleHead
+        let handles = files
+        let limits = index.segments.map(\.length)
         for i in order {
             let p = positions[i]
             guard p >= 1, p <= head, let loc = index.location(of: p) else { continue }
-            plan.append(Where(index: i, position: p, file: files[loc.segment], offset: loc.offset, limit: index.segments[loc.segment].length))
+            plan.append(Where(index: i, position: p, segment: loc.segment, offset: loc.offset))
         }
         monitor.unlock()
         var reader = BatchReader(chunkSize: 1 << 20)
         for w in plan {
-            result[w.index] = try reader.withBatch(w.file, at: w.offset, limit: w.limit) { header, buffer -> Int64? in
+            let file = handles[w.segment]
+            result[w.index] = try reader.withBatch(file, at: w.offset, limit: limits[w.segment]) { header, buffer -> Int64? in
                 guard header.firstPosition <= w.position, w.position <= header.lastPosition else {
                     throw EventLogError.corrupt(
-                        segment: w.file.path, offset: w.offset,
+                        segment: file.path, offset: w.offset,
                         reason: "the batch at this offset holds positions \(header.firstPosition)–\(header.lastPosition), but the index places position \(w.position) here (the segment does not match its index)")
                 }
                 if w.position == header.lastPosition {
