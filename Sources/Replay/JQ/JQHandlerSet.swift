@@ -57,6 +57,11 @@ public final class JQHandlerSet {
     /// True when some handler (or "$any") applies to events of `type`.
     public func handles(_ type: String) -> Bool { programs[type] != nil || anyProgram != nil }
 
+    /// The name of the handler that runs for `type`: the type itself, `$any`, or nil for none.
+    public func handlerName(for type: String) -> String? {
+        programs[type] != nil ? type : anyProgram != nil ? "$any" : nil
+    }
+
     /// The initial state (owned).
     /// - Throws: `JQError` naming the owner; `JQInterrupted` when Rewind is quitting.
     func initialState() throws -> OwnedJV {

@@ -63,16 +63,8 @@ public enum ProjectionStateAt {
         let head = log.head
         let targets = positions.map { min($0, head) }
         guard let lowest = targets.min(), let highest = targets.max() else { return [] }
-        let store = ProjectionStore(logPath: log.path)
-        let projector = try Projector(
-            definition: definition, upcasters: upcasters, store: store, head: head, fresh: true, rebuildStale: true,
-            now: 0, limits: limits)
-        var resumedFrom: UInt64 = 0
-        if useSaved, let record = try? store.load(definition.name), record.checkpoint <= lowest, record.fault == nil,
-           Projector.staleness(of: record, fingerprint: projector.fingerprint, head: head) == nil {
-            // A damaged or foreign file is only a missed shortcut: fold from the start instead.
-            if (try? projector.restore(record)) != nil { resumedFrom = record.checkpoint }
-        }
+        let (projector, resumedFrom) = try start(
+            log: log, definition: definition, upcasters: upcasters, limits: limits, through: lowest, useSaved: useSaved)
         let startApplied = projector.applied
         let upcaster = try Upcaster(upcasters, limits: limits)
         var answers: [UInt64: Result] = [:]
@@ -92,21 +84,7 @@ public enum ProjectionStateAt {
             try log.readAll(from: projector.checkpoint + 1) { view in
                 while let next = stops.first, view.position > next { capture(next); stops.removeFirst() }
                 if stops.isEmpty || view.position > highest { return false }
-                guard projector.wants(stream: view.stream) else { projector.skip(to: view.position); return true }
-                let type = view.type
-                guard projector.handles(type) else { projector.skip(to: view.position); return true }
-                var upcast: (data: [UInt8], schemaVersion: UInt32)?
-                if !upcaster.isEmpty {
-                    do { upcast = try upcaster.upcast(view) } catch is JQInterrupted {
-                        projector.markInterrupted()
-                        return false
-                    } catch {
-                        projector.fail(view, type: type, upcasterError: error)
-                        return false
-                    }
-                }
-                projector.apply(view, type: type, upcast: upcast)
-                return projector.isActive && !projector.interrupted
+                return projector.feed(view, upcaster: upcaster) != .stopped
             }
         }
         if projector.interrupted {
@@ -115,6 +93,26 @@ public enum ProjectionStateAt {
         // The rest: reached the end of the log or stopped at a fault (the state before it).
         for next in stops { capture(next) }
         return targets.compactMap { answers[$0] }
+    }
+
+    /// A fresh projector for `definition`, resumed from its saved file when that file is usable
+    /// and its checkpoint is at or below `position` (see the type's comment); and where it resumed.
+    static func start(
+        log: EventLog, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits,
+        through position: UInt64, useSaved: Bool
+    ) throws -> (Projector, resumedFrom: UInt64) {
+        let head = log.head
+        let store = ProjectionStore(logPath: log.path)
+        let projector = try Projector(
+            definition: definition, upcasters: upcasters, store: store, head: head, fresh: true, rebuildStale: true,
+            now: 0, limits: limits)
+        var resumedFrom: UInt64 = 0
+        if useSaved, let record = try? store.load(definition.name), record.checkpoint <= position, record.fault == nil,
+           Projector.staleness(of: record, fingerprint: projector.fingerprint, head: head) == nil {
+            // A damaged or foreign file is only a missed shortcut: fold from the start instead.
+            if (try? projector.restore(record)) != nil { resumedFrom = record.checkpoint }
+        }
+        return (projector, resumedFrom)
     }
 
     /// The global position an instant means: the longest prefix of the log whose events all

@@ -38,6 +38,9 @@ final class Projector {
     /// Set when a run was stopped because Rewind is quitting: the event was not applied and no
     /// fault is recorded; the runner stops.
     private(set) var interrupted = false
+    /// The partition the last `apply` ran its handler on (nil: unpartitioned, or no handler ran),
+    /// so that `project compare` compares only the partitions an event touched.
+    private(set) var lastKey: String?
     private var faultSaved = false
     /// When the checkpoint last moved (or the projection was loaded), and when it was saved.
     var lastMovedMicros: Int64
@@ -158,6 +161,7 @@ final class Projector {
     /// an error the state and checkpoint stay as they were and `fault` records the event
     /// (`interrupted` instead when Rewind is quitting).
     func apply(_ view: EventView, type: String, upcast: (data: [UInt8], schemaVersion: UInt32)?) {
+        lastKey = nil
         do {
             let ran: Bool
             if let upcast {
@@ -193,6 +197,7 @@ final class Projector {
             guard let k = try Self.key(program, view, data: data, schemaVersion: schemaVersion) else { return false }
             key = k
         }
+        lastKey = key
         if let box = partitions[key] {
             if let next = try handlers.apply(box.value, view, data: data, schemaVersion: schemaVersion) { box.value = next }
         } else {
@@ -270,6 +275,43 @@ final class Projector {
 
     /// True when the definition has a `partition`: one state per key.
     var isPartitioned: Bool { partitionKey != nil }
+
+    /// The state `init` gives a new partition (or the whole state before the first event).
+    func initialJSON() -> JSONValue {
+        JVConvert.read(initial.borrow)
+    }
+
+    /// The handler name that runs for `type` (the type itself or `$any`); nil when none does.
+    func handlerName(for type: String) -> String? {
+        handlers.handlerName(for: type)
+    }
+
+    /// The partition key of an event, computed without applying it: nil for an unpartitioned
+    /// projection or a null key (the handlers do not run).
+    ///
+    /// - Throws: what the partition expression throws (applying the event then faults).
+    func partitionKey(of view: EventView, type: String, upcast: (data: [UInt8], schemaVersion: UInt32)?) throws -> String? {
+        guard let partitionKey else { return nil }
+        switch partitionKey {
+        case .stream: return view.stream
+        case .type: return type
+        case .jq(let program):
+            guard let upcast else { return try Self.key(program, view, data: nil, schemaVersion: nil) }
+            return try upcast.data.withUnsafeBytes { try Self.key(program, view, data: $0, schemaVersion: upcast.schemaVersion) }
+        }
+    }
+
+    /// True when this projection's state for `key` (the single state when `key` is nil) equals
+    /// `other`'s, both absent counting as equal; compared as jq values, without converting.
+    func sameState(as other: Projector, key: String?) -> Bool {
+        let mine = key.map { partitions[$0] } ?? single
+        let theirs = key.map { other.partitions[$0] } ?? other.single
+        switch (mine, theirs) {
+        case (nil, nil): return true
+        case (let a?, let b?): return jv_equal(a.value.copy(), b.value.copy()) != 0
+        default: return false
+        }
+    }
 
     /// The state of one partition, or nil when no event has reached that key (or there are no
     /// partitions).

@@ -7,17 +7,17 @@ import SafeText
 
 import JSON
 
-/// `rewind project run|status|rebuild|state|diff`: the projections (read models) of `rewind.toml`.
+/// `rewind project run|status|rebuild|state|diff|compare|step`: the projections (read models) of `rewind.toml`.
 struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "project", abstract: "Run, inspect and rebuild projections (read models); show them at any position, and what changed.",
+        commandName: "project", abstract: "Run, inspect and rebuild projections (read models); show them at any position, what changed, compare definitions, step.",
         discussion: """
             Projections are defined in rewind.toml ([projections.NAME]: from, partition, init, on).
             Each keeps LOG/projections/NAME.json: its checkpoint (the last position dealt with) and
             the state that covers exactly the events up to it, written together atomically, so a
             crash or restart never applies an event twice or skips one. See docs/PROJECTIONS.md.
             """,
-        subcommands: [Run.self, Status.self, Rebuild.self, State.self, Diff.self])
+        subcommands: [Run.self, Status.self, Rebuild.self, State.self, Diff.self, Compare.self, Step.self])
 
     /// Options shared by `run` and `rebuild`.
     struct RunOptions: ParsableArguments {

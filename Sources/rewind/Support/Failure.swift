@@ -10,6 +10,9 @@ enum ExitStatus {
     static let conflict: Int32 = 3
     /// The log is damaged (`verify` found errors, or a read hit corruption).
     static let corrupt: Int32 = 4
+    /// `project compare`: the two definitions' states differ (kept apart from 1, a failure to
+    /// run, so that a script can tell "differs" from "could not compare").
+    static let different: Int32 = 5
 }
 
 /// Runs a command body; any error is printed as a sentence on stderr and becomes the right

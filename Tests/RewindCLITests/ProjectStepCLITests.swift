@@ -1,0 +1,115 @@
+import Foundation
+import JSON
+import Testing
+
+/// `rewind project step`: the projection debugger, checked against folds written here.
+@Suite("rewind project step", .serialized)
+struct ProjectStepCLITests {
+    typealias F = ProjectCLIFixtures
+
+    func makeLog(_ events: [F.Event], config: String = F.config) throws -> (ScratchDirectory, String) {
+        let dir = ScratchDirectory()
+        let log = dir.file("bank")
+        #expect(try CLIRunner.rewind(["init", log]).status == 0)
+        try F.importEvents(events, into: log, dir: dir, name: "events.jsonl")
+        _ = try dir.write("bank/rewind.toml", config)
+        return (dir, log)
+    }
+
+    func steps(_ arguments: [String]) throws -> [JSONValue] {
+        let r = try CLIRunner.rewind(["project", "step"] + arguments + ["--json"])
+        guard r.status == 0 else { throw CLITestError("project step \(arguments) failed (\(r.status)): \(r.stderr)") }
+        return try JSONValue.parse(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValue ?? []
+    }
+
+    /// One account's balance after the events before index `end`.
+    static func balance(_ events: [F.Event], _ stream: String, before end: Int) -> Int64 {
+        events.prefix(end).filter { $0.stream == stream }.reduce(0) { $0 + Int64($1.type == "MoneyDeposited" ? $1.amount : -$1.amount) }
+    }
+
+    @Test func aPartitionedProjectionStepsEachHandledEventWithItsPartitionsStates() throws {
+        let events = F.events(400, seed: 5, accounts: 12)
+        let (dir, log) = try makeLog(events)
+        _ = dir
+        let got = try steps([log, "balances", "--position", "100", "--count", "6"])
+        // The handled events from position 100 on: account streams only (orders are skipped).
+        let expected = Array(events.indices.filter { $0 >= 99 && events[$0].stream.hasPrefix("account-") }.prefix(6))
+        #expect(got.count == 6)
+        for (step, i) in zip(got, expected) {
+            let e = events[i]
+            let before = Self.balance(events, e.stream, before: i)
+            let after = before + Int64(e.type == "MoneyDeposited" ? e.amount : -e.amount)
+            #expect(step["position"] == .integer(Int64(i + 1)))
+            #expect(step["stream"] == .string(e.stream) && step["type"] == .string(e.type) && step["handler"] == .string(e.type))
+            #expect(step["key"] == .string(e.stream))
+            #expect(step["data"]?["amountCents"] == .integer(Int64(e.amount)))
+            #expect(step["before"] == .integer(before) && step["after"] == .integer(after), "step at \(i + 1)")
+            #expect(step["fault"] == .null)
+            #expect(step["changes"]?.arrayValue?.count == (before == after ? 0 : 1))
+        }
+        // The JSON shape: every key, always present.
+        #expect(got.first?.objectValue.map { Set($0.keys) } == [
+            "position", "stream", "version", "type", "schemaVersion", "data", "key", "handler", "before", "after", "changes", "fault",
+        ])
+    }
+
+    @Test func keyShowsOnlyThatPartitionsEventsWithTheRightStates() throws {
+        let events = F.events(500, seed: 21, accounts: 10)
+        let (dir, log) = try makeLog(events)
+        _ = dir
+        let key = "account-3"
+        let got = try steps([log, "balances", "--position", "50", "--count", "4", "--key", key])
+        let expected = Array(events.indices.filter { $0 >= 49 && events[$0].stream == key }.prefix(4))
+        #expect(got.map { $0["position"] } == expected.map { .integer(Int64($0 + 1)) })
+        for (step, i) in zip(got, expected) {
+            #expect(step["key"] == .string(key))
+            #expect(step["before"] == .integer(Self.balance(events, key, before: i)))
+            #expect(step["after"] == .integer(Self.balance(events, key, before: i + 1)))
+        }
+        // Text: a title per step naming the partition and handler, the states, the diff.
+        let text = try CLIRunner.rewind(["project", "step", log, "balances", "--position", "50", "--count", "1", "--key", key])
+        #expect(text.status == 0)
+        let i = try #require(expected.first)
+        #expect(text.lines.first?.hasPrefix("── position \(i + 1) · \(key) v") == true)
+        #expect(text.lines.first?.hasSuffix("\(events[i].type) · partition '\(key)' · handler \(events[i].type)") == true)
+        #expect(text.lines.contains("before: \(Self.balance(events, key, before: i))"))
+        #expect(text.lines.contains("after:  \(Self.balance(events, key, before: i + 1))"))
+    }
+
+    @Test func anUnpartitionedAnyHandlerNamesDollarAny() throws {
+        let events = F.events(40, seed: 2)
+        let (dir, log) = try makeLog(events)
+        _ = dir
+        let got = try steps([log, "types", "--position", "1", "--count", "3"])
+        #expect(got.map { $0["handler"] } == ["$any", "$any", "$any"])
+        #expect(got.map { $0["key"] } == [.null, .null, .null])
+        #expect(got.first?["before"] == [:])
+        #expect(got.first?["after"] == .object([events[0].type: 1]))
+        #expect(got.last?["position"] == 3)
+    }
+
+    @Test func aHandlerErrorShowsTheErrorAndTheStateItLeftAndStops() throws {
+        let events = F.events(300, seed: 11, accounts: 8)
+        let poisonConfig = F.config.replacingOccurrences(
+            of: "MoneyWithdrawn = '. - $e.data.amountCents'",
+            with: "MoneyWithdrawn = 'if $e.data.amountCents > 500 then error(\"too big\") else . - $e.data.amountCents end'")
+        let (dir, log) = try makeLog(events, config: poisonConfig)
+        _ = dir
+        let index = try #require(events.indices.first { events[$0].type == "MoneyWithdrawn" && events[$0].amount > 500 })
+        let got = try steps([log, "balances", "--position", "1", "--count", "1000"])
+        let last = try #require(got.last)
+        #expect(last["position"] == .integer(Int64(index + 1)))
+        #expect(last["handler"] == "MoneyWithdrawn" && last["after"] == .null)
+        #expect(last["fault"]?["message"]?.stringValue?.contains("too big") == true)
+        #expect(last["before"] == .integer(Self.balance(events, events[index].stream, before: index)))
+        #expect(got.count == events.prefix(index + 1).filter { $0.stream.hasPrefix("account-") }.count)
+        let text = try CLIRunner.rewind(["project", "step", log, "balances", "--position", String(index + 1), "--count", "5"])
+        #expect(text.status == 0)
+        #expect(text.lines.contains { $0.hasPrefix("error:  handler MoneyWithdrawn failed on") && $0.contains("too big") })
+        #expect(text.lines.last == "the state stays as before; the steps stop here (fix the handler in rewind.toml)")
+        // From past the poison event: the fault before it is an error.
+        let after = try CLIRunner.rewind(["project", "step", log, "balances", "--position", String(index + 2)])
+        #expect(after.status == 1 && after.stderr.contains("faults before the events shown"))
+        #expect(try CLIRunner.rewind(["project", "step", log, "balances", "--position", "0"]).status == 64)
+    }
+}
