@@ -112,4 +112,35 @@ struct ProjectStepCLITests {
         #expect(after.status == 1 && after.stderr.contains("faults before the events shown"))
         #expect(try CLIRunner.rewind(["project", "step", log, "balances", "--position", "0"]).status == 64)
     }
+
+    /// Event data reaches the output as data, states and partition keys (the key is the data).
+    @Test func hostileDataAndPartitionKeysStayTextInStepAndCompare() throws {
+        let dir = ScratchDirectory()
+        let events = """
+            {"stream":"account-1","type":"AccountOpened","data":{"owner":"\\u001b]52;c;cHduZWQ=\\u0007"}}
+            {"stream":"account-2","type":"AccountOpened","data":{"owner":"\\u009b31m"}}
+
+            """
+        let log = try HostileTextCLITests.log(dir, events: events)
+        let config = """
+            [projections.owners]
+            from = "all"
+            partition = '$e.data.owner + "\\u202e"'
+            init = '[]'
+            [projections.owners.on]
+            AccountOpened = '. + [$e.data.owner]'
+            """
+        _ = try dir.write("bank/rewind.toml", config)
+        let other = try dir.write("other.toml", config.replacingOccurrences(of: "[$e.data.owner]", with: "[$e.data.owner, $e.stream]"))
+        let step = try CLIRunner.rewind(["project", "step", log, "owners", "--position", "1"])
+        let compare = try CLIRunner.rewind(["project", "compare", log, "owners", "--config", other])
+        #expect(step.status == 0 && compare.status == 5, "\(step.stderr) \(compare.stderr)")
+        for r in [step, compare] {
+            #expect(HostileTextCLITests.isInert(r.stdout) && HostileTextCLITests.isInert(r.stderr), "\(r.stdout.debugDescription)")
+        }
+        #expect(step.lines.count > 4 && compare.lines.count > 3)
+        // The key (the data itself) is shown, escaped, in the step's title and the compare report.
+        #expect(step.stdout.contains("partition '" + HostileTextCLITests.osc52Shown), "\(step.stdout)")
+        #expect(compare.stdout.contains("partition '" + HostileTextCLITests.osc52Shown), "\(compare.stdout)")
+    }
 }
