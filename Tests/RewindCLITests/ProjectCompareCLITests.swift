@@ -70,6 +70,17 @@ struct ProjectCompareCLITests {
         #expect(text.status == 5)
         #expect(text.lines.contains("first difference at position \(index + 1): \(poison.stream) v\(try #require(first["version"]?.int64Value)) MoneyDeposited · partition '\(poison.stream)'"))
         #expect(text.lines.contains { $0.hasPrefix("at the end (position 800): current → other: \(differing.count) change") })
+        // --key: one partition. A differing one is first different at its own first such event;
+        // one whose sums agree is identical (exit 0).
+        let last = try #require(differing.last)
+        let lastIndex = try #require(events.indices.first { events[$0].stream == last && events[$0].type == "MoneyDeposited" && events[$0].amount > 900 })
+        let keyed = try compareJSON([log, "balances", "--config", other, "--key", last])
+        #expect(keyed.status == 5 && keyed.value["key"] == .string(last))
+        #expect(keyed.value["firstDifference"]?["position"] == .integer(Int64(lastIndex + 1)))
+        #expect(keyed.value["end"]?["changes"] == [["op": "changed", "path": ".", "old": .integer(a[last] ?? 0), "new": .integer(b[last] ?? 0)]])
+        let same = try #require(a.keys.sorted().first { a[$0] == b[$0] })
+        let agreeing = try compareJSON([log, "balances", "--config", other, "--key", same])
+        #expect(agreeing.status == 0 && agreeing.value["identical"] == true)
         // Nothing was written: no projection files appeared.
         #expect(!FileManager.default.fileExists(atPath: log + "/projections/balances.json"))
     }
