@@ -136,6 +136,19 @@ enum ProjectionNames {
         }
         throw CLIError("no projection named \(list) in \(file); the projections are: \(known.joined(separator: ", "))")
     }
+
+    /// The definition of the projection `name`, for the commands that look at one (state,
+    /// diff, step): the name must exist, and `--key` applies only to a partitioned projection.
+    static func definition(_ name: String, in config: RewindConfig, log: String, key: String?) throws -> ProjectionDefinition {
+        try check([name], in: config, log: log)
+        guard let definition = config.projections.first(where: { $0.name == name }) else {
+            throw CLIError("no projection named '\(SafeText.escape(name))'")
+        }
+        if key != nil && definition.partition == nil {
+            throw CLIError("projection \(SafeText.escape(name)) has no partition, so --key does not apply; run it without --key")
+        }
+        return definition
+    }
 }
 
 /// One `project run` or `project rebuild`: starts a runner, shows its progress, stops it on

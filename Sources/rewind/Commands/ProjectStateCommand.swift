@@ -43,11 +43,7 @@ extension ProjectCommand {
         func run() throws {
             try runReporting(jsonErrors: json) {
                 let configuration = try RewindConfig.load(forLog: log, configPath: config)
-                try ProjectionNames.check([name], in: configuration, log: log)
-                guard let definition = configuration.projections.first(where: { $0.name == name }) else { return }
-                if key != nil && definition.partition == nil {
-                    throw CLIError("projection \(SafeText.escape(name)) has no partition, so --key does not apply; run it without --key")
-                }
+                let definition = try ProjectionNames.definition(name, in: configuration, log: log, key: key)
                 let eventLog = try EventLog.openReadOnly(at: log)
                 defer { eventLog.close() }
                 let head = eventLog.head
