@@ -100,4 +100,13 @@ extension DebeziumSourceTests {
         #expect(records.first?.event?.stream == "account-1" && records.first?.event?.version == 2)
         #expect(records.last?.ignoredReason?.contains("tombstone") == true)
     }
+
+    /// The same overflow as kcat's `ts` (found by its fuzz target), in `source.ts_ms`.
+    @Test func aCommitTimeTooLargeForMillisecondsIsABadRecordNotATrap() throws {
+        let row = #"{"seq":9,"stream":"s-1","type":"T","data":"{}"}"#
+        let line = #"{"before":null,"after":\#(row),"source":{"ts_ms":92233720368547758},"op":"c"}"#
+        let errors = try ImportScratch().records(.debezium, line).compactMap(\.error)
+        #expect(errors.count == 1)
+        #expect(errors.first?.reason.contains("too large for epoch milliseconds") == true)
+    }
 }

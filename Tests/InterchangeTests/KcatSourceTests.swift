@@ -81,4 +81,12 @@ struct KcatSourceTests {
         #expect(errors[3].reason.contains("the message key is missing") && errors[3].reason.contains("--stream-from"))
         #expect(errors[4].reason.hasPrefix("invalid JSON"))
     }
+
+    /// Found by the `import-kcat` fuzz target: `ts * 1000` trapped on overflow.
+    @Test func aTimestampTooLargeForMillisecondsIsABadRecordNotATrap() throws {
+        let line = #"{"topic":"bank","partition":0,"offset":0,"ts":92233720368547758,"headers":["type","T"],"key":"s-1","payload":"{}"}"#
+        let errors = try ImportScratch().records(.kcat, line).compactMap(\.error)
+        #expect(errors.count == 1)
+        #expect(errors.first?.reason.contains("too large for epoch milliseconds") == true)
+    }
 }

@@ -149,7 +149,12 @@ struct DebeziumSource: EventSource {
             }
             time = t
         } else if let ms = source?["ts_ms"]?.int64Value ?? payload["ts_ms"]?.int64Value {
-            time = ms * 1000
+            // Epoch milliseconds from the file: checked, a huge one is a bad record, not a trap.
+            let (micros, overflow) = ms.multipliedReportingOverflow(by: 1000)
+            guard !overflow else {
+                return invalid("ts_ms \(ms) is too large for epoch milliseconds; fix it or give the time with --time-from")
+            }
+            time = micros
         }
 
         var metadata = MetadataBuilder()

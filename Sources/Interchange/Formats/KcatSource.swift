@@ -99,7 +99,12 @@ struct KcatSource: EventSource {
             }
             time = t
         } else if let ts = envelope["ts"]?.int64Value, ts > 0 {
-            time = ts * 1000
+            // Epoch milliseconds from the file: checked, a huge one is a bad record, not a trap.
+            let (micros, overflow) = ts.multipliedReportingOverflow(by: 1000)
+            guard !overflow else {
+                return invalid("message \(coordinates) has a ts of \(ts), too large for epoch milliseconds; fix it or give the time with --time-from")
+            }
+            time = micros
         }
         var version: UInt64?
         if let spec = options.version {
