@@ -15,6 +15,25 @@ public enum FaultInjection {
         case open, read, write, fdatasync, fsync, rename, ftruncate, mkdir, unlink
     }
 
+    /// One fault as a test names it: the call, its errno and (for a write) whether half the
+    /// bytes are stored first. Tests run once per fault; the description names the case.
+    public struct Fault: Sendable, CustomStringConvertible {
+        public var call: Call
+        public var errno: Int32
+        /// The disk fills in the middle of a write: half of it is stored, the next call fails.
+        public var shortWrite: Bool
+
+        public init(call: Call, errno: Int32, shortWrite: Bool = false) {
+            self.call = call
+            self.errno = errno
+            self.shortWrite = shortWrite
+        }
+
+        public var description: String {
+            "\(call.rawValue) fails with \(Syscall.strerror(errno))\(shortWrite ? " after a short write" : "")"
+        }
+    }
+
     /// Names one armed rule, to disarm it or ask how often it fired.
     public struct Token: Sendable, Hashable {
         let id: Int

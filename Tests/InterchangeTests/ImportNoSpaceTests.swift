@@ -10,13 +10,7 @@ import Testing
 /// the same input imported again afterwards brings every event in.
 @Suite("Fault: import on a full disk")
 struct ImportNoSpaceTests {
-    struct Fault: Sendable, CustomStringConvertible {
-        var call: FaultInjection.Call
-        var errno: Int32
-        /// The disk fills in the middle of a write: half of it is stored, the next call fails.
-        var shortWrite = false
-        var description: String { "\(call.rawValue) fails with \(Syscall.strerror(errno))\(shortWrite ? " after a short write" : "")" }
-    }
+    typealias Fault = FaultInjection.Fault
 
     static let faults = [
         Fault(call: .write, errno: Errno.noSpace),

@@ -12,11 +12,7 @@ import Testing
 struct ProjectionWriteFaultTests {
     typealias F = ProjectionFixtures
 
-    struct Fault: Sendable, CustomStringConvertible {
-        var call: FaultInjection.Call
-        var errno: Int32
-        var description: String { "\(call.rawValue) fails with \(Syscall.strerror(errno))" }
-    }
+    typealias Fault = FaultInjection.Fault
 
     static let faults = [
         Fault(call: .write, errno: Errno.noSpace),

@@ -10,11 +10,7 @@ extension ReplayLayerTests {
     /// reported; the next `create` takes the missing snapshots and every one matches a replay.
     @Suite("Fault: snapshot writes")
     struct SnapshotWriteFaultTests {
-        struct Fault: Sendable, CustomStringConvertible {
-            var call: FaultInjection.Call
-            var errno: Int32
-            var description: String { "\(call.rawValue) fails with \(Syscall.strerror(errno))" }
-        }
+        typealias Fault = FaultInjection.Fault
 
         static let faults = [
             Fault(call: .write, errno: Errno.noSpace),
