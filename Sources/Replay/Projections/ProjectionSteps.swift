@@ -30,6 +30,13 @@ public enum ProjectionSteps {
         /// nil when the handler failed: the state stays `before`.
         public var after: JSONValue?
         public var fault: ProjectionFault?
+
+        /// The paths the event changed, old → new (none when the handler failed), for a
+        /// debugger that marks the changed fields.
+        public var changes: [JSONChange] {
+            guard let after else { return [] }
+            return JSONValue.diff(from: before, to: after)
+        }
     }
 
     /// The steps taken.
@@ -55,6 +62,19 @@ public enum ProjectionSteps {
         let (projector, resumedFrom) = try ProjectionStateAt.start(
             log: log, definition: definition, upcasters: upcasters, limits: limits, through: first - 1, useSaved: useSaved)
         let upcaster = try Upcaster(upcasters, limits: limits)
+        let (steps, faultBefore) = try walk(projector, upcaster: upcaster, log: log, from: first, count: count, key: wanted)
+        if projector.interrupted {
+            throw ProjectionStateAt.Failure(description: "projection \(definition.name): stopped at position \(projector.checkpoint + 1) (Rewind is quitting)")
+        }
+        return Result(steps: steps, isPartitioned: projector.isPartitioned, faultBefore: faultBefore, resumedFrom: resumedFrom)
+    }
+
+    /// The steps from `first` on, taken with `projector` (fed from its checkpoint up to `first`
+    /// first); shared by `run` and `ProjectionTimeline`, which starts it from a cached state.
+    /// The projector is left after the last step (faulted or interrupted when that ended them).
+    static func walk(
+        _ projector: Projector, upcaster: Upcaster, log: EventLog, from first: UInt64, count: Int, key wanted: String?
+    ) throws -> (steps: [Step], faultBefore: ProjectionFault?) {
         var steps: [Step] = []
         var faultBefore: ProjectionFault?
         if count > 0 {
@@ -126,10 +146,7 @@ public enum ProjectionSteps {
                 return steps.count < count
             }
         }
-        if projector.interrupted {
-            throw ProjectionStateAt.Failure(description: "projection \(definition.name): stopped at position \(projector.checkpoint + 1) (Rewind is quitting)")
-        }
-        return Result(steps: steps, isPartitioned: projector.isPartitioned, faultBefore: faultBefore, resumedFrom: resumedFrom)
+        return (steps, faultBefore)
     }
 
     /// The event's data as JSON: parsed, or a string for binary data and invalid JSON.

@@ -244,6 +244,35 @@ final class Projector {
         fail(view, type: type, handler: "upcaster", message: "\(upcasterError)")
     }
 
+    // MARK: Checkpoints
+
+    /// The current state and checkpoint, frozen (references, not copies; see
+    /// `ProjectorCheckpoint`). Call only while `fault` is nil.
+    func frozen() -> ProjectorCheckpoint {
+        if partitionKey == nil {
+            return ProjectorCheckpoint(position: checkpoint, applied: applied, single: single?.value.borrow ?? jv_null(), partitions: [])
+        }
+        return ProjectorCheckpoint(position: checkpoint, applied: applied, single: nil, partitions: partitions.map { (key: $0.key, value: $0.value.value.borrow) })
+    }
+
+    /// Puts the projector back at `frozen`'s position and state, with no fault and not
+    /// interrupted, as if it had just folded up to there.
+    func thaw(_ frozen: ProjectorCheckpoint) {
+        checkpoint = frozen.position
+        applied = frozen.applied
+        fault = nil
+        interrupted = false
+        lastKey = nil
+        if partitionKey == nil {
+            single = StateBox(OwnedJV(frozen.copySingle() ?? initial.copy()))
+        } else {
+            var restored: [String: StateBox] = [:]
+            restored.reserveCapacity(frozen.keys.count)
+            frozen.forEachPartition { key, value in restored[key] = StateBox(OwnedJV(value)) }
+            partitions = restored
+        }
+    }
+
     // MARK: Saving
 
     /// The file for the current checkpoint and state.

@@ -22,6 +22,11 @@ extension ProjectCommand {
                 read-only and LOG/projections/ is only read (a saved state at or below the position, built by \
                 the same definition, is where the fold starts; --from-start ignores it). A handler error \
                 before the position is reported like 'project run' reports it, with the state just before it.
+
+                The states folded on the way are kept in LOG/cache/project-state/NAME/ (derived files, checked \
+                and rebuilt when damaged or stale, never needed: delete them at any time), so that the next \
+                question starts near its position; a log directory that cannot be written keeps none. \
+                --no-cache neither reads nor writes them.
                 """)
 
         @Argument(help: "The log directory.") var log: String
@@ -32,6 +37,7 @@ extension ProjectCommand {
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: .long, help: "Print the state alone, as one line of JSON.") var json = false
         @Flag(name: .customLong("from-start"), help: "Fold from the first event even when a saved state could be used.") var fromStart = false
+        @Flag(name: .customLong("no-cache"), help: "Neither read nor write the derived states in LOG/cache/project-state/.") var noCache = false
 
         func validate() throws {
             if position != nil && time != nil { throw ValidationError("give at most one of --position and --time") }
@@ -56,13 +62,29 @@ extension ProjectCommand {
                 } else if let time, let micros = RFC3339.parse(time) ?? RFC3339.parseFlexible(time) {
                     target = try ProjectionStateAt.position(atTime: micros, log: eventLog)
                 }
-                let result = try ProjectionStateAt.fold(
-                    log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
-                    through: target, useSaved: !fromStart)
+                var cachedFrom: UInt64 = 0
+                let result: ProjectionStateAt.Result
+                let whole: () throws -> ProjectionStateAt.Result
+                if noCache {
+                    result = try ProjectionStateAt.fold(
+                        log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
+                        through: target, useSaved: !fromStart)
+                    whole = { result }
+                } else {
+                    let files = ProjectionCheckpointFiles(logPath: eventLog.path, projection: definition.name)
+                    let timeline = try ProjectionTimeline(
+                        log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
+                        options: .init(useSaved: !fromStart), files: files)
+                    defer { for note in files.takeNotes() { Console.note(note) } }
+                    result = try timeline.state(at: target, key: key)
+                    if result.resumedFrom == 0 { cachedFrom = timeline.lastStart }
+                    // The projector stays at the target: the whole state costs no fold.
+                    whole = { try timeline.state(at: target) }
+                }
                 let state: JSONValue
                 if let key {
                     guard let partition = result.partitions[key] else {
-                        let known = result.partitions.keys.sorted()
+                        let known = try whole().partitions.keys.sorted()
                         let some = known.prefix(5).map { "'\(SafeText.escape($0))'" }.joined(separator: ", ")
                         throw CLIError("projection \(SafeText.escape(name)) has no partition '\(SafeText.escape(key))' at position \(result.position)"
                             + (known.isEmpty ? " (no event had reached any partition yet)" : "; it has \(known.count): \(some)\(known.count > 5 ? ", …" : "")"))
@@ -74,7 +96,7 @@ extension ProjectCommand {
                 if json {
                     Output.standard.line(bytes: state.serializedBytes())
                 } else {
-                    Output.standard.line(try header(result, eventLog: eventLog, head: head))
+                    Output.standard.line(try header(result, eventLog: eventLog, head: head, cachedFrom: cachedFrom))
                     Output.standard.line(bytes: state.serializedBytes(pretty: true))
                 }
                 if let fault = result.fault {
@@ -85,7 +107,7 @@ extension ProjectCommand {
         }
 
         /// "balances @ position 120 of 348 · account-1 v3 MoneyDeposited at … · key 'account-1'".
-        private func header(_ result: ProjectionStateAt.Result, eventLog: EventLog, head: UInt64) throws -> String {
+        private func header(_ result: ProjectionStateAt.Result, eventLog: EventLog, head: UInt64, cachedFrom: UInt64) throws -> String {
             var text = "\(SafeText.escape(name)) @ position \(result.position) of \(head)"
             if result.position > 0, let e = try eventLog.event(at: result.position) {
                 text += " · last event \(SafeText.escape(e.stream)) v\(e.version) \(SafeText.escape(e.type)) at "
@@ -94,7 +116,9 @@ extension ProjectCommand {
             if let key { text += " · partition '\(SafeText.escape(key))'" } else if result.isPartitioned {
                 text += " · \(result.partitions.count) partition\(result.partitions.count == 1 ? "" : "s")"
             }
-            if result.resumedFrom > 0 { text += " · from the saved state at \(result.resumedFrom)" }
+            if result.resumedFrom > 0 { text += " · from the saved state at \(result.resumedFrom)" } else if cachedFrom > 0 {
+                text += " · from the cached state at \(cachedFrom)"
+            }
             return text
         }
     }
