@@ -137,6 +137,20 @@ struct ProjectionCheckpointFilesTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.log + "/projections"))
     }
 
+    @Test func aLinkPlantedAtTheCacheDirectoryIsNeverWrittenThrough() throws {
+        let scratch = F.Scratch()
+        let events = F.bankEvents(count: 300, accounts: 6, seed: 18)
+        let log = try F.makeLog(scratch, events)
+        defer { log.close() }
+        let elsewhere = scratch.path + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: scratch.log + "/cache", withDestinationPath: elsewhere)
+        let (timeline, files) = try Self.timeline(log)
+        #expect(try timeline.state(at: 300).state == Self.expected(events, 300))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+        #expect(files.takeNotes().isEmpty)
+    }
+
     @Test func theByteBudgetWidensTheFileStride() throws {
         let scratch = F.Scratch()
         let events = F.bankEvents(count: 1500, accounts: 8, seed: 17)

@@ -134,6 +134,46 @@ struct ProjectStateCLITests {
         #expect(!FileManager.default.fileExists(atPath: log + "/projections"))
     }
 
+    @Test func theNextQuestionStartsFromTheCacheFilesWhichAreRebuiltWhenDamaged() throws {
+        // Past 4,096 positions: files are kept every 4,096 (the smallest file stride).
+        let events = F.events(9000, seed: 21, accounts: 50)
+        let (dir, log) = try makeLog(events)
+        _ = dir
+        let cache = log + "/cache/project-state/balances"
+        #expect(try state([log, "balances", "--position", "8500"]) == F.expectedBalances(Array(events.prefix(8500))))
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache).sorted()
+        #expect(files == ["00000000000000004096.ckpt", "00000000000000008192.ckpt"])
+        let second = try CLIRunner.rewind(["project", "state", log, "balances", "--position", "8300"])
+        #expect(second.status == 0 && second.stderr.isEmpty)
+        #expect(second.lines.first?.contains("from the cached state at 8192") == true)
+        #expect(try JSONValue.parse(second.lines.dropFirst().joined(separator: "\n")) == F.expectedBalances(Array(events.prefix(8300))))
+        // A damaged file: one line on stderr, the same answer, the file written again.
+        let damaged = cache + "/00000000000000008192.ckpt"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        bytes[bytes.count / 2] ^= 0x04
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+        let third = try CLIRunner.rewind(["project", "state", log, "balances", "--position", "8400", "--json"])
+        #expect(third.status == 0)
+        #expect(third.stderr.split(separator: "\n").count == 1)
+        #expect(third.stderr.contains("00000000000000008192.ckpt is damaged"))
+        #expect(try JSONValue.parse(third.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == F.expectedBalances(Array(events.prefix(8400))))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: damaged)) != bytes)
+        // --key from the cache, and --no-cache: the same answers.
+        let key = "account-7"
+        #expect(try state([log, "balances", "--position", "8999", "--key", key]) == F.expectedBalances(Array(events.prefix(8999)))[key])
+        #expect(try state([log, "balances", "--position", "8999", "--no-cache"]) == F.expectedBalances(Array(events.prefix(8999))))
+        // Nothing under LOG/projections/.
+        #expect(!FileManager.default.fileExists(atPath: log + "/projections"))
+        // --no-cache writes nothing; a cache directory that cannot be made is no error.
+        try FileManager.default.removeItem(atPath: log + "/cache")
+        #expect(try state([log, "balances", "--position", "8500", "--no-cache"]) == F.expectedBalances(Array(events.prefix(8500))))
+        #expect(!FileManager.default.fileExists(atPath: log + "/cache"))
+        try Data("not a directory".utf8).write(to: URL(fileURLWithPath: log + "/cache"))
+        let blocked = try CLIRunner.rewind(["project", "state", log, "balances", "--position", "8500", "--json"])
+        #expect(blocked.status == 0 && blocked.stderr.isEmpty)
+        #expect(try JSONValue.parse(blocked.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == F.expectedBalances(Array(events.prefix(8500))))
+    }
+
     @Test func badInputIsAClearError() throws {
         let (dir, log) = try makeLog(F.events(20, seed: 2))
         _ = dir
