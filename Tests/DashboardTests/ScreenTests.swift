@@ -64,11 +64,11 @@ import Platform
 
     @Test func helpListsEveryKeyAndCommand() throws {
         let f = try BankFixture()
-        let (app, term) = try f.app(size: Size(width: 130, height: 60))
+        let (app, term) = try f.app(size: Size(width: 130, height: 76))
         still(app)
         app.send(.key(.character("?")))
         app.render()
-        assertScreen(term.text, named: "help-130x60")
+        assertScreen(term.text, named: "help-130x76")
         for (_, keys) in HelpOverlay.sections {
             for (k, _) in keys { #expect(term.text.contains(k), "help lacks \(k)") }
         }
@@ -282,7 +282,8 @@ import Platform
         // Snapshots: v2 and v4 ok, v3 (imported) drifts, with the difference.
         #expect(text.contains("DRIFT"))
         #expect(app.state.snapshots.first { $0.version == 3 }?.details == [".balance: snapshot 999, replay 70"])
-        // Select the faulted projection: its poison event is shown; Enter, then Enter again, goes there.
+        // Select the faulted projection: its poison event is shown; Enter opens its debugger at
+        // the poison event, and Enter again goes there.
         app.send(.key(.character("5")))
         let strict = try #require(app.state.consumers.firstIndex { $0.lag.name == "strict" })
         for _ in 0..<strict { app.send(.key(.character("j"))) }
@@ -290,11 +291,18 @@ import Platform
         #expect(term.text.contains("poison: account-1 v4"))
         #expect(term.text.contains("deposit below the minimum: 5"))
         app.send(.key(.enter))
-        app.render()
-        #expect(term.text.contains("handler MoneyDeposited"))
+        app.settle()
+        #expect(term.text.contains("FAULT: handler MoneyDeposited failed"))
         app.send(.key(.enter))
         app.settle()
         #expect(app.state.selectedStream == "account-1" && app.state.cursor == 4)
+        // An external consumer has no definition to debug: Enter shows its problem, if any.
+        let mailer = try #require(app.state.consumers.firstIndex { $0.lag.name == "mailer" })
+        app.send(.key(.character("5")))
+        while app.state.consumerCursor < mailer { app.send(.key(.character("j"))) }
+        while app.state.consumerCursor > mailer { app.send(.key(.character("k"))) }
+        app.send(.key(.enter))
+        #expect(app.state.mode != .debugger)
     }
 }
 

@@ -14,6 +14,10 @@ public struct DashboardState: Sendable {
         case detail(scroll: Int, upcasted: Bool, hex: Bool)
         case snapshotDetail(scroll: Int)
         case faultDetail
+        /// The projection debugger (`debugger` holds it).
+        case debugger
+        /// The diff from the mark to the cursor (`diff` holds it).
+        case diff(scroll: Int)
     }
 
     /// Playback of the timeline: events per second, or the events' own intervals sped up.
@@ -111,6 +115,28 @@ public struct DashboardState: Sendable {
 
     public var detail: EventDetail?
     public var notice: Notice?
+
+    // The projection debugger, the dashboard at an instant, mark and diff
+    public var debugger: DebuggerState?
+    /// Set while the dashboard shows a past instant (`:at`); nil: live.
+    public var instant: InstantState?
+    /// Point A of a diff (`m`).
+    public var mark: DiffPoint?
+    /// The diff `D` asked for (nil while it is computed).
+    public var diff: DiffView?
+
+    /// The dashboard at an instant: what was asked, and the answer once it came.
+    public struct InstantState: Sendable, Equatable {
+        /// As typed after `:at` (shown until the answer comes).
+        public var asked: String
+        public var view: InstantView?
+        public init(asked: String, view: InstantView? = nil) {
+            self.asked = asked
+            self.view = view
+        }
+        /// The instant's global position, once known.
+        public var position: UInt64? { view?.position }
+    }
 
     // When periodic requests were last sent (microseconds).
     var lastRefresh: Int64 = 0

@@ -19,6 +19,9 @@ public enum Message: Sendable {
     case snapshotsLoaded(stream: String, rows: [SnapshotRow])
     case detailLoaded(EventDetail)
     case located(stream: String, version: UInt64)
+    case debugLoaded(DebugStepView)
+    case instantLoaded(InstantView)
+    case diffLoaded(DiffView)
     case notice(String)
     case failed(Request.Kind, String)
 }

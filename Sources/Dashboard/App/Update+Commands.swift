@@ -7,12 +7,14 @@ extension Dashboard {
         ("goto N | vN", "jump to version N of the stream"),
         ("goto TIME", "jump to the last event at or before an instant (2026-01-15T10:00:00Z, '2026-01-15 10:00')"),
         ("goto @P", "jump to the stream's last event at or before global position P"),
+        ("at TIME|@P|now", "the whole dashboard at an instant or global position (streams, cursor, read models); now: live again"),
         ("stream NAME", "select a stream by name"),
         ("filter TEXT", "filter streams (substring, or a glob with * ? [)"),
         ("sort name|count|recent", "sort the streams"),
         ("speed N | speed real", "playback speed in events per second, or the events' own intervals"),
         ("skip N… | unskip", "what-if: replay without these versions / the real history again"),
         ("bookmark", "bookmark the version under the cursor"),
+        ("mark | diff", "mark point A (as m does) / the diff from A to the cursor (as D does)"),
         ("follow on|off", "keep the newest event in view"),
         ("snapshot", "take the stream's snapshots now (needs --writable)"),
         ("help", "every key and command"),
@@ -64,8 +66,14 @@ extension Dashboard {
             if state.playing == nil { return togglePlay(&state) }
         case "pause", "stop":
             state.playing = nil
-        case "bookmark", "mark":
+        case "bookmark":
             return toggleBookmark(&state)
+        case "mark":
+            return markPoint(&state)
+        case "diff":
+            return showDiff(&state)
+        case "at":
+            return at(&state, rest)
         case "skip":
             guard let s = state.selectedStream else { return [] }
             var versions: [UInt64] = []

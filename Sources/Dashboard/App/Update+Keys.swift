@@ -15,8 +15,7 @@ extension Dashboard {
             case .character("k"), .up: state.mode = .help(scroll: max(0, scroll - 1))
             case .pageDown, .character(" "): state.mode = .help(scroll: scroll + 10)
             case .pageUp: state.mode = .help(scroll: max(0, scroll - 10))
-            case .character("q"): state.mode = .normal
-            default: state.mode = .normal
+            default: state.mode = state.debugger != nil ? .debugger : .normal  // back to the debugger it was opened from
             }
             return []
         case .detail(let scroll, let upcasted, let hex):
@@ -39,6 +38,10 @@ extension Dashboard {
             default: state.mode = .normal
             }
             return []
+        case .debugger:
+            return debuggerKey(&state, key)
+        case .diff(let scroll):
+            return diffKey(&state, key, scroll: scroll)
         case .faultDetail:
             state.mode = .normal
             if key == .enter, state.consumers.indices.contains(state.consumerCursor), let p = state.consumers[state.consumerCursor].poison {
@@ -91,7 +94,9 @@ extension Dashboard {
             notify(&state, state.follow ? "follow on: the newest event stays in view" : "follow off", error: false)
             if state.follow { return moveCursor(&state, to: state.lastVersion) }
         case .character("m"):
-            return toggleBookmark(&state)
+            return markPoint(&state)
+        case .character("D"):
+            return showDiff(&state)
         case .character("b"):
             return jumpBookmark(&state, forward: true)
         case .character("B"):
@@ -182,6 +187,9 @@ extension Dashboard {
             if up { state.consumerCursor = max(0, state.consumerCursor - 1) }
             if key == .enter, state.consumers.indices.contains(state.consumerCursor) {
                 let row = state.consumers[state.consumerCursor]
+                if row.lag.kind == .projection, !row.lag.name.isEmpty {
+                    return openDebugger(&state, projection: row.lag.name)
+                }
                 if row.lag.fault != nil || row.lag.problem != nil { state.mode = .faultDetail }
             }
         case .snapshots:

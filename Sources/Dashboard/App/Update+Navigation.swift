@@ -45,7 +45,8 @@ extension Dashboard {
         guard let stream = state.selectedStream, state.lastVersion > 0 else { return [] }
         let v = min(max(1, version), state.lastVersion)
         if !keepPlaying { state.playing = nil }
-        state.follow = v == state.lastVersion && (state.follow || !keepPlaying)
+        // At an instant (`:at`) the cursor stays in the past while the log grows.
+        state.follow = state.instant == nil && v == state.lastVersion && (state.follow || !keepPlaying)
         let moved = v != state.cursor
         state.cursor = v
         var effects = ensureEventsVisible(&state, force: false)

@@ -77,6 +77,14 @@ public enum Dashboard {
             guard stream == state.selectedStream else { return [] }
             if version == 0 { notify(&state, "no event of \(stream) is that early; showing its first event", error: true) }
             return moveCursor(&state, to: max(1, version))
+        case .debugLoaded(let view):
+            return debuggerLoaded(&state, view)
+        case .instantLoaded(let view):
+            return instantLoaded(&state, view)
+        case .diffLoaded(let view):
+            guard case .diff = state.mode else { return [] }
+            state.diff = view
+            return []
         case .notice(let text):
             notify(&state, text, error: false)
             return snapshotsRefresh(&state)
@@ -186,6 +194,7 @@ public enum Dashboard {
         state.lastVersion = last
         var effects: [Effect] = []
         if state.cursor == 0 && last > 0 {
+            if state.instant?.view != nil { return instantCursor(&state) }
             return moveCursor(&state, to: last)
         }
         if grew, state.follow, state.playing == nil, state.cursor != last {

@@ -24,6 +24,8 @@ public final class LogSource {
     private var streamsHead: UInt64 = .max
     private var streamsReadAt = Date.distantPast
     private var densityCache: [String: Density] = [:]
+    /// The projection debugger's folds, by projection name (the one open, and a few before it).
+    var debuggers: [String: ProjectionDebugger] = [:]
 
     /// - Parameter writable: whether actions that write (snapshots) are allowed.
     public init(log: EventLog, config: RewindConfig, writable: Bool = false) {
@@ -64,6 +66,9 @@ public final class LogSource {
                 let t = try timeline(s)
                 if let micros { return .located(stream: s, version: try t.version(atTime: micros)) }
                 return .located(stream: s, version: try t.version(atPosition: position ?? 0))
+            case .debug(let name, let key, let from, let move): return .debugLoaded(try debug(name, key: key, from: from, move: move))
+            case .instant(let micros, let position): return .instantLoaded(try instant(micros: micros, position: position))
+            case .diff(let a, let b): return .diffLoaded(try diff(from: a, to: b))
             }
         } catch {
             return .failed(request.kind, Self.describe(error))

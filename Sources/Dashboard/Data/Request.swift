@@ -23,6 +23,13 @@ public enum Request: Sendable, Equatable {
     case locate(stream: String, micros: Int64?, position: UInt64?)
     /// (writable only) Take snapshots of the stream as the configuration's policy says.
     case createSnapshots(stream: String)
+    /// The projection debugger's next stop (`move` from global position `from`), pinned to a
+    /// partition when `key` is set.
+    case debug(projection: String, key: String?, from: UInt64, move: DebugMove)
+    /// The dashboard at an instant (`:at`): a time (microseconds) or a global position.
+    case instant(micros: Int64?, position: UInt64?)
+    /// The structural diff between two points (`m`, then `D`).
+    case diff(from: DiffPoint, to: DiffPoint)
 
     /// The slot: requests of one kind replace each other.
     public var kind: Kind {
@@ -38,6 +45,9 @@ public enum Request: Sendable, Equatable {
         case .detail: return .detail
         case .createSnapshots: return .createSnapshots
         case .locate: return .locate
+        case .debug: return .debug
+        case .instant: return .instant
+        case .diff: return .diff
         }
     }
 
@@ -45,7 +55,7 @@ public enum Request: Sendable, Equatable {
     /// lag, snapshots) can take long and run on a second worker so they never delay a frame.
     public var isInteractive: Bool {
         switch kind {
-        case .locate, .focus, .events, .detail, .refresh: return true
+        case .locate, .focus, .events, .detail, .refresh, .debug, .diff: return true
         default: return false
         }
     }
@@ -56,7 +66,7 @@ public enum Request: Sendable, Equatable {
 
     /// Kinds in the order a worker serves them: what the user is looking at first.
     public enum Kind: Int, Sendable, CaseIterable, Comparable {
-        case locate, focus, events, detail, streams, refresh, blame, createSnapshots, lag, density, snapshots
+        case locate, debug, focus, events, detail, diff, streams, refresh, instant, blame, createSnapshots, lag, density, snapshots
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 }

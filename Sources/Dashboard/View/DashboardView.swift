@@ -22,6 +22,8 @@ public enum DashboardView {
         case .detail(let scroll, let upcasted, let hex): DetailOverlay.render(state, scroll: scroll, upcasted: upcasted, hex: hex, theme: theme, into: &buffer)
         case .snapshotDetail(let scroll): DetailOverlay.renderSnapshot(state, scroll: scroll, theme: theme, into: &buffer)
         case .faultDetail: DetailOverlay.renderFault(state, theme: theme, into: &buffer)
+        case .debugger: DebuggerView.render(state, theme: theme, into: &buffer)
+        case .diff(let scroll): DiffOverlay.render(state, scroll: scroll, theme: theme, into: &buffer)
         default: break
         }
     }

@@ -11,7 +11,7 @@ public enum HelpOverlay {
             ("Tab  Shift-Tab  1–6", "next / previous pane, or pane by number"),
             ("j k  ↓ ↑", "move in the focused pane"),
             ("g G", "first / last row (events: first / last version)"),
-            ("Enter", "open: stream → events, event → detail, field → the version that set it, fault → poison event"),
+            ("Enter", "open: stream → events, event → detail, field → the version that set it, projection → its debugger"),
             ("q  Esc  Ctrl-C", "quit (Esc first closes what is open, then clears a stream filter)"),
             ("mouse", "click selects, wheel scrolls, click or drag on the timeline scrubs"),
         ]),
@@ -24,7 +24,9 @@ public enum HelpOverlay {
             ("+ -", "faster / slower (1 to 128 events per second)"),
             ("o", "play at the events' original intervals (long gaps shortened)"),
             ("f", "follow: keep the newest event in view as the log grows"),
-            ("m", "bookmark the version; b / B jump to the next / previous bookmark"),
+            ("m", "mark point A (the version, or the instant under :at) and bookmark it; b / B jump between bookmarks"),
+            ("D", "the diff from A to the cursor: paths added, removed, changed, old → new (j/k scroll)"),
+            (":at TIME  :at @P", "the whole dashboard at an instant or global position; :at now is live again"),
             ("x  X", "what-if: skip the event (state turns HYPOTHETICAL) / clear skips"),
         ]),
         ("Panes", [
@@ -32,7 +34,17 @@ public enum HelpOverlay {
             ("c  Enter", "streams: fold or unfold a category"),
             ("h l  Enter  c", "state: fold / unfold a container; c folds all top-level fields"),
             ("u  x", "event detail: raw / upcasted data; hex dump"),
-            ("Enter", "snapshots: show the drift or the problem; projections: fault details"),
+            ("Enter", "snapshots: show the drift or the problem; projections: the debugger (external consumers: their problem)"),
+        ]),
+        ("Projection debugger (Enter on a projection)", [
+            ("← →  h l", "previous / next event the projection handles"),
+            ("PgUp PgDn  [ ]", "10 handled events back / forward"),
+            ("Home End", "first / last handled event (a faulted projection's last is its poison event)"),
+            (": P", "the last handled event at or before global position P"),
+            ("f", "jump to the fault"),
+            ("p  P", "pin the slider to the event's partition (again: unpin) / type a partition key"),
+            ("j k", "scroll the read model"),
+            ("Enter  Esc", "the event in its stream / close the debugger"),
         ]),
     ]
 

@@ -1,4 +1,5 @@
 import Replay
+import SafeText
 import TerminalUI
 
 enum ProjectionsPane {
@@ -15,6 +16,8 @@ enum ProjectionsPane {
         }
         // name, position/head, lag, lag s, rate, ETA, sparkline, status: the least useful go
         // first on a narrow terminal (the sparkline stretches on a wide one).
+        // At an instant (`:at`) the sparkline's room shows each read model as of then, beside today's lag.
+        let at = state.instant?.view
         let table = Table([
             .init(width: max(8, min(22, inner.width / 5)), priority: 0),
             .init(width: 13, priority: 4, alignRight: true),
@@ -22,14 +25,15 @@ enum ProjectionsPane {
             .init(width: 7, priority: 3, alignRight: true),
             .init(width: 7, priority: 5, alignRight: true),
             .init(width: 6, priority: 6, alignRight: true),
-            .init(width: 12, priority: 7, flexible: true),
+            .init(width: at == nil ? 12 : max(12, inner.width / 3), priority: at == nil ? 7 : 1, flexible: true),
             .init(width: 16, priority: 2),
         ], x: inner.x, width: inner.width)
         let sparkW = table.widths[6]
         func row(_ y: Int, _ cells: [String], style: Style, styles: [Style?] = []) {
             table.draw(cells, y: y, style: style, styles: styles, into: &buffer)
         }
-        row(inner.y, ["name", "position/head", "lag", "lag s", "rate/s", "ETA", "lag over time", "status"], style: theme[.header])
+        let sixth = at.map { "state @\(LagFormat.count($0.position))" } ?? "lag over time"
+        row(inner.y, ["name", "position/head", "lag", "lag s", "rate/s", "ETA", sixth, "status"], style: theme[.header])
         var y = inner.y + 1
         let listRows = inner.height - 1 - (state.consumers.indices.contains(state.consumerCursor) && state.consumers[state.consumerCursor].lag.fault != nil ? 1 : 0)
         let top = max(0, state.consumerCursor - max(0, listRows - 1))
@@ -42,16 +46,31 @@ enum ProjectionsPane {
             let pos = "\(l.position.map { LagFormat.count($0) } ?? "–")/\(LagFormat.count(l.head))"
             let (badge, badgeRole) = badgeOf(l)
             let name = (l.kind == .external ? "⇄ " : "") + l.name
+            var sixthCell = Sparkline.text(c.history, width: sparkW)
+            var sixthRole = Role.sparkline
+            if let at {
+                let then = at.projections[l.name]
+                sixthCell = then.map(stateThen) ?? "–"
+                sixthRole = then?.fault != nil || then?.error != nil ? .error : .body
+            }
             row(y, [name, pos, LagFormat.count(l.lagEvents), LagFormat.duration(l.lagSeconds), LagFormat.rate(l.rate), LagFormat.duration(l.etaSeconds),
-                    Sparkline.text(c.history, width: sparkW), badge],
-                style: base, styles: [nil, nil, selected ? nil : theme[lagRole], selected ? nil : theme[lagRole], nil, nil, selected ? nil : theme[.sparkline], theme[badgeRole]])
+                    sixthCell, badge],
+                style: base, styles: [nil, nil, selected ? nil : theme[lagRole], selected ? nil : theme[lagRole], nil, nil, selected ? nil : theme[sixthRole], theme[badgeRole]])
             y += 1
         }
         if state.consumers.indices.contains(state.consumerCursor), let f = state.consumers[state.consumerCursor].lag.fault, y < inner.maxY {
             let at = f.stream.map { s in "\(s) v\(f.version.map(String.init) ?? "?")" } ?? "the definition"
-            buffer.write("poison: \(at) (\(f.eventType ?? f.handler)): \(f.message) — Enter: details, then Enter jumps there",
+            buffer.write("poison: \(at) (\(f.eventType ?? f.handler)): \(f.message) — Enter: the debugger at it",
                          x: inner.x, y: inner.maxY - 1, style: theme[.error], maxWidth: inner.width)
         }
+    }
+
+    /// One line for a read model at an instant: its state as compact JSON, or its fault.
+    static func stateThen(_ p: InstantView.ProjectionAt) -> String {
+        if let e = p.error { return "error: \(e)" }
+        let text = p.state.map { SafeText.preview($0.serialized(), columns: 200) } ?? "–"
+        guard let f = p.fault else { return text }
+        return "FAULTED @\(f.position.map(String.init) ?? "init") " + text
     }
 
     static func badgeOf(_ l: ConsumerLag) -> (String, Role) {

@@ -8,7 +8,8 @@ enum StreamsPane {
         let focused = state.focus == .streams
         let title = [Span("Streams", theme[focused ? .titleFocused : .title])]
         let count = list.query.filter.isEmpty ? LagFormat.count(UInt64(list.totalStreams)) : "\(LagFormat.count(UInt64(list.matchedStreams)))/\(LagFormat.count(UInt64(list.totalStreams)))"
-        let right = [Span("\(count) · \(list.query.sort.rawValue)", theme[.dim])]
+        let at = state.instant?.view
+        let right = [Span("\(count) · \(list.query.sort.rawValue)", theme[.dim])] + (at.map { [Span(" · @\(LagFormat.count($0.position))", theme[.warning])] } ?? [])
         let inner = DashboardView.block(.streams, state, theme: theme, title: title, right: right).render(into: &buffer, area: area)
         guard !inner.isEmpty else { return }
         var rowsArea = inner
@@ -40,10 +41,13 @@ enum StreamsPane {
                 buffer.writeRight(info, maxX: rowsArea.maxX, y: y, style: selected ? style : theme[.dim], maxWidth: w / 2)
             case .stream(let s):
                 let shown = s.name == state.selectedStream
-                let style = selected ? DashboardView.selection(.streams, state, theme: theme) : theme[.body]
+                // At an instant (`:at`): the version as of then; a stream that did not exist yet is dimmed.
+                let then = at.map { $0.versions[s.name] ?? 0 }
+                let style = selected ? DashboardView.selection(.streams, state, theme: theme) : theme[then == 0 ? .dim : .body]
                 if selected { buffer.fill(Rect(x: rowsArea.x, y: y, width: w, height: 1), style: style) }
                 // Narrow panes keep the name readable: the age goes first, then the count.
-                let count = LagFormat.count(s.count), age = Format.age(s.lastMicros, now: state.nowMicros).leftPadded(3)
+                let count = then.map { $0 == 0 ? "–" : LagFormat.count($0) } ?? LagFormat.count(s.count)
+                let age = then != nil ? "" : Format.age(s.lastMicros, now: state.nowMicros).leftPadded(3)
                 let right = w >= 30 ? "\(count) \(age)" : w >= 20 ? count : ""
                 buffer.write(shown ? "▶ " : "  ", x: rowsArea.x, y: y, style: selected ? style : theme[.key], maxWidth: 2)
                 buffer.writeTruncated(s.name, x: rowsArea.x + 2, y: y, style: style, maxWidth: max(1, w - 2 - (right.isEmpty ? 0 : DisplayWidth.of(right) + 1)))

@@ -12,6 +12,10 @@ enum TimelinePane {
                 title.append(Span(" · \(Format.time(micros))", theme[.dim]))
             }
         }
+        if let i = state.instant {
+            let when = i.view.map { v in "@\(LagFormat.count(v.position))" + (v.micros.map { " " + Format.time($0) } ?? "") } ?? "\(i.asked)…"
+            title.append(Span(" · AT \(when)", theme[.warning]))
+        }
         var right: [Span] = []
         if let p = state.playing {
             right.append(Span("▶ \(p.label)", theme[.statusMode]))
