@@ -31,7 +31,16 @@ final class ProjectionDebugger {
     /// The stop `move` leads to from global position `from`, among the events of partition
     /// `key` (nil: all handled events).
     func look(_ move: DebugMove, from: UInt64, key: String?) throws -> DebugStepView {
-        try foldIfGrown()
+        if foldedHead == nil { try fold() }
+        let view = try look(move, from: from, key: key, in: steps)
+        // A live log: fold again only when the answer is the last step folded and the log has
+        // grown since (moving among earlier steps needs no new fold: the log only grows).
+        guard let head = foldedHead, log.head != head, view.index == view.handledCount || move == .last else { return view }
+        try fold()
+        return try look(move, from: from, key: key, in: steps)
+    }
+
+    private func look(_ move: DebugMove, from: UInt64, key: String?, in steps: [ProjectionSteps.Step]) throws -> DebugStepView {
         let shown = key.map { k in steps.filter { $0.key == k } } ?? steps
         let fault = steps.last?.fault ?? faultBefore
         var view = DebugStepView(projection: definition.name, isPartitioned: isPartitioned, key: key,
@@ -65,9 +74,8 @@ final class ProjectionDebugger {
         return lo == 0 ? nil : lo - 1
     }
 
-    private func foldIfGrown() throws {
+    private func fold() throws {
         let head = log.head
-        guard foldedHead != head else { return }
         let result = try ProjectionSteps.run(
             log: log, definition: definition, upcasters: upcasters, limits: limits, from: 1, count: .max, useSaved: false)
         steps = result.steps
