@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Platform
 import JSON
 import Replay
 import SafeText
@@ -136,6 +137,45 @@ extension DashboardApp {
         #expect(app.state.mode == .normal)
         #expect(app.state.debugger == nil)
         #expect(!app.state.quitting)
+    }
+
+    @Test func aGrowingLogIsFoldedAgainWhenTheSliderReachesItsEnd() throws {
+        let f = try ProjectionFixture()
+        let (app, term) = try app(f)
+        try app.openDebugger("totals")
+        app.press(.home)
+        let writer = try EventLog.openWriter(at: f.bank.logPath, options: .init(durability: .noSync))
+        _ = try writer.append(to: "account-2", [NewEvent(type: "MoneyWithdrawn", data: Array(#"{"amount":7}"#.utf8))])
+        writer.close()
+        app.send(.tick(micros: WallClock.nowMicros()))
+        app.settle()
+        // Stepping among the events already folded: the same answers.
+        app.press(.right)
+        #expect(app.state.debugger?.position == 2)
+        #expect(app.state.debugger?.view?.state == ProjectionFixture.totals(through: 2))
+        // End: the new event at position 8 is a stop, its state folded from the first event.
+        app.press(.end)
+        #expect(app.state.debugger?.position == 8)
+        #expect(app.state.debugger?.view?.handledCount == 7)
+        var expected = ProjectionFixture.totals(through: 7)
+        expected = .object(["deposits": expected["deposits"] ?? .null, "withdrawn": .integer(37), "owners": expected["owners"] ?? .null])
+        #expect(app.state.debugger?.view?.state == expected)
+        #expect(term.text.contains("event 7 of 7 handled · position 8 · head 8"))
+    }
+
+    @Test func changedFieldsKeepTheirMarkWithoutColour() throws {
+        let f = try ProjectionFixture()
+        let (app, term) = try app(f)
+        try app.openDebugger("totals")
+        app.press(.left, .left, .left)
+        // Monochrome (as NO_COLOR): the glyph, and the changed role's bold underline.
+        let y = try #require(term.lines.firstIndex { $0.contains("● withdrawn: 30") })
+        let x = try #require(term.lines[y].range(of: "withdrawn")).lowerBound.utf16Offset(in: term.lines[y])
+        #expect(term.screen[x, y].style.attributes.contains(.bold))
+        #expect(term.screen[x, y].style.attributes.contains(.underline))
+        let plain = try #require(term.lines.firstIndex { $0.contains("deposits: 100") })
+        let px = try #require(term.lines[plain].range(of: "deposits")).lowerBound.utf16Offset(in: term.lines[plain])
+        #expect(!term.screen[px, plain].style.attributes.contains(.underline))
     }
 
     @Test func debuggerScreen() throws {

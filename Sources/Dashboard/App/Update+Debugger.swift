@@ -18,7 +18,7 @@ extension Dashboard {
     }
 
     static func debuggerLoaded(_ state: inout DashboardState, _ view: DebugStepView) -> [Effect] {
-        guard state.mode == .debugger, var d = state.debugger, d.projection == view.projection, d.key == view.key else { return [] }
+        guard var d = state.debugger, d.projection == view.projection, d.key == view.key else { return [] }
         d.view = view
         d.position = view.step?.position ?? 0
         d.pending = nil

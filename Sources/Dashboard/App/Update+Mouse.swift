@@ -2,6 +2,14 @@ import TerminalUI
 
 extension Dashboard {
     static func handleMouse(_ state: inout DashboardState, _ m: MouseEvent) -> [Effect] {
+        if state.mode == .debugger {
+            // The wheel steps the debugger's slider; clicks land on nothing under it.
+            switch m.kind {
+            case .scrollUp: return debuggerKey(&state, .left)
+            case .scrollDown: return debuggerKey(&state, .right)
+            default: return []
+            }
+        }
         guard state.mode == .normal, !state.layout.isTooSmall else {
             if case .press = m.kind, state.mode != .normal, !isTextMode(state.mode) { state.mode = .normal }
             return []
