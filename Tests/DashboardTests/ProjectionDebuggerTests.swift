@@ -178,6 +178,38 @@ extension DashboardApp {
         #expect(!term.screen[px, plain].style.attributes.contains(.underline))
     }
 
+    @Test func eventsWhoseNullPartitionKeyLetsThemPassAreNotStops() throws {
+        let f = try ProjectionFixture()
+        // AccountOpened has a handler but a null key: it passes, no handler runs (positions 1, 5).
+        try (BankFixture.config + """
+
+            [projections.keyed]
+            from = "category:account"
+            partition = 'if $e.type == "AccountOpened" then null else $e.stream end'
+            init = '0'
+            [projections.keyed.on]
+            AccountOpened = '. + 1000'
+            MoneyDeposited = '. + $e.data.amount'
+            MoneyWithdrawn = '. - $e.data.amount'
+            """).write(toFile: f.bank.logPath + "/rewind.toml", atomically: true, encoding: .utf8)
+        let (app, _) = try app(f)
+        try app.openDebugger("keyed")
+        #expect(app.state.debugger?.position == 6)
+        #expect(app.state.debugger?.view?.state == .integer(50))
+        // Back from 6: position 5 passes, so the stop before is 4 (account-1 at 75).
+        app.press(.left)
+        #expect(app.state.debugger?.position == 4)
+        #expect(app.state.debugger?.view?.state == .integer(75))
+        app.press(.home)
+        #expect(app.state.debugger?.position == 2)
+        #expect(app.state.debugger?.view?.step?.before == .integer(0))
+        app.press(.left)
+        #expect(app.state.debugger?.position == 2)
+        app.press(.right)
+        #expect(app.state.debugger?.position == 3)
+        #expect(app.state.debugger?.view?.state == .integer(70))
+    }
+
     @Test func debuggerScreen() throws {
         let f = try ProjectionFixture()
         let (app, term) = try app(f, size: Size(width: 110, height: 30))

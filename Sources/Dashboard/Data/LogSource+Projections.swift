@@ -10,16 +10,14 @@ extension LogSource {
         guard let definition = config.projections.first(where: { $0.name == name }) else {
             return DebugStepView(projection: name, error: "no projection named '\(name)' in rewind.toml")
         }
-        let debugger: ProjectionDebugger
-        if let d = debuggers[name], d.definition == definition {
-            debugger = d
-        } else {
-            // One fold kept: each holds every handled event's states.
-            debuggers = [:]
-            debugger = ProjectionDebugger(log: log, definition: definition, upcasters: config.upcasters, limits: config.limits)
-            debuggers[name] = debugger
-        }
         do {
+            let debugger: ProjectionDebugger
+            if let d = debuggers[name], d.definition == definition {
+                debugger = d
+            } else {
+                debugger = ProjectionDebugger(timeline: try projectionTimeline(definition))
+                debuggers[name] = debugger
+            }
             return try debugger.look(move, from: from, key: key)
         } catch let e as EventLogError {
             throw e
@@ -48,7 +46,7 @@ extension LogSource {
         var projections: [String: InstantView.ProjectionAt] = [:]
         for definition in config.projections {
             do {
-                let r = try ProjectionStateAt.fold(log: log, definition: definition, upcasters: config.upcasters, limits: config.limits, through: p)
+                let r = try projectionTimeline(definition).state(at: p)
                 projections[definition.name] = InstantView.ProjectionAt(state: r.state, fault: r.fault)
             } catch let e as EventLogError {
                 throw e
@@ -58,6 +56,21 @@ extension LogSource {
         }
         return InstantView(position: p, micros: micros ?? lastMicros, versions: versions, projections: projections)
     }
+
+    /// This source's timeline of `definition` (kept per projection: its cached states make the
+    /// next question cheap; in memory only, nothing is written).
+    func projectionTimeline(_ definition: ProjectionDefinition) throws -> ProjectionTimeline {
+        if let t = projectionTimelines[definition.name], t.definition == definition { return t }
+        let t = try ProjectionTimeline(
+            log: log, definition: definition, upcasters: config.upcasters, limits: config.limits,
+            options: ProjectionTimeline.Options(memoryBudgetBytes: Self.projectionMemoryBudget))
+        projectionTimelines[definition.name] = t
+        return t
+    }
+
+    /// What one projection's cached states may hold in the dashboard (each of two workers keeps
+    /// a timeline per projection it was asked about).
+    static let projectionMemoryBudget = 32 << 20
 
     /// The changes from `a` to `b`.
     func diff(from a: DiffPoint, to b: DiffPoint) throws -> DiffView {
@@ -86,7 +99,7 @@ extension LogSource {
                 members.append(("stream \(stream)", v == 0 ? .null : try t.state(at: v).state))
             }
             for definition in config.projections {
-                let r = try ProjectionStateAt.fold(log: log, definition: definition, upcasters: config.upcasters, limits: config.limits, through: position)
+                let r = try projectionTimeline(definition).state(at: position)
                 members.append(("projection \(definition.name)", r.state))
             }
             return .object(JSONObject(uniqueKeysWithValues: members))

@@ -24,8 +24,10 @@ public final class LogSource {
     private var streamsHead: UInt64 = .max
     private var streamsReadAt = Date.distantPast
     private var densityCache: [String: Density] = [:]
-    /// The projection debugger's folds, by projection name (the one open, and a few before it).
+    /// The projection debugger's state per projection, by name.
     var debuggers: [String: ProjectionDebugger] = [:]
+    /// Each projection's cached states (`:at`, diffs, the debugger), by name.
+    var projectionTimelines: [String: ProjectionTimeline] = [:]
 
     /// - Parameter writable: whether actions that write (snapshots) are allowed.
     public init(log: EventLog, config: RewindConfig, writable: Bool = false) {

@@ -6,81 +6,100 @@ import Replay
 /// events the projection handles, and for one of them the event, the handler, the state before
 /// and after, and the fault.
 ///
-/// Every handled event's step is folded once, from the first event, exactly as `project step`
-/// folds it (the saved file under `LOG/projections/` is not used, nothing is written), and kept
-/// until the log grows; moving the slider is then a lookup. Not thread-safe (libjq): one
-/// worker's `LogSource` owns it.
+/// Built on `ProjectionTimeline`: the stops are its handled positions (read from event headers,
+/// cut at the fault), and the step at a stop comes from its cache of states, so a slider over a
+/// long log costs a restore and a short fold per move, not a fold from the first event. Pinned
+/// to a partition, the stops are that partition's steps, walked once per key and log length.
+/// The same states as `rewind project step`: nothing is written, `LOG/projections/` not read.
+///
+/// Not thread-safe (libjq): one worker's `LogSource` owns it.
 final class ProjectionDebugger {
-    let definition: ProjectionDefinition
-    private let log: EventLog
-    private let upcasters: [UpcasterDefinition]
-    private let limits: JQLimits
-    private var steps: [ProjectionSteps.Step] = []
-    private var isPartitioned = false
-    /// A fault before any handled event (an `init` that fails).
-    private var faultBefore: ProjectionFault?
-    private var foldedHead: UInt64?
+    let timeline: ProjectionTimeline
+    var definition: ProjectionDefinition { timeline.definition }
+    private var log: EventLog { timeline.log }
+    /// For a pinned key: its steps, as of `pinnedHead`.
+    private var pinned: (key: String, head: UInt64, steps: [ProjectionSteps.Step])?
 
-    init(log: EventLog, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits) {
-        self.log = log
-        self.definition = definition
-        self.upcasters = upcasters
-        self.limits = limits
+    init(timeline: ProjectionTimeline) {
+        self.timeline = timeline
     }
 
     /// The stop `move` leads to from global position `from`, among the events of partition
     /// `key` (nil: all handled events).
     func look(_ move: DebugMove, from: UInt64, key: String?) throws -> DebugStepView {
-        if foldedHead == nil { try fold() }
-        let view = try look(move, from: from, key: key, in: steps)
-        // A live log: fold again only when the answer is the last step folded and the log has
-        // grown since (moving among earlier steps needs no new fold: the log only grows).
-        guard let head = foldedHead, log.head != head, view.index == view.handledCount || move == .last else { return view }
-        try fold()
-        return try look(move, from: from, key: key, in: steps)
-    }
-
-    private func look(_ move: DebugMove, from: UInt64, key: String?, in steps: [ProjectionSteps.Step]) throws -> DebugStepView {
-        let shown = key.map { k in steps.filter { $0.key == k } } ?? steps
-        let fault = steps.last?.fault ?? faultBefore
-        var view = DebugStepView(projection: definition.name, isPartitioned: isPartitioned, key: key,
-                                 handledCount: shown.count, head: foldedHead ?? 0, fault: fault)
-        guard !shown.isEmpty else { return view }
-        let i: Int
+        let head = log.head
+        let fault = try timeline.state(at: head, key: timeline.isPartitioned ? "" : nil).fault
+        var view = DebugStepView(projection: definition.name, isPartitioned: timeline.isPartitioned, key: key, head: head, fault: fault)
+        if let key { return try lookPinned(move, from: from, key: key, view: view) }
+        var stops = try timeline.handledPositions(in: 1...max(1, head))
+        // The slider ends at the poison event: nothing after it is applied.
+        if let p = fault?.position, let cut = stops.firstIndex(where: { $0 > p }) { stops.removeSubrange(cut...) }
+        view.handledCount = stops.count
+        guard !stops.isEmpty else { return view }
+        var i = Self.target(move, from: from, in: stops, fault: fault)
+        // A stop whose partition key is null passes without a handler: the step found is then a
+        // later one; going back (or to a position), keep going back to a stop that has a step.
+        let backward: Bool
         switch move {
-        case .at(let p): i = Self.index(atOrBefore: p, in: shown) ?? 0
-        case .by(let n):
-            // Before the first handled event, one step on is the first.
-            let here = Self.index(atOrBefore: from, in: shown) ?? -1
-            i = min(max(0, here + n), shown.count - 1)
-        case .first: i = 0
-        case .last: i = shown.count - 1
-        case .fault: i = shown.lastIndex { $0.fault != nil } ?? shown.count - 1
+        case .by(let n): backward = n < 0
+        case .at, .last, .fault: backward = true
+        case .first: backward = false
         }
-        let step = shown[i]
-        view.step = step
-        view.index = i + 1
-        if let after = step.after { view.changed = Set(JSONValue.diff(from: step.before, to: after).map(\.path)) }
+        while true {
+            // No step at or after this stop (null keys to the end): look further back.
+            guard let step = try timeline.steps(from: stops[i], count: 1).steps.first else {
+                if i == 0 { break }
+                i -= 1
+                continue
+            }
+            if step.position == stops[i] || !backward || i == 0 {
+                view.step = step
+                view.index = (Self.index(atOrBefore: step.position, in: stops) ?? i) + 1
+                break
+            }
+            i -= 1
+        }
+        if let step = view.step { view.changed = Set(step.changes.map(\.path)) }
         return view
     }
 
-    /// The index of the last step at or before `position` (binary search: steps are in log order).
-    static func index(atOrBefore position: UInt64, in steps: [ProjectionSteps.Step]) -> Int? {
-        var lo = 0, hi = steps.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if steps[mid].position <= position { lo = mid + 1 } else { hi = mid }
+    private func lookPinned(_ move: DebugMove, from: UInt64, key: String, view: DebugStepView) throws -> DebugStepView {
+        var view = view
+        if pinned?.key != key || pinned?.head != view.head {
+            let steps = try timeline.steps(from: 1, count: .max, key: key).steps
+            pinned = (key, view.head, steps)
         }
-        return lo == 0 ? nil : lo - 1
+        let steps = pinned?.steps ?? []
+        view.handledCount = steps.count
+        guard !steps.isEmpty else { return view }
+        let i = Self.target(move, from: from, in: steps.map(\.position), fault: view.fault)
+        view.step = steps[i]
+        view.index = i + 1
+        view.changed = Set(steps[i].changes.map(\.path))
+        return view
     }
 
-    private func fold() throws {
-        let head = log.head
-        let result = try ProjectionSteps.run(
-            log: log, definition: definition, upcasters: upcasters, limits: limits, from: 1, count: .max, useSaved: false)
-        steps = result.steps
-        isPartitioned = result.isPartitioned
-        faultBefore = result.faultBefore
-        foldedHead = head
+    /// The index in `stops` (not empty) that `move` from position `from` leads to.
+    static func target(_ move: DebugMove, from: UInt64, in stops: [UInt64], fault: ProjectionFault?) -> Int {
+        switch move {
+        case .at(let p): return index(atOrBefore: p, in: stops) ?? 0
+        case .by(let n):
+            // Before the first stop, one step on is the first.
+            let here = index(atOrBefore: from, in: stops) ?? -1
+            return min(max(0, here + n), stops.count - 1)
+        case .first: return 0
+        case .last: return stops.count - 1
+        case .fault: return fault?.position.flatMap { index(atOrBefore: $0, in: stops) } ?? stops.count - 1
+        }
+    }
+
+    /// The index of the last stop at or before `position` (binary search: stops are in log order).
+    static func index(atOrBefore position: UInt64, in stops: [UInt64]) -> Int? {
+        var lo = 0, hi = stops.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if stops[mid] <= position { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? nil : lo - 1
     }
 }
