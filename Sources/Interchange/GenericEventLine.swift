@@ -104,6 +104,11 @@ public enum GenericEventLine {
     /// Encodes a stored event as one line (no newline).
     /// - Parameter position: include the global position (export and `read --json` do).
     public static func encode(_ e: EventView, position: Bool = true) -> [UInt8] {
+        JSONValue.object(object(e, position: position)).serializedBytes()
+    }
+
+    /// The members of `encode`'s line, for a command that adds its own (`rewind trace`).
+    public static func object(_ e: EventView, position: Bool = true) -> JSONObject {
         var object = JSONObject()
         object["stream"] = .string(e.stream)
         object["type"] = .string(e.type)
@@ -130,6 +135,6 @@ public enum GenericEventLine {
             object["recordedTime"] = .string(RFC3339.format(microsecondsSinceEpoch: e.recordedMicros))
         }
         if binary { object["contentType"] = .string("binary") }
-        return JSONValue.object(object).serializedBytes()
+        return object
     }
 }

@@ -79,6 +79,9 @@ public enum LogFormat {
 
     public static func segmentFileName(_ number: UInt32) -> String { pad12(number) + ".seg" }
     public static func indexFileName(_ number: UInt32) -> String { pad12(number) + ".idx" }
+    /// The derived correlation/causation index of a sealed segment, beside its stream index
+    /// (written and read by Replay's `TraceIndex`; the engine never reads it).
+    public static func traceIndexFileName(_ number: UInt32) -> String { pad12(number) + ".trc" }
 
     /// Parses "000000000007.seg" back to 7; nil for any other name.
     public static func segmentNumber(fromFileName name: String, suffix: String = ".seg") -> UInt32? {
