@@ -8,7 +8,7 @@ import Glibc
 
 let config: BenchConfig
 do {
-    guard let parsed = try BenchConfig.parse(ReplayOptions.extract(ProjectionBenchOptions.extract(Array(CommandLine.arguments.dropFirst())))) else {
+    guard let parsed = try BenchConfig.parse(ReplayOptions.extract(ProjectionBenchOptions.extract(TraceBenchOptions.extract(Array(CommandLine.arguments.dropFirst()))))) else {
         print(BenchConfig.usage)
         exit(0)
     }
@@ -74,6 +74,7 @@ if config.wants("open") { measure("open") { [try OpenWorkload.run(config, worksp
 if ReplayOptions.current.wants("replay") { measure("replay") { try ReplayWorkloads.run(config, workspace, ReplayOptions.current) } }
 if ReplayOptions.current.wants("rebuild") { measure("rebuild") { [try RebuildWorkload.run(config, workspace, ReplayOptions.current)] } }
 if ProjectionBenchOptions.current.enabled { measure("project") { try ProjectionWorkload.run(config, workspace, ProjectionBenchOptions.current) } }
+if TraceBenchOptions.current.enabled { measure("trace") { [try TraceWorkload.run(TraceBenchOptions.current)] } }
 if config.wants("peer") {
     sync()  // the peer's fsyncs should not wait behind our writeback
     progress("peer (Python eventsourcing) …")
@@ -83,6 +84,7 @@ if config.wants("peer") {
 report.targets = Targets.check(report)
 report.targets += ReplayWorkloads.targets(report, ReplayOptions.current)
 report.targets += ProjectionWorkload.targets(report)
+report.targets += TraceWorkload.targets(report)
 report.totalSeconds = secondsSince(started)
 report.loadAtEnd = Machine.loadAverage()
 workspace.finish()

@@ -77,13 +77,13 @@ struct TracePrinter {
         Output.standard.line(bytes: JSONValue.object(object).serializedBytes())
     }
 
-    /// `> @12  account-1 v3  TransferSent  2026-…` with the tree's indent before the stream.
+    /// `> @12       account-1          v3     TransferSent   2026-…`, the stream indented by depth.
     private func row(_ e: EventView, marker: String, indent: Int, suffix: String) {
         let time = RFC3339.format(microsecondsSinceEpoch: e.originalMicros, fractionDigits: 3)
-        let pad = String(repeating: "  ", count: min(indent, 40))
-        let head = marker + " " + ("@" + String(e.position)).columnPadded(10) + pad
-        let text = head + SafeText.preview(e.stream, columns: 30) + " v" + String(e.version) + "  "
-            + SafeText.preview(e.type, columns: 30) + "  " + time + suffix
+        let pad = String(repeating: "  ", count: min(indent, 20))
+        let text = marker + " " + ("@" + String(e.position)).columnPadded(10)
+            + (pad + SafeText.preview(e.stream, columns: 28)).columnPadded(30) + ("v" + String(e.version)).columnPadded(8)
+            + SafeText.preview(e.type, columns: 28).columnPadded(30) + time + suffix
         Output.standard.line(width.map { SafeText.preview(text, columns: max(20, $0)) } ?? text)
     }
 }
