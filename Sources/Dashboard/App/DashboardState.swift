@@ -18,6 +18,8 @@ public struct DashboardState: Sendable {
         case debugger
         /// The diff from the mark to the cursor (`diff` holds it).
         case diff(scroll: Int)
+        /// The trace lanes (`t`): the selected row, and the first lane shown.
+        case trace(row: Int, firstLane: Int)
     }
 
     /// Playback of the timeline: events per second, or the events' own intervals sped up.
@@ -114,6 +116,8 @@ public struct DashboardState: Sendable {
     public var snapshotCursor = 0
 
     public var detail: EventDetail?
+    /// The trace shown by `.trace` mode (nil while the worker builds it).
+    public var trace: TraceLanes?
     public var notice: Notice?
 
     // The projection debugger, the dashboard at an instant, mark and diff

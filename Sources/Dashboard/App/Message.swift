@@ -22,6 +22,7 @@ public enum Message: Sendable {
     case debugLoaded(DebugStepView)
     case instantLoaded(InstantView)
     case diffLoaded(DiffView)
+    case traceLoaded(TraceLanes)
     case notice(String)
     case failed(Request.Kind, String)
 }

@@ -42,6 +42,8 @@ extension Dashboard {
             return debuggerKey(&state, key)
         case .diff(let scroll):
             return diffKey(&state, key, scroll: scroll)
+        case .trace(let row, let firstLane):
+            return traceKey(&state, key, row: row, firstLane: firstLane)
         case .faultDetail:
             state.mode = .normal
             if key == .enter, state.consumers.indices.contains(state.consumerCursor), let p = state.consumers[state.consumerCursor].poison {
@@ -93,6 +95,8 @@ extension Dashboard {
             state.follow.toggle()
             notify(&state, state.follow ? "follow on: the newest event stays in view" : "follow off", error: false)
             if state.follow { return moveCursor(&state, to: state.lastVersion) }
+        case .character("t"):
+            return openTrace(&state)
         case .character("m"):
             return markPoint(&state)
         case .character("D"):

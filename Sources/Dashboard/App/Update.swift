@@ -73,6 +73,8 @@ public enum Dashboard {
         case .detailLoaded(let d):
             state.detail = d
             return []
+        case .traceLoaded(let lanes):
+            return traceLoaded(&state, lanes)
         case .located(let stream, let version):
             guard stream == state.selectedStream else { return [] }
             if version == 0 { notify(&state, "no event of \(stream) is that early; showing its first event", error: true) }
@@ -89,7 +91,8 @@ public enum Dashboard {
             notify(&state, text, error: false)
             return snapshotsRefresh(&state)
         case .failed(let kind, let text):
-            notify(&state, kind == .refresh ? "log: \(text)" : text, error: true)
+            notify(&state, kind == .refresh ? "log: \(text)" : kind == .trace ? "trace: \(text)" : text, error: true)
+            if kind == .trace, case .trace = state.mode { state.mode = .normal }
             return []
         }
     }

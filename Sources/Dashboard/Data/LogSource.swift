@@ -28,6 +28,8 @@ public final class LogSource {
     var debuggers: [String: ProjectionDebugger] = [:]
     /// Each projection's cached states (`:at`, diffs, the debugger), by name.
     var projectionTimelines: [String: ProjectionTimeline] = [:]
+    /// The correlation/causation index, opened by the first trace (`LogSource+Trace.swift`).
+    var traceIndex: TraceIndex?
 
     /// - Parameter writable: whether actions that write (snapshots) are allowed.
     public init(log: EventLog, config: RewindConfig, writable: Bool = false) {
@@ -64,6 +66,7 @@ public final class LogSource {
             case .snapshots(let s): return .snapshotsLoaded(stream: s, rows: try snapshotRows(s))
             case .detail(let s, let v): return try detail(s, version: v)
             case .createSnapshots(let s): return try createSnapshots(s)
+            case .trace(let s, let v): return try trace(s, version: v)
             case .locate(let s, let micros, let position):
                 let t = try timeline(s)
                 if let micros { return .located(stream: s, version: try t.version(atTime: micros)) }

@@ -30,6 +30,8 @@ public enum Request: Sendable, Equatable {
     case instant(micros: Int64?, position: UInt64?)
     /// The structural diff between two points (`m`, then `D`).
     case diff(from: DiffPoint, to: DiffPoint)
+    /// The causation tree and correlation of an event, as lanes (`t`).
+    case trace(stream: String, version: UInt64)
 
     /// The slot: requests of one kind replace each other.
     public var kind: Kind {
@@ -48,6 +50,7 @@ public enum Request: Sendable, Equatable {
         case .debug: return .debug
         case .instant: return .instant
         case .diff: return .diff
+        case .trace: return .trace
         }
     }
 
@@ -66,7 +69,7 @@ public enum Request: Sendable, Equatable {
 
     /// Kinds in the order a worker serves them: what the user is looking at first.
     public enum Kind: Int, Sendable, CaseIterable, Comparable {
-        case locate, debug, focus, events, detail, diff, streams, refresh, instant, blame, createSnapshots, lag, density, snapshots
+        case locate, debug, focus, events, detail, diff, trace, streams, refresh, instant, blame, createSnapshots, lag, density, snapshots
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 }

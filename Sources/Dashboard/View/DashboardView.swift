@@ -24,6 +24,7 @@ public enum DashboardView {
         case .faultDetail: DetailOverlay.renderFault(state, theme: theme, into: &buffer)
         case .debugger: DebuggerView.render(state, theme: theme, into: &buffer)
         case .diff(let scroll): DiffOverlay.render(state, scroll: scroll, theme: theme, into: &buffer)
+        case .trace(let row, let firstLane): TraceOverlay.render(state, row: row, firstLane: firstLane, theme: theme, into: &buffer)
         default: break
         }
     }

@@ -28,6 +28,7 @@ public enum HelpOverlay {
             ("D", "the diff from A to the cursor: paths added, removed, changed, old → new (j/k scroll)"),
             (":at TIME  :at @P", "the whole dashboard at an instant or global position; :at now is live again"),
             ("x  X", "what-if: skip the event (state turns HYPOTHETICAL) / clear skips"),
+            ("t", "trace the event: its causation tree and correlation across streams, as lanes (↑↓ events, ←→ lanes, Enter opens one in its stream, Esc closes)"),
         ]),
         ("Panes", [
             ("s", "streams: sort by name, count, recent activity"),
