@@ -39,6 +39,11 @@ let package = Package(
             path: "Sources/fuzz-index"
         ),
         .executableTarget(
+            name: "fuzz-trace-index",
+            dependencies: ["FuzzSupport", .product(name: "Replay", package: "rewind")],
+            path: "Sources/fuzz-trace-index"
+        ),
+        .executableTarget(
             name: "fuzz-config",
             dependencies: ["FuzzSupport", .product(name: "Replay", package: "rewind")],
             path: "Sources/fuzz-config"

@@ -135,3 +135,32 @@ struct TraceIndexDamageTests {
         #expect(try Self.traces(index, transfers: 20) == reference)
     }
 }
+
+/// The fuzz target's check on its seed corpus (Fuzz/Corpus/trace-index) and on forged headers:
+/// refused or accepted, never a trap, never a candidate outside the segment.
+@Suite("trace index file check")
+struct TraceIndexFileCheckTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fuzz/Corpus/trace-index").path
+
+    @Test func seedsAreJudgedAndTheSoundOnesAccepted() throws {
+        let names = try FileSystem.list(Self.corpus).sorted()
+        #expect(names.count >= 4)
+        for name in names {
+            let bytes = try FileSystem.readFile(Self.corpus + "/" + name)
+            let outcome = TraceIndexFileCheck.check(bytes)
+            if name.hasPrefix("0000") { #expect(outcome != .refused, "\(name)") }
+            if name == "bucket-bits-max.trc" || name == "no-entries.trc" { #expect(outcome == .refused, "\(name)") }
+        }
+    }
+
+    @Test func forgedCountsWithARightChecksumAreRefused() throws {
+        let sound = try FileSystem.readFile(Self.corpus + "/000000000001.trc")
+        for (field, value) in [(56, UInt32(25)), (56, UInt32.max), (60, UInt32.max), (60, 0), (24, 0)] {
+            var bytes = sound
+            withUnsafeBytes(of: value.littleEndian) { for i in 0..<4 { bytes[field + i] = $0[i] } }
+            TraceIndexDamageTests.recomputeCRC(&bytes)
+            #expect(TraceIndexFileCheck.check(bytes) == .refused, "field \(field) = \(value)")
+        }
+    }
+}
