@@ -108,7 +108,7 @@ struct TraceIndexFile {
         var crc: UInt32 = 0
         var stored: [UInt8] = []
         do {
-            let chunk = 1 << 20
+            let chunk = 4 << 20
             var buffer = [UInt8](repeating: 0, count: chunk)
             var offset = 0
             let body = size - 4
@@ -132,14 +132,21 @@ struct TraceIndexFile {
         }
         let table: [UInt8]
         do { table = try source.read(count: 4 * (buckets + 1), at: headerSize) } catch { throw .damaged("it cannot be read (\(error))") }
-        var starts = [UInt32](repeating: 0, count: buckets + 1)
-        var previous: UInt32 = 0
-        for b in 0...buckets {
-            let v = u32(table, 4 * b)
-            guard v >= previous else { throw .damaged("its bucket table runs backwards") }
-            starts[b] = v
-            previous = v
+        guard table.count == 4 * (buckets + 1) else { throw .damaged("it is shorter than it was a moment ago") }
+        var ordered = true
+        let starts = table.withUnsafeBytes { raw in
+            [UInt32](unsafeUninitializedCapacity: buckets + 1) { out, done in
+                var previous: UInt32 = 0
+                for b in 0...buckets {
+                    let v = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * b, as: UInt32.self))
+                    ordered = ordered && v >= previous
+                    previous = v
+                    out[b] = v
+                }
+                done = buckets + 1
+            }
         }
+        guard ordered else { throw .damaged("its bucket table runs backwards") }
         guard starts[0] == 0, starts[buckets] == UInt32(entries) else { throw .damaged("its bucket table does not cover its entries") }
         return TraceTable(
             source: source, basePosition: identity.basePosition, eventCount: identity.eventCount,
