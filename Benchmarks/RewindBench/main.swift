@@ -8,7 +8,7 @@ import Glibc
 
 let config: BenchConfig
 do {
-    guard let parsed = try BenchConfig.parse(ReplayOptions.extract(ProjectionBenchOptions.extract(TraceBenchOptions.extract(Array(CommandLine.arguments.dropFirst()))))) else {
+    guard let parsed = try BenchConfig.parse(ReplayOptions.extract(ProjectionBenchOptions.extract(TraceBenchOptions.extract(ProjectionStateBenchOptions.extract(Array(CommandLine.arguments.dropFirst())))))) else {
         print(BenchConfig.usage)
         exit(0)
     }
@@ -75,6 +75,12 @@ if ReplayOptions.current.wants("replay") { measure("replay") { try ReplayWorkloa
 if ReplayOptions.current.wants("rebuild") { measure("rebuild") { [try RebuildWorkload.run(config, workspace, ReplayOptions.current)] } }
 if ProjectionBenchOptions.current.enabled { measure("project") { try ProjectionWorkload.run(config, workspace, ProjectionBenchOptions.current) } }
 if TraceBenchOptions.current.enabled { measure("trace") { [try TraceWorkload.run(TraceBenchOptions.current)] } }
+if ProjectionStateBenchOptions.current.stateEnabled {
+    measure("project-state") { try ProjectionStateWorkload.run(config, workspace, ProjectionStateBenchOptions.current) }
+}
+if ProjectionStateBenchOptions.current.diffEnabled {
+    measure("state-diff") { try StateDiffWorkload.run(fields: ProjectionStateBenchOptions.current.diffFields, runs: 11) }
+}
 if config.wants("peer") {
     sync()  // the peer's fsyncs should not wait behind our writeback
     progress("peer (Python eventsourcing) …")
@@ -85,6 +91,7 @@ report.targets = Targets.check(report)
 report.targets += ReplayWorkloads.targets(report, ReplayOptions.current)
 report.targets += ProjectionWorkload.targets(report)
 report.targets += TraceWorkload.targets(report)
+report.targets += ProjectionStateWorkload.targets(report)
 report.totalSeconds = secondsSince(started)
 report.loadAtEnd = Machine.loadAverage()
 workspace.finish()

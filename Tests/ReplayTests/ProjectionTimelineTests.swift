@@ -96,6 +96,23 @@ struct ProjectionTimelineTests {
         #expect(try timeline.steps(from: 230, count: 1).faultBefore?.position == 201)
     }
 
+    @Test func upcastedEventsGiveTheSameStatesAsTheFold() throws {
+        let scratch = F.Scratch()
+        let events = F.bankEvents(count: 600, accounts: 5, seed: 19)
+        let log = try F.makeLog(scratch, events)
+        defer { log.close() }
+        let upcasters = [UpcasterDefinition(eventType: "MoneyDeposited", steps: [1: ".amountCents = .amountCents * 2"])]
+        let timeline = try ProjectionTimeline(log: log, definition: F.balances, upcasters: upcasters, options: .init(stride: 32))
+        #expect(timeline.fingerprint == F.balances.fingerprint(upcasters: upcasters))
+        var rng = Seeded(state: 5)
+        for p in [600] + (0..<Self.questions / 3).map({ _ in UInt64.random(in: 0...600, using: &rng) }) {
+            let reference = try ProjectionStateAt.fold(log: log, definition: F.balances, upcasters: upcasters, through: p, useSaved: false)
+            #expect(try timeline.state(at: p).state == reference.state, "balances at \(p)")
+        }
+        // The upcaster did change the answer (deposits count twice).
+        #expect(try timeline.state(at: 600).state != F.expectedBalances(events))
+    }
+
     @Test func aGrowingLogIsFoldedOnPastTheOldHead() throws {
         let scratch = F.Scratch()
         let all = F.bankEvents(count: 900, accounts: 5, seed: 11)

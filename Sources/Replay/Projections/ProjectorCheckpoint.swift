@@ -34,9 +34,13 @@ final class ProjectorCheckpoint {
         self.single = single.map { jv_copy($0) }
         keys = partitions.map(\.key)
         values = partitions.map { jv_copy($0.value) }
+        // Per partition: its key (a String: inline up to 15 bytes) and jv (16 bytes) in the two
+        // arrays, plus what the value points to (nothing for a number, a boolean or null).
         var bytes = 64
         if let single { bytes += JVSize.estimate(single, depth: 0) }
-        for (k, v) in partitions { bytes += 48 + k.utf8.count + JVSize.estimate(v, depth: 0) }
+        for (k, v) in partitions {
+            bytes += 32 + (k.utf8.count > 15 ? 32 + k.utf8.count : 0) + JVSize.estimate(v, depth: 0) - 16
+        }
         estimatedBytes = bytes
     }
 
