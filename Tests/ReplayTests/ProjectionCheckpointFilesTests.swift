@@ -151,6 +151,25 @@ struct ProjectionCheckpointFilesTests {
         #expect(files.takeNotes().isEmpty)
     }
 
+    @Test func temporariesOfAKilledWriterAreRemovedOnceOldAndNeverRead() throws {
+        let scratch = F.Scratch()
+        let events = F.bankEvents(count: 300, accounts: 6, seed: 20)
+        let log = try F.makeLog(scratch, events)
+        defer { log.close() }
+        let dir = scratch.log + "/cache/project-state/balances"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let old = dir + "/00000000000000000128.ckpt.tmp-0123456789abcdef"
+        let young = dir + "/00000000000000000192.ckpt.tmp-fedcba9876543210"
+        for file in [old, young] { try Data("half a fi".utf8).write(to: URL(fileURLWithPath: file)) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: old)
+        let (timeline, files) = try Self.timeline(log)
+        #expect(try timeline.state(at: 300).state == Self.expected(events, 300))
+        #expect(!FileManager.default.fileExists(atPath: old))
+        #expect(FileManager.default.fileExists(atPath: young))
+        #expect(files.positions == [64, 128, 192, 256])
+        #expect(files.takeNotes().isEmpty)
+    }
+
     @Test func theByteBudgetWidensTheFileStride() throws {
         let scratch = F.Scratch()
         let events = F.bankEvents(count: 1500, accounts: 8, seed: 17)

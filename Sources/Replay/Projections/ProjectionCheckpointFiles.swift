@@ -153,11 +153,21 @@ public final class ProjectionCheckpointFiles {
         for p in listing().keys { remove(p) }
     }
 
-    /// True when files can be written (the directory made on first use).
+    /// True when files can be written (the directory made on first use, and temporaries left
+    /// there by a process killed mid-write more than an hour ago removed: a younger one may be
+    /// another process's write in progress).
     private func prepare() -> Bool {
         if let writable { return writable }
         let ok = (try? jail.makeDirectory(relativeDirectory)) != nil
         writable = ok
+        if ok, let names = try? FileSystem.list(path) {
+            let hourAgo = WallClock.nanoseconds - 3_600_000_000_000
+            for name in names where name.contains(ProjectionCheckpointFile.suffix + ".tmp-") {
+                if let status = try? FileSystem.status(path + "/" + name, followLinks: false), status.modifiedNanoseconds < hourAgo {
+                    try? jail.remove(relativeDirectory + "/" + name)
+                }
+            }
+        }
         return ok
     }
 
