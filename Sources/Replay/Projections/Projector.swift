@@ -266,10 +266,16 @@ final class Projector {
         if partitionKey == nil {
             single = StateBox(OwnedJV(frozen.copySingle() ?? initial.copy()))
         } else {
-            var restored: [String: StateBox] = [:]
-            restored.reserveCapacity(frozen.keys.count)
-            frozen.forEachPartition { key, value in restored[key] = StateBox(OwnedJV(value)) }
-            partitions = restored
+            // The boxes of keys both have are reused (no allocation, no rehash): going back to
+            // an earlier checkpoint usually changes values, rarely the set of keys.
+            frozen.forEachPartition { key, value in
+                if let box = partitions[key] { box.value = OwnedJV(value) } else { partitions[key] = StateBox(OwnedJV(value)) }
+            }
+            // Every key of `frozen` is there now: more keys means some came after it.
+            if partitions.count != frozen.keys.count {
+                let kept = Set(frozen.keys)
+                partitions = partitions.filter { kept.contains($0.key) }
+            }
         }
     }
 
