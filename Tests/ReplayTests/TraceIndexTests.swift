@@ -170,6 +170,29 @@ struct TraceIndexTests {
         #expect(try FileSystem.list(scratch.log + "/index").allSatisfy { !$0.hasSuffix(".trc") }, "no file for the active segment")
     }
 
+    @Test func aLargeActiveSegmentMergesItsKeysAndStillAnswersExactly() throws {
+        let scratch = try Scratch()
+        try EventLog.create(at: scratch.log, segmentBytes: 64 << 20)
+        let log = try EventLog.openWriter(at: scratch.log, options: .init(durability: .noSync))
+        defer { log.close() }
+        let index = try TraceIndex(log: log)
+        var expected: [String: [UInt64]] = [:]
+        var position: UInt64 = 0
+        for round in 0..<3 {
+            let batch = (0..<2_500).map { i in Self.event(correlation: "bulk-\((round * 2_500 + i) % 97)") }
+            _ = try log.append(to: "bulk-\(round)", batch)
+            for i in 0..<2_500 {
+                position += 1
+                expected["bulk-\((round * 2_500 + i) % 97)", default: []].append(position)
+            }
+            try index.update()
+            for c in ["bulk-0", "bulk-13", "bulk-96"] {
+                #expect(try index.trace(correlation: c).correlated == expected[c], "round \(round), \(c)")
+            }
+        }
+        #expect(index.tableCounts == (0, true))
+    }
+
     @Test func aSegmentSealedWhileOpenGetsItsFile() throws {
         let scratch = try Scratch()
         let (log, _) = try Self.transferLog(scratch, transfers: 2)

@@ -110,6 +110,7 @@ public final class TraceIndex: Sendable {
             active.end = p + 1
             return true
         }
+        active.settle()
         s.active = active
     }
 

@@ -58,16 +58,19 @@ struct TraceTable: Sendable {
     }
 }
 
-/// The trace index of the active segment, in memory and extended as the log grows: a hash
-/// chain (head per hash, then a link per entry), about 16 bytes an entry.
+/// The trace index of the active segment, in memory and extended as the log grows: keys
+/// `hash << 32 | offset` in a sorted array (binary search) plus the newest ones unsorted (a
+/// linear pass), merged in once there are enough of them. 8 bytes an entry; building it is an
+/// append and one sort, which costs a fraction of a hash table's inserts.
 struct ActiveTraceTable: Sendable {
     var number: UInt32
     var basePosition: UInt64
     /// One past the last position scanned.
     var end: UInt64
-    private var heads: [UInt32: Int32] = [:]
-    private var next: [Int32] = []
-    private var positions: [UInt64] = []
+    private var sorted: [UInt64] = []
+    private var recent: [UInt64] = []
+    /// More unsorted keys than this are merged into the sorted ones.
+    static let recentLimit = 4_096
 
     init(number: UInt32, basePosition: UInt64) {
         self.number = number
@@ -76,18 +79,30 @@ struct ActiveTraceTable: Sendable {
     }
 
     mutating func add(_ hash: UInt32, position: UInt64) {
-        next.append(heads[hash] ?? -1)
-        positions.append(position)
-        heads[hash] = Int32(positions.count - 1)
+        recent.append(UInt64(hash) << 32 | (position - basePosition))
+    }
+
+    /// Merges the recent keys into the sorted ones when there are many (after a scan).
+    mutating func settle() {
+        guard recent.count > Self.recentLimit else { return }
+        sorted.append(contentsOf: recent)
+        recent = []
+        sorted.sort()
     }
 
     func candidates(_ hash: UInt32) -> [UInt64] {
-        var out: [UInt64] = []
-        var i = heads[hash] ?? -1
-        while i >= 0 {
-            out.append(positions[Int(i)])
-            i = next[Int(i)]
+        let low = UInt64(hash) << 32
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < low { lo = mid + 1 } else { hi = mid }
         }
-        return out.reversed()
+        var out: [UInt64] = []
+        while lo < sorted.count && sorted[lo] >> 32 == UInt64(hash) {
+            out.append(basePosition + (sorted[lo] & 0xFFFF_FFFF))
+            lo += 1
+        }
+        for key in recent where key >> 32 == UInt64(hash) { out.append(basePosition + (key & 0xFFFF_FFFF)) }
+        return out
     }
 }
