@@ -10,7 +10,10 @@ extension Dashboard {
     /// else at its last handled event (for a faulted projection, the poison event).
     static func openDebugger(_ state: inout DashboardState, projection name: String) -> [Effect] {
         var d = DebuggerState(projection: name)
-        let move: DebugMove = state.instant?.position.map { .at($0) } ?? .last
+        // Not `state.instant?.position.map { .at($0) } ?? .last`: swiftc 6.3.1 -O crashes on it
+        // ("Found outside of lifetime use", ownership verifier), so release builds failed.
+        let move: DebugMove
+        if let p = state.instant?.position { move = .at(p) } else { move = .last }
         d.pending = move
         state.debugger = d
         state.mode = .debugger
