@@ -74,4 +74,27 @@ import TmuxHarness
         try tmux.send("q")
         #expect(try tmux.exitStatus() == 0)
     }
+
+    /// The demo's walkthrough: `daily-volume` faults on the writer's poison event (a deposit whose
+    /// amountCents is text), and its debugger opens there while `balances` keeps up.
+    @Test func theDemosFaultedProjectionOpensAtThePoisonEvent() throws {
+        guard TmuxSession.isAvailable else { Issue.record("tmux is not installed; .ci/run installs it"); return }
+        let tmux = try TmuxSession(command: "'\(CLIRunner.executable("rewind").path)' demo bank --rate 100 --events 60", width: 140, height: 40)
+        defer { tmux.kill() }
+        // The poison event comes after 60 live events (under a second at 100 a second).
+        try tmux.waitFor("FAULTED @", timeout: 30)
+        try tmux.type("5")
+        try tmux.type("j")
+        try tmux.send("Enter")
+        let screen = try tmux.waitFor("FAULT: handler MoneyDeposited failed", timeout: 20)
+        #expect(screen.contains("Debugger daily-volume"))
+        #expect(screen.contains("cannot be added"))
+        #expect(screen.contains("state left intact"))
+        try tmux.send("Left")
+        try tmux.waitUntil("a step back from the fault") { !$0.contains("FAULT: handler") && $0.contains("f: the fault at position") }
+        try tmux.send("Escape")
+        try tmux.waitUntil("the debugger to close") { !$0.contains("Debugger daily-volume") && $0.contains("┌ Streams") }
+        try tmux.send("q")
+        #expect(try tmux.exitStatus(timeout: 20) == 0)
+    }
 }
