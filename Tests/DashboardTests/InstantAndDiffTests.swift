@@ -62,6 +62,15 @@ import Testing
         #expect(app.state.instant == nil)
         #expect(app.state.cursor == 4 && app.state.follow)
         #expect(!term.text.contains("AT @"))
+        // Esc at an instant returns to live before it ever quits.
+        command(app, "at @2")
+        #expect(app.state.instant?.position == 2 && app.state.cursor == 2)
+        app.press(.escape)
+        #expect(app.state.instant == nil && !app.state.quitting)
+        #expect(app.state.cursor == 4)
+        #expect(term.text.contains("live again; Esc again quits"))
+        app.press(.escape)
+        #expect(app.state.quitting)
     }
 
     @Test func atATimeMeansTheLongestPrefixAtOrBeforeIt() throws {

@@ -61,6 +61,11 @@ extension Dashboard {
             state.streamQuery.filter = ""
             notify(&state, "stream filter cleared; Esc again quits", error: false)
             return requestStreams(&state, then: .selected)
+        case .escape where state.instant != nil:
+            // Like a filter, an instant is something the user applied: Esc undoes it first.
+            let effects = at(&state, "now")
+            notify(&state, "live again; Esc again quits", error: false)
+            return effects
         case .character("q"), .escape:
             state.quitting = true
             return [.quit]

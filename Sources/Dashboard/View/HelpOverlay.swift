@@ -12,7 +12,7 @@ public enum HelpOverlay {
             ("j k  ↓ ↑", "move in the focused pane"),
             ("g G", "first / last row (events: first / last version)"),
             ("Enter", "open: stream → events, event → detail, field → the version that set it, projection → its debugger"),
-            ("q  Esc  Ctrl-C", "quit (Esc first closes what is open, then clears a stream filter)"),
+            ("q  Esc  Ctrl-C", "quit (Esc first closes what is open, then clears a stream filter, then leaves an instant)"),
             ("mouse", "click selects, wheel scrolls, click or drag on the timeline scrubs"),
         ]),
         ("Timeline", [
