@@ -28,7 +28,14 @@ final class Projector {
     private let partitionKey: PartitionKey?
     private let initial: OwnedJV
     private var single: StateBox?
-    private var partitions: [String: StateBox] = [:]
+    private var partitions: [String: StateBox] = [:] {
+        didSet { partitionKeysChanged = true }  // a key added or removed (not a state changed: boxes)
+    }
+    /// The keys of the last `frozen()`, in the dictionary's order, shared by the checkpoints
+    /// taken while no key is added (the dictionary itself is not mutated then, so it iterates
+    /// its values in the same order).
+    private var frozenKeys: [String] = []
+    private var partitionKeysChanged = true
 
     private(set) var checkpoint: UInt64
     private(set) var savedCheckpoint: UInt64
@@ -252,7 +259,13 @@ final class Projector {
         if partitionKey == nil {
             return ProjectorCheckpoint(position: checkpoint, applied: applied, single: single?.value.borrow ?? jv_null(), partitions: [])
         }
-        return ProjectorCheckpoint(position: checkpoint, applied: applied, single: nil, partitions: partitions.map { (key: $0.key, value: $0.value.value.borrow) })
+        let shared = !partitionKeysChanged
+        if partitionKeysChanged {
+            frozenKeys = Array(partitions.keys)
+            partitionKeysChanged = false
+        }
+        return ProjectorCheckpoint(
+            position: checkpoint, applied: applied, single: nil, keys: frozenKeys, values: partitions.values.map { $0.value.borrow }, sharedKeys: shared)
     }
 
     /// Puts the projector back at `frozen`'s position and state, with no fault and not

@@ -27,20 +27,27 @@ final class ProjectorCheckpoint {
     let estimatedBytes: Int
 
     /// Takes references to `single` or to each partition's state (borrowed, not consumed).
-    init(position: UInt64, applied: UInt64, single: jv?, partitions: [(key: String, value: jv)]) {
+    convenience init(position: UInt64, applied: UInt64, single: jv?, partitions: [(key: String, value: jv)]) {
+        self.init(position: position, applied: applied, single: single, keys: partitions.map(\.key), values: partitions.map(\.value), sharedKeys: false)
+    }
+
+    /// Takes references to `single`, or to `values`, the states of `keys` in the same order
+    /// (borrowed, not consumed). `sharedKeys`: the same array as the previous checkpoint's (the
+    /// keys cost nothing more then).
+    init(position: UInt64, applied: UInt64, single: jv?, keys: [String] = [], values: [jv] = [], sharedKeys: Bool) {
+        precondition(keys.count == values.count, "one state per key")
         isPartitioned = single == nil
         self.position = position
         self.applied = applied
         self.single = single.map { jv_copy($0) }
-        keys = partitions.map(\.key)
-        values = partitions.map { jv_copy($0.value) }
-        // Per partition: its key (a String: inline up to 15 bytes) and jv (16 bytes) in the two
-        // arrays, plus what the value points to (nothing for a number, a boolean or null).
+        self.keys = keys
+        self.values = values.map { jv_copy($0) }
+        // Per partition: its jv (16 bytes), its key unless shared (a String: inline up to 15
+        // bytes), and what the value points to (nothing for a number, a boolean or null).
         var bytes = 64
         if let single { bytes += JVSize.estimate(single, depth: 0) }
-        for (k, v) in partitions {
-            bytes += 32 + (k.utf8.count > 15 ? 32 + k.utf8.count : 0) + JVSize.estimate(v, depth: 0) - 16
-        }
+        for v in values { bytes += JVSize.estimate(v, depth: 0) }
+        if !sharedKeys { for k in keys { bytes += 16 + (k.utf8.count > 15 ? 32 + k.utf8.count : 0) } }
         estimatedBytes = bytes
     }
 
