@@ -128,6 +128,15 @@ extension EventLog {
     /// persisted index) are compared with it before their events are served (`IndexCheck`); a
     /// walk that covers such a segment whole marks it checked, so later scans skip the work.
     public func readAll(from position: UInt64 = 1, limit: Int = .max, _ visit: (EventView) throws -> Bool) throws {
+        try readAll(from: position, limit: limit, streams: { _ in true }, visit)
+    }
+
+    /// `readAll`, skipping whole batches whose stream `streams` refuses: the stream is known from
+    /// the batch header, so a skipped batch's events are never looked at (a search by stream
+    /// glob pays one call per batch, not per event). Skipped events do not count toward `limit`.
+    public func readAll(
+        from position: UInt64 = 1, limit: Int = .max, streams: (String) -> Bool, _ visit: (EventView) throws -> Bool
+    ) throws {
         guard limit > 0 else { return }
         monitor.lock()
         let head = visibleHead
@@ -165,6 +174,10 @@ extension EventLog {
                     expected = header.lastPosition + 1
                 }
                 if header.lastPosition < from { return true }
+                if !streams(header.stream) {
+                    if header.lastPosition >= head { done = true; return false }
+                    return true
+                }
                 try BatchCodec.forEachEvent(of: header, in: buffer) { view in
                     if view.position < from { return true }
                     if view.position > head { done = true; return false }

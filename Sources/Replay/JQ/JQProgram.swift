@@ -118,6 +118,42 @@ public final class JQProgram {
         return result
     }
 
+    /// Whether any output of the program on `input` (consumed) is truthy (neither false nor
+    /// null): outputs are taken one by one until a truthy one; none, or `empty`, is false.
+    /// - Throws: the runtime error met before a truthy output (`JQError`, as `run`);
+    ///   `JQInterrupted` when Rewind is quitting or the thread's runs were cancelled.
+    func anyTruthy(input: consuming OwnedJV) throws -> Bool {
+        if let pending = inputBox.pending { jv_free(pending) }
+        inputBox.pending = nil
+        jq_start(state, input.take(), 0)
+        try JQWatchdog.shared.begin(slot)
+        var truthy = false
+        var failure: String?
+        while true {
+            let output = OwnedJV(jq_next(state))
+            let kind = output.kind
+            if kind == JV_KIND_INVALID {
+                let invalid = output.take()
+                if jv_invalid_has_msg(jv_copy(invalid)) != 0 {
+                    failure = JVConvert.describe(jv_invalid_get_msg(invalid))
+                } else {
+                    jv_free(invalid)
+                }
+                break
+            }
+            if kind != JV_KIND_FALSE && kind != JV_KIND_NULL { truthy = true; break }
+        }
+        if let reason = JQWatchdog.shared.end(slot) {
+            switch reason {
+            case .interrupted: throw JQInterrupted()
+            case .time: throw JQError("stopped after its time budget of \(slot.limits.handlerMillis) ms")
+            case .memory: throw JQError("stopped after the process grew past its memory ceiling of \(slot.limits.handlerMemoryMiB) MiB")
+            }
+        }
+        if let failure { throw JQError(failure) }
+        return truthy
+    }
+
     /// Convenience for callers outside the hot path: JSON in, JSON out.
     public func evaluate(_ input: JSONValue, event: JSONValue? = nil) throws -> JSONValue? {
         let eventJV: OwnedJV? = if let event { OwnedJV(JVConvert.make(event)) } else { nil }

@@ -13,6 +13,11 @@ enum ExitStatus {
     /// `project compare`: the two definitions' states differ (kept apart from 1, a failure to
     /// run, so that a script can tell "differs" from "could not compare").
     static let different: Int32 = 5
+    /// `find`: no event matched (grep says 1, but 1 is a failure here: a script must be able to
+    /// tell "nothing found" from "could not search").
+    static let noMatch: Int32 = 6
+    /// Bad usage (what ArgumentParser uses for a validation error), e.g. a predicate jq refuses.
+    static let usage: Int32 = 64
 }
 
 /// Runs a command body; any error is printed as a sentence on stderr and becomes the right

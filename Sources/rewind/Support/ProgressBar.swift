@@ -25,6 +25,9 @@ final class ProgressBar {
 
     private lazy var currentLabel = label
 
+    /// Changes the label without restarting the clock (a count that grows, say).
+    func relabel(_ newLabel: String) { currentLabel = newLabel }
+
     /// Redraws the bar: `done` of `total` drive the bar and the ETA; the rate counts `count`
     /// (e.g. events while the bar follows bytes) when given, else `done`, in `unit`s per second.
     func update(_ done: Int, of total: Int, count: Int? = nil) {
