@@ -5,7 +5,8 @@ import SafeText
 
 
 /// The `rewind` command line. Data goes to stdout, messages and errors to stderr; errors exit
-/// non-zero (1 failure, 3 wrong expected version, 4 corrupt log, 64 usage).
+/// non-zero (1 failure, 3 wrong expected version, 4 corrupt log, 5 `project compare` differs,
+/// 6 `find` matched nothing, 64 usage).
 @main
 struct Rewind: ParsableCommand {
     static let configuration = CommandConfiguration(

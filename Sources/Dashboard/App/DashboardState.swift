@@ -118,6 +118,8 @@ public struct DashboardState: Sendable {
     public var detail: EventDetail?
     /// The trace shown by `.trace` mode (nil while the worker builds it).
     public var trace: TraceLanes?
+    /// The last `:find` search (its overlay, its matches for n/N).
+    public var find: FindResults?
     public var notice: Notice?
 
     // The projection debugger, the dashboard at an instant, mark and diff

@@ -23,6 +23,8 @@ public enum Message: Sendable {
     case instantLoaded(InstantView)
     case diffLoaded(DiffView)
     case traceLoaded(TraceLanes)
+    /// A `:find` search's progress (matches so far, how far it got).
+    case findUpdated(FindUpdate)
     case notice(String)
     case failed(Request.Kind, String)
 }

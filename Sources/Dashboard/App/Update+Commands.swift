@@ -17,6 +17,7 @@ extension Dashboard {
         ("mark | diff", "mark point A (as m does) / the diff from A to the cursor (as D does)"),
         ("follow on|off", "keep the newest event in view"),
         ("snapshot", "take the stream's snapshots now (needs --writable)"),
+        ("find PREDICATE", "events for which a jq predicate holds (. is the event: .type, .data…), listed as found; Enter opens one, n / N walk them, Esc stops; :find alone reopens the list"),
         ("help", "every key and command"),
         ("quit", "leave"),
     ]
@@ -94,6 +95,10 @@ extension Dashboard {
         case "follow":
             state.follow = rest.lowercased() != "off"
             if state.follow { return moveCursor(&state, to: state.lastVersion) }
+        case "find":
+            // The predicate as typed: jq text, spaces and all.
+            let predicate = text.drop(while: { $0 == " " }).dropFirst(name.count)
+            return startFind(&state, String(predicate))
         case "snapshot", "snapshots":
             guard let s = state.selectedStream else { return [] }
             guard state.writable else {

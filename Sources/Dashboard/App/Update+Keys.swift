@@ -6,7 +6,9 @@ extension Dashboard {
     static func handleKey(_ state: inout DashboardState, _ key: Key) -> [Effect] {
         if key == .ctrl("c") { state.quitting = true; return [.quit] }
         switch state.mode {
-        case .normal: return normalKey(&state, key)
+        case .normal:
+            if state.find?.visible == true { return findKey(&state, key) }
+            return normalKey(&state, key)
         case .filter(let text): return filterKey(&state, key, text)
         case .command(let text): return commandKey(&state, key, text)
         case .help(let scroll):
@@ -61,6 +63,8 @@ extension Dashboard {
             state.streamQuery.filter = ""
             notify(&state, "stream filter cleared; Esc again quits", error: false)
             return requestStreams(&state, then: .selected)
+        case .character("n"): return stepMatch(&state, forward: true)
+        case .character("N"): return stepMatch(&state, forward: false)
         case .escape where state.instant != nil:
             // Like a filter, an instant is something the user applied: Esc undoes it first.
             let effects = at(&state, "now")

@@ -87,6 +87,8 @@ public enum Dashboard {
             guard case .diff = state.mode else { return [] }
             state.diff = view
             return []
+        case .findUpdated(let update):
+            return findUpdated(&state, update)
         case .notice(let text):
             notify(&state, text, error: false)
             return snapshotsRefresh(&state)

@@ -103,7 +103,12 @@ public final class LogWorker: Sendable {
                 return .some(q.slots.removeValue(forKey: kind))
             }
             guard let next = request else { return }
-            if let next { outbox.post(source.serve(next)) }
+            if case .find(let query)?? = request {
+                // Posts as it goes; stops when a newer search (or a cancel) waits, or on quit.
+                source.find(query, post: outbox.post, shouldStop: { [queue] in queue.read { $0.slots[.find] != nil || $0.stopping } })
+            } else if let next {
+                outbox.post(source.serve(next))
+            }
             // The answer is posted before the worker looks idle, so `hasWork || !outbox.isEmpty`
             // never misses it.
             queue.update {

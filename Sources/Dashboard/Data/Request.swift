@@ -32,6 +32,9 @@ public enum Request: Sendable, Equatable {
     case diff(from: DiffPoint, to: DiffPoint)
     /// The causation tree and correlation of an event, as lanes (`t`).
     case trace(stream: String, version: UInt64)
+    /// `:find`: events matching a jq predicate, posted as they are found (an empty predicate
+    /// cancels). Served by a worker of its own, so a long search delays nothing else.
+    case find(FindQuery)
 
     /// The slot: requests of one kind replace each other.
     public var kind: Kind {
@@ -51,6 +54,7 @@ public enum Request: Sendable, Equatable {
         case .instant: return .instant
         case .diff: return .diff
         case .trace: return .trace
+        case .find: return .find
         }
     }
 
@@ -67,9 +71,12 @@ public enum Request: Sendable, Equatable {
     /// of milliseconds, which must delay neither a scrub nor be delayed by a blame.
     public var isCatalog: Bool { kind == .streams }
 
+    /// Searches have a worker of their own (they read the whole log).
+    public var isSearch: Bool { kind == .find }
+
     /// Kinds in the order a worker serves them: what the user is looking at first.
     public enum Kind: Int, Sendable, CaseIterable, Comparable {
-        case locate, debug, focus, events, detail, diff, trace, streams, refresh, instant, blame, createSnapshots, lag, density, snapshots
+        case locate, debug, focus, events, detail, diff, trace, streams, refresh, instant, blame, createSnapshots, lag, density, snapshots, find
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 }

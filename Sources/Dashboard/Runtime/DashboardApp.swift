@@ -22,6 +22,8 @@ public final class DashboardApp {
     private let background: LogWorker
     /// Serves the streams list.
     private let catalog: LogWorker
+    /// Serves `:find` (a search reads the whole log; it must delay nothing else).
+    private let search: LogWorker
     private let outbox = Outbox()
     private var lastTick: Int64 = 0
     private var lastRender: Int64 = 0
@@ -39,13 +41,16 @@ public final class DashboardApp {
         self.terminal = terminal
         self.theme = theme.adapted(to: terminal.colorDepth)
         self.screen = Screen(terminal: terminal)
+        let log = source.log, config = source.config
         self.state = DashboardState(logPath: source.log.path, writable: source.writable, size: terminal.size, nowMicros: WallClock.nowMicros())
         self.worker = LogWorker(source: source, outbox: outbox)
         self.background = LogWorker(source: backgroundSource, outbox: outbox)
         self.catalog = LogWorker(source: catalogSource, outbox: outbox)
+        self.search = LogWorker(source: LogSource(log: log, config: config), outbox: outbox)
         worker.start()
         background.start()
         catalog.start()
+        search.start()
         perform(Dashboard.start(&state))
     }
 
@@ -60,10 +65,11 @@ public final class DashboardApp {
 
     private func stopWorkers() {
         // All at once: each may be inside a handler that only stopping cuts short.
-        for w in [worker, background, catalog] { w.requestStop() }
+        for w in [worker, background, catalog, search] { w.requestStop() }
         worker.stop()
         background.stop()
         catalog.stop()
+        search.stop()
     }
 
     /// Runs until the user quits (or `shouldStop` says so). The caller restores the terminal.
@@ -79,7 +85,7 @@ public final class DashboardApp {
     public func step() {
         // Poll quickly while an answer is on its way (the worker posts before it goes idle, so
         // one of these holds until the answer is drained); otherwise wait for input or a tick.
-        let inFlight = worker.hasWork || background.hasWork || catalog.hasWork || !outbox.isEmpty
+        let inFlight = worker.hasWork || background.hasWork || catalog.hasWork || search.hasWork || !outbox.isEmpty
         let timeout = inFlight ? 2 : (state.playing != nil ? 16 : 50)
         let input = terminal.readInput(timeoutMillis: timeout)
         var messages: [Message] = []
@@ -126,9 +132,10 @@ public final class DashboardApp {
             _ = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             _ = background.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             _ = catalog.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
+            _ = search.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             let messages = outbox.drain()
             for m in messages { send(m) }
-            if messages.isEmpty && !worker.hasWork && !background.hasWork && !catalog.hasWork { break }
+            if messages.isEmpty && !worker.hasWork && !background.hasWork && !catalog.hasWork && !search.hasWork { break }
         } while Date() < deadline
         render()
     }
@@ -152,7 +159,7 @@ public final class DashboardApp {
     private func perform(_ effects: [Effect]) {
         for e in effects {
             switch e {
-            case .request(let r): (r.isInteractive ? worker : r.isCatalog ? catalog : background).submit(r)
+            case .request(let r): (r.isInteractive ? worker : r.isCatalog ? catalog : r.isSearch ? search : background).submit(r)
             case .quit: state.quitting = true
             }
         }

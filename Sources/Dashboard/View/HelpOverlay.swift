@@ -12,6 +12,7 @@ public enum HelpOverlay {
             ("j k  ↓ ↑", "move in the focused pane"),
             ("g G", "first / last row (events: first / last version)"),
             ("Enter", "open: stream → events, event → detail, field → the version that set it, projection → its debugger"),
+            ("n N", "next / previous match of the last :find, opened in its stream's events"),
             ("q  Esc  Ctrl-C", "quit (Esc first closes what is open, then clears a stream filter, then leaves an instant)"),
             ("mouse", "click selects, wheel scrolls, click or drag on the timeline scrubs"),
         ]),
