@@ -32,7 +32,9 @@ public indirect enum FindRequirement: Sendable, Equatable {
             let bytes = event.typeBytes
             for t in types where t.count == bytes.count && t.withUnsafeBytes({ bytes.elementsEqual($0) }) { return true }
             return false
-        case .streamIs(let streams): return streams.contains(event.stream)
+        case .streamIs(let streams):
+            // Bytes, not String ==: Swift's equality is canonical (é == e + ◌́), jq's is not.
+            return streams.contains { event.stream.utf8.elementsEqual($0.utf8) }
         case .dataContains(let literal):
             // Binary data reaches jq as base64: nothing to look for in the raw bytes.
             guard event.contentType == .json else { return true }

@@ -29,6 +29,8 @@ enum PredicateToken: Equatable {
             if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
             if c == "#" {
                 while i < s.count, s[i] != "\n" { i += 1 }
+                // Newer jq continues a comment after a backslash at the end of its line: not followed.
+                if i > 0, s[i - 1] == "\\" { return nil }
                 continue
             }
             if c == "\"" {
