@@ -11,7 +11,7 @@ struct FindCommand: ParsableCommand {
         commandName: "find", abstract: "Search events by content with a jq predicate.",
         discussion: """
             Prints every event for which PREDICATE is truthy (not false or null; with several outputs, any one), in global order, as soon as it is found. \
-            '.' is the event: {stream, version, position, type, data, metadata, id, time, schemaVersion}. Examples: `.data.amountCents > 100000`, `.metadata.correlationId == "req-1"`, `.type == "AccountClosed"`. \
+            '.' is the event: {stream, version, position, type, data, metadata, id, time, schemaVersion}. Examples: `.data.amountCents > 100000`, `.metadata.correlationId == "req-1"`, `.type == "AccountOpened"`. \
             An event on which the predicate fails (a runtime error) is not a match; failures are counted on stderr. \
             --since is inclusive, --until exclusive (the events' own time). Events are skipped before jq runs by stream, type, time \
             and literals the predicate needs (see docs/SEARCH.md). Exit 0 when something matched, 6 when nothing did, 64 for a predicate jq refuses.
