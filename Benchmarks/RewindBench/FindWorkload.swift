@@ -48,9 +48,9 @@ struct FindBenchOptions {
 enum FindWorkload {
     /// The predicates timed: (key, label, predicate).
     static let predicates = [
-        ("data", "a data field, ~1% of events", #".data.reason == "insufficient funds""#),
-        ("number", "a number in data, no literal to look for", #".data.amountCents > 150000"#),
-        ("type", ".type alone", #".type == "AccountClosed""#),
+        ("data", "a data field, ~1% of events", #".data.payer == "Northwind GmbH""#),
+        ("number", "a number in data, ~1%, no literal to look for", #".data.amountCents > 2650000"#),
+        ("type", ".type alone, ~2%", #".type == "AccountOpened""#),
     ]
 
     @MainActor

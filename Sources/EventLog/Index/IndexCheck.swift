@@ -23,7 +23,8 @@ extension LogIndex {
     func mismatch(_ claim: BatchClaim, inSegment k: Int) -> String? {
         let segment = segments[k]
         let last = claim.firstPosition + UInt64(claim.count - 1)
-        let where_ = "the batch at this offset holds positions \(claim.firstPosition)–\(last) of stream '\(claim.stream)'"
+        // Only built for an answer: this runs for every batch of a segment's first walk.
+        var where_: String { "the batch at this offset holds positions \(claim.firstPosition)–\(last) of stream '\(claim.stream)'" }
         guard claim.firstPosition >= segment.basePosition, last < segment.endPosition else {
             return where_ + ", but the index of this segment holds positions \(segment.basePosition)–\(segment.endPosition - 1)"
         }
