@@ -68,10 +68,18 @@ enum FindWorkload {
             let find = "'\(rewind)' find '\(log)' \(quoted) --json > /dev/null; test $? -le 6"
             let jq = "'\(rewind)' export '\(log)' | jq -c \("'select(" + predicate.replacingOccurrences(of: "'", with: "'\\''") + ")'") > /dev/null"
             let matches = try shell("'\(rewind)' find '\(log)' \(quoted) --json | wc -l").trimmingCharacters(in: .whitespacesAndNewlines)
-            let findRuns = try timed(find, runs: o.runs)
-            let jqRuns = key == "type" ? [] : try timed(jq, runs: o.runs)
+            let findTimes = try timed(find, runs: o.runs)
+            let jqTimes: (wall: [Double], cpu: [Double]) = key == "type" ? ([], []) : try timed(jq, runs: o.runs)
+            let findRuns = findTimes.wall, jqRuns = jqTimes.wall
             var r = WorkloadResult(name: "find-\(key)", title: "rewind find: \(label)")
             let f = Stats.median(findRuns), j = Stats.median(jqRuns)
+            let fc = Stats.median(findTimes.cpu), jc = Stats.median(jqTimes.cpu)
+            r.set("find_cpu_ms", "rewind find, CPU time (user + system), median", fc.map { $0 * 1000 }, .millis)
+            r.set("find_cpu_events_per_s", "rewind find: events / median CPU time", fc.map { Double(o.events) / $0 }, .eventsPerSecond)
+            if let jc {
+                r.set("jq_cpu_ms", "rewind export | jq, CPU time of both processes, median", jc * 1000, .millis)
+                r.set("ratio_cpu", "export|jq CPU time ÷ find CPU time", fc.map { jc / $0 }, .ratio)
+            }
             r.set("find_ms", "rewind find \(predicate), median", f.map { $0 * 1000 }, .millis)
             r.set("find_events_per_s", "rewind find: events / median process time", f.map { Double(o.events) / $0 }, .eventsPerSecond)
             if let j {
@@ -88,14 +96,28 @@ enum FindWorkload {
         return results
     }
 
-    /// Seconds of each run of `command` (one untimed warm-up first).
-    static func timed(_ command: String, runs: Int) throws -> [Double] {
+    /// Seconds of each run of `command` (one untimed warm-up first), and the CPU seconds (user +
+    /// system) of its processes: on a shared machine the wall clock also counts the waits for a
+    /// core, the CPU time does not.
+    static func timed(_ command: String, runs: Int) throws -> (wall: [Double], cpu: [Double]) {
         _ = try shell(command)
-        return try (0..<runs).map { _ in
+        var wall: [Double] = [], cpu: [Double] = []
+        for _ in 0..<runs {
+            let c0 = childCPUSeconds()
             let t0 = monotonicNanos()
             _ = try shell(command)
-            return secondsSince(t0)
+            wall.append(secondsSince(t0))
+            cpu.append(childCPUSeconds() - c0)
         }
+        return (wall, cpu)
+    }
+
+    /// User + system seconds of the children waited for so far.
+    static func childCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1_000_000 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
     @discardableResult
