@@ -18,7 +18,7 @@ struct Rewind: ParsableCommand {
             """,
         subcommands: [
             OpenCommand.self, InitCommand.self, AppendCommand.self, ImportCommand.self, ExportCommand.self,
-            ReadCommand.self, TraceCommand.self, FindCommand.self, StreamsCommand.self, TailCommand.self, VerifyCommand.self,
+            ReadCommand.self, TraceCommand.self, FindCommand.self, SagasCommand.self, StreamsCommand.self, TailCommand.self, VerifyCommand.self,
             ConfigCommand.self,
             ProjectCommand.self, LagCommand.self,
             StateCommand.self, SnapshotCommand.self,

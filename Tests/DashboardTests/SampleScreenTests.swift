@@ -12,7 +12,7 @@ import Interchange
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Samples").path
 
-    @Test(arguments: ["bank", "orders", "bookings", "users"])
+    @Test(arguments: ["bank", "orders", "bookings", "users", "fulfilment"])
     func everyStreamOfTheSampleHasAState(_ sample: String) throws {
         let dir = TemporaryDirectory()
         let logPath = dir.file(sample)

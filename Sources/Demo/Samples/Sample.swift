@@ -65,7 +65,7 @@ public struct DemoRoles: Sendable, Equatable {
 
 /// Every sample, by name.
 public enum SampleCatalog {
-    public static let all: [Sample] = [.bank, .orders, .bookings, .users]
+    public static let all: [Sample] = [.bank, .orders, .bookings, .users, .fulfilment]
 
     public static var names: [String] { all.map(\.name) }
 

@@ -116,6 +116,8 @@ public struct RewindConfig: Sendable, Equatable {
     public var aggregates: [AggregateDefinition]
     public var upcasters: [UpcasterDefinition]
     public var projections: [ProjectionDefinition]
+    /// `[sagas.NAME]`, in file order.
+    public var sagas: [SagaDefinition] = []
     public var redaction: RedactionRules
     public var snapshots: SnapshotPolicy
     /// `[limits]`: the time budget and memory ceiling of every jq run.
@@ -131,6 +133,11 @@ public struct RewindConfig: Sendable, Equatable {
         self.snapshots = snapshots
         self.limits = limits
         self.path = path
+    }
+
+    /// The saga named `name`, if any.
+    public func saga(named name: String) -> SagaDefinition? {
+        sagas.first { $0.name == name }
     }
 
     /// The aggregate whose glob matches `stream` (the first in file order), if any.
