@@ -13,7 +13,7 @@ struct GenerateCLITests {
     @Test func listsTheSamplesAndPrintsTheCommittedFilesByDefault() throws {
         let list = try CLIRunner.rewind(["generate", "--list"])
         #expect(list.status == 0)
-        #expect(list.lines.map { String($0.prefix(while: { $0 != " " })) } == ["bank", "orders", "bookings", "users"])
+        #expect(list.lines.map { String($0.prefix(while: { $0 != " " })) } == ["bank", "orders", "bookings", "users", "fulfilment"])
         for sample in ["bank", "users"] {
             let events = try CLIRunner.rewind(["generate", sample])
             #expect(events.status == 0 && events.stderr.isEmpty)

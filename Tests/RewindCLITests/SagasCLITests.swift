@@ -39,7 +39,7 @@ import Testing
         #expect((bad["reason"] as? String)?.contains("StockReleased (undoing StockReserved) ran before PaymentRefunded (undoing PaymentCharged)") == true)
 
         let human = try CLIRunner.rewind(["sagas", log])
-        #expect(human.lines.first?.hasPrefix("saga fulfilment (correlation; 4 steps; timeout 2h): \(instances.count) instances") == true)
+        #expect(human.lines.first?.hasPrefix("saga fulfilment (correlation; 4 steps; timeout 12h): \(instances.count) instances") == true)
         #expect(human.lines[1].contains("stuck 1") && human.lines[1].contains("(1 out of order)"))
         #expect(human.lines[2].hasPrefix("INSTANCE"))
 

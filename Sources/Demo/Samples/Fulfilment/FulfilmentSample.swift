@@ -22,38 +22,38 @@ let fulfilmentConfig = #"""
 correlation = true
 steps = ["StockReserved", "PaymentCharged", "ShipmentDispatched", "CustomerNotified"]
 failed = ["PaymentDeclined", "ShipmentFailed"]
-timeout = "2h"
+timeout = "12h"
 [sagas.fulfilment.compensations]
 StockReleased = "StockReserved"
 PaymentRefunded = "PaymentCharged"
 
 [aggregates.inventory]
 streams = "inventory-*"
-init = '{reservations: 0, releases: 0, heldUnits: 0}'
+init = '{status: "idle", reservations: 0, releases: 0, heldUnits: 0}'
 [aggregates.inventory.on]
-StockReserved = '.reservations += 1 | .heldUnits += $e.data.qty'
-StockReleased = '.releases += 1 | .heldUnits -= $e.data.qty'
+StockReserved = '.reservations += 1 | .heldUnits += $e.data.qty | .status = "holding"'
+StockReleased = '.releases += 1 | .heldUnits -= $e.data.qty | .status = (if .heldUnits > 0 then "holding" else "idle" end)'
 
 [aggregates.payment]
 streams = "payment-*"
 init = '{status: "new", chargedCents: 0, refundedCents: 0}'
 [aggregates.payment.on]
-PaymentCharged = '.status = "charged" | .chargedCents += $e.data.amountCents | .method = $e.data.method'
+PaymentCharged = '.status = "charged" | .chargedCents = $e.data.amountCents | .method = $e.data.method'
 PaymentDeclined = '.status = "declined" | .reason = $e.data.reason'
-PaymentRefunded = '.status = "refunded" | .refundedCents += $e.data.amountCents'
+PaymentRefunded = '.status = "refunded" | .refundedCents = $e.data.amountCents'
 
 [aggregates.shipment]
 streams = "shipment-*"
-init = '{status: "new"}'
+init = '{status: "new", attempts: 0}'
 [aggregates.shipment.on]
-ShipmentDispatched = '.status = "dispatched" | .carrier = $e.data.carrier | .trackingNumber = $e.data.trackingNumber'
-ShipmentFailed = '.status = "failed" | .carrier = $e.data.carrier | .reason = $e.data.reason'
+ShipmentDispatched = '.status = "dispatched" | .attempts += 1 | .carrier = $e.data.carrier | .trackingNumber = $e.data.trackingNumber'
+ShipmentFailed = '.status = "failed" | .attempts += 1 | .carrier = $e.data.carrier | .reason = $e.data.reason'
 
 [aggregates.notification]
 streams = "notification-*"
-init = '{sent: 0}'
+init = '{status: "none", sent: 0}'
 [aggregates.notification.on]
-CustomerNotified = '.sent += 1 | .lastOrderId = $e.data.orderId | .lastChannel = $e.data.channel'
+CustomerNotified = '.status = "notified" | .sent += 1 | .lastOrderId = $e.data.orderId | .lastChannel = $e.data.channel'
 
 # Events of each type.
 [projections.outcomes]

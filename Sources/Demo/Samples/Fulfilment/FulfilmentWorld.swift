@@ -38,8 +38,7 @@ struct FulfilmentWorld: SampleWorld {
     private var placed = 0
 
     init(seed: UInt64) {
-        // A warehouse runs day and night.
-        h = HistoryBuilder(seed: seed, hours: .init(opens: 0, closes: 24, weekends: true, meanGapSeconds: 400))
+        h = HistoryBuilder(seed: seed, hours: .init(opens: 7, closes: 23, weekends: true, meanGapSeconds: 400))
     }
 
     /// Moves the most overdue order on, or takes a new one when none is due.
