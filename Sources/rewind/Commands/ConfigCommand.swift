@@ -111,6 +111,18 @@ enum ConfigSummary {
             }
         }
 
+        if !config.sagas.isEmpty {
+            out.append("sagas:")
+            for saga in config.sagas {
+                out.append("  \(clean(saga.name))  \(clean(saga.instances.description))  timeout \(SagaDuration.text(micros: saga.timeoutMicros))")
+                out.append("    steps: " + saga.steps.map { SafeText.preview($0, columns: 60) }.joined(separator: " → "))
+                if !saga.compensations.isEmpty {
+                    out.append("    compensations: " + saga.compensations.map { "\(SafeText.preview($0.type, columns: 60)) undoes \(SafeText.preview($0.step, columns: 60))" }.joined(separator: ", "))
+                }
+                if !saga.failed.isEmpty { out.append("    failed: " + saga.failed.map { SafeText.preview($0, columns: 60) }.joined(separator: ", ")) }
+            }
+        }
+
         let fields = config.redaction.fields
         out.append("redact: " + (fields.isEmpty ? "nothing (--redact needs [redact] fields)" : fields.map(clean).joined(separator: ", ")))
 
