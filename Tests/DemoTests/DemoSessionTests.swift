@@ -148,6 +148,6 @@ struct DemoSessionTests {
             "\(error)".contains("no sample named 'shop'") && "\(error)".contains("bank, orders, bookings, users")
         }
         #expect { _ = try DemoSession(options: .init(rate: 0)) } throws: { "\($0)".contains("--rate 20") }
-        #expect(DemoSession.samples == ["bank", "orders", "bookings", "users"])
+        #expect(DemoSession.samples == ["bank", "orders", "bookings", "users", "fulfilment"])
     }
 }
