@@ -20,6 +20,8 @@ public struct DashboardState: Sendable {
         case diff(scroll: Int)
         /// The trace lanes (`t`): the selected row, and the first lane shown.
         case trace(row: Int, firstLane: Int)
+        /// The sagas overlay (`S`): the selected row and the status filter (nil: all).
+        case sagas(row: Int, filter: SagaStatus?)
     }
 
     /// Playback of the timeline: events per second, or the events' own intervals sped up.
@@ -120,6 +122,8 @@ public struct DashboardState: Sendable {
     public var trace: TraceLanes?
     /// The last `:find` search (its overlay, its matches for n/N).
     public var find: FindResults?
+    /// The saga reports shown by `.sagas` mode (nil while the worker folds them).
+    public var sagas: [SagaReport]?
     public var notice: Notice?
 
     // The projection debugger, the dashboard at an instant, mark and diff

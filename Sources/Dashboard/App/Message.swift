@@ -1,3 +1,4 @@
+import Replay
 import TerminalUI
 
 /// Everything that can change the dashboard's state. Keys, mouse, resizes and ticks come from
@@ -25,6 +26,8 @@ public enum Message: Sendable {
     case traceLoaded(TraceLanes)
     /// A `:find` search's progress (matches so far, how far it got).
     case findUpdated(FindUpdate)
+    /// Every saga of the configuration folded over the log (empty: none configured).
+    case sagasLoaded([SagaReport])
     case notice(String)
     case failed(Request.Kind, String)
 }

@@ -16,6 +16,7 @@ extension Dashboard {
         ("bookmark", "bookmark the version under the cursor"),
         ("mark | diff", "mark point A (as m does) / the diff from A to the cursor (as D does)"),
         ("follow on|off", "keep the newest event in view"),
+        ("sagas", "the sagas of rewind.toml: instances, statuses, counts (as S does)"),
         ("snapshot", "take the stream's snapshots now (needs --writable)"),
         ("find PREDICATE", "events for which a jq predicate holds (. is the event: .type, .data…), listed as found; Enter opens one, n / N walk them, Esc stops; :find alone reopens the list"),
         ("help", "every key and command"),
@@ -32,6 +33,8 @@ extension Dashboard {
             return [.quit]
         case "help", "h", "?":
             state.mode = .help(scroll: 0)
+        case "sagas", "saga":
+            return openSagas(&state)
         case "goto", "g", "go":
             return goto(&state, rest)
         case "stream", "s":

@@ -46,6 +46,8 @@ extension Dashboard {
             return diffKey(&state, key, scroll: scroll)
         case .trace(let row, let firstLane):
             return traceKey(&state, key, row: row, firstLane: firstLane)
+        case .sagas(let row, let filter):
+            return sagasKey(&state, key, row: row, filter: filter)
         case .faultDetail:
             state.mode = .normal
             if key == .enter, state.consumers.indices.contains(state.consumerCursor), let p = state.consumers[state.consumerCursor].poison {
@@ -106,6 +108,8 @@ extension Dashboard {
             if state.follow { return moveCursor(&state, to: state.lastVersion) }
         case .character("t"):
             return openTrace(&state)
+        case .character("S"):
+            return openSagas(&state)
         case .character("m"):
             return markPoint(&state)
         case .character("D"):

@@ -75,6 +75,8 @@ public enum Dashboard {
             return []
         case .traceLoaded(let lanes):
             return traceLoaded(&state, lanes)
+        case .sagasLoaded(let reports):
+            return sagasLoaded(&state, reports)
         case .located(let stream, let version):
             guard stream == state.selectedStream else { return [] }
             if version == 0 { notify(&state, "no event of \(stream) is that early; showing its first event", error: true) }
@@ -95,6 +97,7 @@ public enum Dashboard {
         case .failed(let kind, let text):
             notify(&state, kind == .refresh ? "log: \(text)" : kind == .trace ? "trace: \(text)" : text, error: true)
             if kind == .trace, case .trace = state.mode { state.mode = .normal }
+            if kind == .sagas, case .sagas = state.mode { state.mode = .normal }
             return []
         }
     }

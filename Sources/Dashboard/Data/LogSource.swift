@@ -68,6 +68,7 @@ public final class LogSource {
             case .createSnapshots(let s): return try createSnapshots(s)
             case .trace(let s, let v): return try trace(s, version: v)
             case .find: return .failed(.find, "a search is served by LogWorker, which posts its progress")
+            case .sagas: return try sagas()
             case .locate(let s, let micros, let position):
                 let t = try timeline(s)
                 if let micros { return .located(stream: s, version: try t.version(atTime: micros)) }

@@ -35,6 +35,8 @@ public enum Request: Sendable, Equatable {
     /// `:find`: events matching a jq predicate, posted as they are found (an empty predicate
     /// cancels). Served by a worker of its own, so a long search delays nothing else.
     case find(FindQuery)
+    /// Every saga's instances and statuses (`S`).
+    case sagas
 
     /// The slot: requests of one kind replace each other.
     public var kind: Kind {
@@ -55,6 +57,7 @@ public enum Request: Sendable, Equatable {
         case .diff: return .diff
         case .trace: return .trace
         case .find: return .find
+        case .sagas: return .sagas
         }
     }
 
@@ -76,7 +79,7 @@ public enum Request: Sendable, Equatable {
 
     /// Kinds in the order a worker serves them: what the user is looking at first.
     public enum Kind: Int, Sendable, CaseIterable, Comparable {
-        case locate, debug, focus, events, detail, diff, trace, streams, refresh, instant, blame, createSnapshots, lag, density, snapshots, find
+        case locate, debug, focus, events, detail, diff, trace, sagas, streams, refresh, instant, blame, createSnapshots, lag, density, snapshots, find
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 }

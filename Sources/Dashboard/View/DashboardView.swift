@@ -25,6 +25,7 @@ public enum DashboardView {
         case .debugger: DebuggerView.render(state, theme: theme, into: &buffer)
         case .diff(let scroll): DiffOverlay.render(state, scroll: scroll, theme: theme, into: &buffer)
         case .trace(let row, let firstLane): TraceOverlay.render(state, row: row, firstLane: firstLane, theme: theme, into: &buffer)
+        case .sagas(let row, let filter): SagasOverlay.render(state, row: row, filter: filter, theme: theme, into: &buffer)
         default:
             if let f = state.find, f.visible { FindOverlay.render(f, theme: theme, into: &buffer) }
         }

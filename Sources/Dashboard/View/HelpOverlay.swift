@@ -30,6 +30,7 @@ public enum HelpOverlay {
             (":at TIME  :at @P", "the whole dashboard at an instant or global position; :at now is live again"),
             ("x  X", "what-if: skip the event (state turns HYPOTHETICAL) / clear skips"),
             ("t", "trace the event: its causation tree and correlation across streams, as lanes (↑↓ events, ←→ lanes, Enter opens one in its stream, Esc closes)"),
+            ("S", "sagas: every instance with its status and counts per status (f filters by status, Enter opens the instance's trace, Esc closes)"),
         ]),
         ("Panes", [
             ("s", "streams: sort by name, count, recent activity"),
