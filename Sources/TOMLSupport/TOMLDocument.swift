@@ -44,7 +44,14 @@ public struct TOMLDocument: Sendable {
         }
         self.file = file
         self.keys = keys
-        self.root = Self.convert(table, at: [], keys: keys)
+        do {
+            self.root = try Self.convert(table, at: [], keys: keys)
+        } catch {
+            let shown = TOMLKeyPath.display(error.path)
+            throw TOMLFileError(kind: .syntax, file: file, keyPath: shown, line: keys.line(of: error.path),
+                                problem: "a key under \(shown) holds a NUL character (\\u0000), which Rewind cannot read",
+                                fix: "remove the \\u0000 escape from the key's name")
+        }
     }
 
     /// Parses `text`; see `init(bytes:file:syntaxFix:)`.
@@ -69,22 +76,31 @@ public struct TOMLDocument: Sendable {
 
     // MARK: Conversion
 
-    static func convert(_ table: TOMLTable, at path: [String], keys: TOMLKeyIndex) -> TOMLNode.Table {
+    /// A key with an escaped NUL (`"a\u0000b"`): TOMLKit hands keys over as C strings, cut at
+    /// the NUL, so such a key cannot be looked up (its iterator force-unwraps the lookup and
+    /// traps) or is taken for another key. Found by the `config` fuzz target.
+    struct NULInKey: Error {
+        var path: [String]
+    }
+
+    static func convert(_ table: TOMLTable, at path: [String], keys: TOMLKeyIndex) throws(NULInKey) -> TOMLNode.Table {
         var byKey: [String: TOMLValueConvertible] = [:]
         var names: [String] = []
-        for (key, value) in table {
+        // Not `for (key, value) in table`: TOMLKit's iterator force-unwraps the lookup.
+        for key in table.keys {
+            guard byKey[key] == nil, let value = table[key] else { throw NULInKey(path: path + [key]) }
             byKey[key] = value
             names.append(key)
         }
         var out = TOMLNode.Table()
         for key in keys.ordered(names, under: path) {
             guard let value = byKey[key] else { continue }
-            out.members.append((key, convert(value, at: path + [key], keys: keys)))
+            out.members.append((key, try convert(value, at: path + [key], keys: keys)))
         }
         return out
     }
 
-    static func convert(_ value: TOMLValueConvertible, at path: [String], keys: TOMLKeyIndex) -> TOMLNode {
+    static func convert(_ value: TOMLValueConvertible, at path: [String], keys: TOMLKeyIndex) throws(NULInKey) -> TOMLNode {
         switch value.type {
         case .string: return .string(value.string ?? "")
         case .int: return .integer(value.int ?? 0)
@@ -93,11 +109,12 @@ public struct TOMLDocument: Sendable {
         case .array:
             var elements: [TOMLNode] = []
             if let array = value.array {
-                for element in array { elements.append(convert(element, at: path, keys: keys)) }
+                for element in array { elements.append(try convert(element, at: path, keys: keys)) }
             }
             return .array(elements)
         case .table:
-            return .table(value.table.map { convert($0, at: path, keys: keys) } ?? TOMLNode.Table())
+            guard let table = value.table else { return .table(TOMLNode.Table()) }
+            return .table(try convert(table, at: path, keys: keys))
         default:
             return .dateTime(value.debugDescription)
         }

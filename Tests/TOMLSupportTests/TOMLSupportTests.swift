@@ -25,6 +25,25 @@ import Testing
         #expect(e.description.hasPrefix("t.toml, line 1, column 2: this is not valid TOML: expected a table name after '[', found '\\'"))
     }
 
+    /// A key with an escaped NUL is cut at the NUL by TOMLKit (C strings): its iterator then
+    /// force-unwrapped a failed lookup (the `config` fuzz target's crash), or the key would be
+    /// taken for another. Both are refused, naming the table.
+    @Test(arguments: [
+        "a = { \"$\\u0000-0y\" = 1 }\n",
+        "\"x\\u0000y\" = 1\n",
+        "\"x\" = 1\n\"x\\u0000\" = 2\n",
+    ])
+    func aKeyWithAnEscapedNULIsAnErrorNotATrap(_ text: String) throws {
+        let e = try #require(failure(text))
+        #expect(e.kind == .syntax)
+        #expect(e.description.contains("NUL character"))
+    }
+
+    @Test func aNULEscapeInAValueIsStillAccepted() throws {
+        let doc = try TOMLDocument(text: "k = '\"\\u0000\"'\n", file: "t.toml")
+        #expect(doc.root.members.map(\.0) == ["k"])
+    }
+
     /// Inputs that reach an assertion in toml++ or are otherwise hostile: each is an error
     /// with a line.
     @Test(arguments: [
