@@ -68,7 +68,7 @@ struct KurrentSourceTests {
         #expect(events[1].id == EventID.nameBased("kurrent", "account-1", "1"))
         #expect(events[2].event.originalMicros == RFC3339.parse("2026-01-15T10:00:02.000001Z"))
         #expect(records.compactMap(\.ignoredReason).count == 2)
-        #expect(records[4].ignoredReason?.contains("embed=body") == true)
+        #expect(records[4].ignoredReason?.contains("this input also holds") == true)
     }
 
     @Test func mistakesAreReportedWhereTheyAre() throws {

@@ -8,7 +8,9 @@ import JSON
 ///   them): AtomPub feeds (`GET /streams/NAME?embed=body`), arrays of entries, or events.
 /// A feed lists its entries newest first, and pages may come in any order: entries from feeds
 /// are imported oldest first — each stream by event number, streams interleaved by time.
-/// See `KurrentEvent` for the fields.
+/// A feed read without `?embed=body` is one error saying which address to fetch again. Link
+/// events are ignored once the whole input is read, with a reason that says whether the input
+/// holds the event they point to (see `KurrentLink`). See `KurrentEvent` for the fields.
 struct KurrentSource: EventSource {
     let file: InputFile
     let mapper: KurrentEvent
@@ -21,10 +23,10 @@ struct KurrentSource: EventSource {
     }
 
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {
-        var fromFeeds: [SourceRecord] = []
+        var found = Found()
         if try isJSONLines() {
             try file.forEachJSONLine(visit) { value, location in
-                split(value, at: location.line ?? 0, into: &fromFeeds, inLines: true)
+                split(value, at: location.line ?? 0, into: &found, inLines: true)
             }
         } else {
             let bytes = try file.readAll()
@@ -34,31 +36,51 @@ struct KurrentSource: EventSource {
                 }
                 switch parsed {
                 case .success(let value):
-                    for record in split(value, at: span.line, into: &fromFeeds, inLines: false) { try visit(record, span.range.upperBound) }
+                    for record in split(value, at: span.line, into: &found, inLines: false) { try visit(record, span.range.upperBound) }
                 case .failure(let error):
                     try visit(.invalid(RecordError(.line(span.line + error.line - 1), "invalid JSON at column \(error.column): \(error.reason)")), span.range.upperBound)
                 }
             }
         }
-        for record in Self.oldestFirst(fromFeeds) { try visit(record, file.size) }
+        for record in Self.oldestFirst(found.fromFeeds) {
+            if case .event(let e) = record { found.held.insert(e) }
+            try visit(record, file.size)
+        }
+        for link in found.links { try visit(link.record(inputHolds: found.held.contains(link)), file.size) }
     }
 
-    /// The records of one top-level value: a feed's entries and an array's items are set aside
-    /// in `fromFeeds` (to be put in order at the end); an event on its own is returned.
-    private func split(_ value: JSONValue, at line: Int, into fromFeeds: inout [SourceRecord], inLines: Bool) -> [SourceRecord] {
+    /// What the records read so far left for the end: feeds' entries (put in order once all are
+    /// read), links (resolved once every event is known), and the events seen.
+    private struct Found {
+        var fromFeeds: [SourceRecord] = []
+        var links: [KurrentLink] = []
+        var held = KurrentHeldEvents()
+    }
+
+    /// The records of one top-level value to visit now: an event on its own is returned (and
+    /// remembered as held); a feed's entries and an array's items are set aside in `found`.
+    private func split(_ value: JSONValue, at line: Int, into found: inout Found, inLines: Bool) -> [SourceRecord] {
         let here = inLines ? "line \(line)" : "the document on line \(line)"
         if value["entries"] != nil {
-            fromFeeds += entries(of: value, feed: "the feed on line \(line)")
+            entries(of: value, feed: "the feed on line \(line)", into: &found)
         } else if case .array(let items) = value {
             for (i, item) in items.enumerated() {
                 if item["entries"] != nil {
-                    fromFeeds += entries(of: item, feed: "feed \(i + 1) of \(here)")
+                    entries(of: item, feed: "feed \(i + 1) of \(here)", into: &found)
                 } else {
-                    fromFeeds.append(mapper.record(item, SourceLocation(line: nil, record: "item \(i + 1) of \(here)")))
+                    switch mapper.read(item, SourceLocation(line: nil, record: "item \(i + 1) of \(here)")) {
+                    case .record(let record): found.fromFeeds.append(record)
+                    case .link(let link): found.links.append(link)
+                    }
                 }
             }
         } else {
-            return [mapper.record(value, .line(line))]
+            switch mapper.read(value, .line(line)) {
+            case .record(let record):
+                if case .event(let e) = record { found.held.insert(e) }
+                return [record]
+            case .link(let link): found.links.append(link)
+            }
         }
         return []
     }
@@ -79,11 +101,54 @@ struct KurrentSource: EventSource {
         return decided && answer
     }
 
-    private func entries(of feed: JSONValue, feed name: String) -> [SourceRecord] {
+    /// A feed's entries, set aside in `found`. Entries read without their body (the feed was
+    /// fetched without `?embed=body`) make one error for the feed that says what to fetch.
+    private func entries(of feed: JSONValue, feed name: String, into found: inout Found) {
+        let location = SourceLocation(line: nil, record: name)
         guard let items = feed["entries"]?.arrayValue else {
-            return [.invalid(RecordError(SourceLocation(line: nil, record: name), "\"entries\" must be an array of events"))]
+            found.fromFeeds.append(.invalid(RecordError(location, "\"entries\" must be an array of events")))
+            return
         }
-        return items.enumerated().map { i, item in mapper.record(item, SourceLocation(line: nil, record: "entry \(i + 1) of \(name)")) }
+        var bodiless: [JSONValue] = []
+        for (i, item) in items.enumerated() {
+            if Self.lacksBody(item) {
+                bodiless.append(item)
+                continue
+            }
+            switch mapper.read(item, SourceLocation(line: nil, record: "entry \(i + 1) of \(name)")) {
+            case .record(let record): found.fromFeeds.append(record)
+            case .link(let link): found.links.append(link)
+            }
+        }
+        if !bodiless.isEmpty {
+            found.fromFeeds.append(.invalid(RecordError(location, Self.noBodyAdvice(feed, bodiless, of: items.count))))
+        }
+    }
+
+    /// True for an entry of a feed read without `?embed=body`: no event fields at all (no
+    /// `?embed`), or a JSON event's fields without its data (`?embed=rich`). Links (`$>`) and
+    /// non-JSON events are not: a feed never carries a non-JSON event's data.
+    static func lacksBody(_ entry: JSONValue) -> Bool {
+        if KurrentEvent.isBareEntry(entry) { return entry["summary"]?.stringValue != "$>" }
+        guard case .object(let o) = entry, o["isJson"]?.boolValue == true, o["content"] == nil else { return false }
+        return !KurrentEvent.dataKeys.contains { o[$0] != nil }
+    }
+
+    /// What to fetch again: the feed's own address with `?embed=body`.
+    static func noBodyAdvice(_ feed: JSONValue, _ bodiless: [JSONValue], of total: Int) -> String {
+        let example = bodiless.first.map { e -> String in
+            let title = e["title"]?.stringValue ?? "?"
+            let type = (e["eventType"] ?? e["summary"])?.stringValue ?? "?"
+            return " (e.g. \(title), \(type))"
+        } ?? ""
+        var url = feed["id"]?.stringValue
+            ?? feed["links"]?.arrayValue?.first(where: { $0["relation"]?.stringValue == "self" })?["uri"]?.stringValue
+        if let u = url, let q = u.firstIndex(of: "?") { url = String(u[..<q]) }
+        let stream = feed["streamId"]?.stringValue ?? "STREAM"
+        let address = (url ?? "http://localhost:2113/streams/\(stream)") + "?embed=body"
+        let count = total == 1 ? "its one entry names its event" : bodiless.count == total ? "its \(total) entries name their events" : "\(bodiless.count) of its \(total) entries name their events"
+        return "this feed was read without ?embed=body: \(count)\(example) but \(total == 1 ? "carries" : "carry") no data; fetch it again with its bodies: "
+            + "curl -H 'Accept: application/vnd.eventstore.atom+json' '\(address)' (and each page it links to the same way)"
     }
 
     /// Problems first, then events: each stream by version, streams interleaved by time (ties

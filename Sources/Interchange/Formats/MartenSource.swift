@@ -28,6 +28,7 @@ struct MartenSource: EventSource {
         defer { handle.close() }
         var columns: Header?
         var number = 0
+        var tenants = TenantCheck()
         try CSVReader(handle: handle, chunkSize: file.chunkSize).forEachRecord { record, bytesRead in
             guard let header = columns else {
                 columns = try header(record)
@@ -39,7 +40,7 @@ struct MartenSource: EventSource {
             case .failure(let problem):
                 try visit(.invalid(RecordError(location, problem.description)), bytesRead)
             case .success(let fields):
-                try visit(event(fields, header, location), bytesRead)
+                try visit(event(fields, header, location, &tenants), bytesRead)
             }
         }
         if columns == nil {
@@ -62,26 +63,37 @@ struct MartenSource: EventSource {
         for (i, name) in names.enumerated() {
             if let name, columns[name] == nil { columns[name] = i }
         }
-        let listed = names.compactMap { $0 }.joined(separator: ",")
-        var needed: [(String, String)] = []
-        for (option, spec, fallback) in [("--stream-from", options.stream, "stream_id"), ("--type-from", options.type, "type"),
-                                         ("--data-from", options.data, "data")] {
+        let listed = names.compactMap { $0 }
+        var missing: [String] = []
+        var needs: [NeededOption] = []
+        let defaults: [(String, FieldSpec?, String, [String])] = [
+            ("--stream-from", options.stream, "stream_id", ["stream", "aggregate"]),
+            ("--type-from", options.type, "type", ["type", "kind", "event"]),
+            ("--data-from", options.data, "data", ["data", "body", "payload", "json"]),
+        ]
+        for (option, spec, fallback, hints) in defaults {
             if let spec {
-                for case .column(let c) in spec.parts { needed.append((c, "\(option) \(spec)")) }
-            } else {
-                needed.append((fallback, "Marten's mt_events"))
+                for case .column(let c) in spec.parts where columns[c] == nil { missing.append("'\(c)' (needed by \(option) \(spec))") }
+            } else if columns[fallback] == nil {
+                missing.append("'\(fallback)' (Marten's mt_events)")
+                let guess = FieldGuess.name(in: listed, hints: hints).map { "column:\($0)" } ?? "column:NAME"
+                needs.append(NeededOption(option, guess, because: "the header has no '\(fallback)' column"))
             }
         }
-        for spec in [options.id, options.version, options.time].compactMap({ $0 }) {
-            for case .column(let c) in spec.parts { needed.append((c, "\(spec)")) }
+        for (option, spec) in [("--id-from", options.id), ("--version-from", options.version), ("--time-from", options.time)] {
+            guard let spec else { continue }
+            for case .column(let c) in spec.parts where columns[c] == nil { missing.append("'\(c)' (needed by \(option) \(spec))") }
         }
-        for (column, why) in needed where columns[column] == nil {
-            throw EventLogError.invalidArgument("\(file.path): the CSV header has no column '\(column)' (needed by \(why)); it has: \(listed). Export with: COPY (select * from mt_events order by seq_id) TO STDOUT WITH CSV HEADER")
+        if !missing.isEmpty {
+            var message = "\(file.path): the CSV header has no column \(missing.joined(separator: ", ")); it has: \(listed.joined(separator: ","))."
+            message += " Export with: COPY (select * from mt_events order by seq_id) TO STDOUT WITH CSV HEADER"
+            if let advice = NeededOption.advice(needs) { message += "\n" + advice }
+            throw EventLogError.invalidArgument(message)
         }
         return Header(positions: columns, count: names.count)
     }
 
-    private func event(_ fields: [String?], _ header: Header, _ location: SourceLocation) -> SourceRecord {
+    private func event(_ fields: [String?], _ header: Header, _ location: SourceLocation, _ tenants: inout TenantCheck) -> SourceRecord {
         func invalid(_ reason: String) -> SourceRecord { .invalid(RecordError(location, reason)) }
         guard fields.count == header.count else {
             return invalid("the record has \(fields.count) fields, but the header has \(header.count) columns (a field with a comma or newline must be in double quotes)")
@@ -104,8 +116,14 @@ struct MartenSource: EventSource {
             return spec.text(lookup).map { $0 }
         }
 
-        guard case .success(let streamText) = text(options.stream, "stream_id"), let stream = streamText else {
+        guard case .success(let streamText) = text(options.stream, "stream_id"), let streamID = streamText, !streamID.isEmpty else {
             return invalid("no stream: \(options.stream.map { "\($0) is empty" } ?? "column stream_id is empty")")
+        }
+        let tenant = column("tenant_id").flatMap { $0.isEmpty ? nil : $0 }
+        let streamType = column("stream_type").flatMap { $0.isEmpty ? nil : $0 }
+        let stream = options.stream == nil ? MartenStreamName.name(id: streamID, type: streamType, tenant: tenant) : streamID
+        if options.stream != nil, let tenant, let other = tenants.other(than: tenant, in: stream) {
+            return invalid("stream '\(stream)' holds events of tenants '\(other)' and '\(tenant)': with Marten's conjoined tenancy each tenant has its own stream of that id, and their versions clash; leave out --stream-from to name them TENANT/STREAM, or write --stream-from '{column:tenant_id}/{column:stream_id}'")
         }
         guard case .success(let typeText) = text(options.type, "type"), let type = typeText, !type.isEmpty else {
             return invalid("no event type: \(options.type.map { "\($0) is empty" } ?? "column type is empty")")
@@ -147,11 +165,26 @@ struct MartenSource: EventSource {
         var marten = JSONObject()
         if let seq = column("seq_id") { marten["seqId"] = Int64(seq).map(JSONValue.integer) ?? .string(seq) }
         if let tenant = column("tenant_id") { marten["tenantId"] = .string(tenant) }
+        if stream != streamID { marten["streamId"] = .string(streamID) }
+        if let streamType { marten["streamType"] = .string(streamType) }
         if let dotnet = column("mt_dotnet_type") { marten["dotnetType"] = .string(dotnet) }
         if let archived = column("is_archived"), archived == "t" || archived == "true" { marten["archived"] = true }
         if !marten.isEmpty { metadata.set("marten", .object(marten)) }
         let event = NewEvent(id: id, type: type, data: payload, metadata: metadata.bytes, originalMicros: time)
         return .event(SourceEvent(stream: stream, version: version, event: event, location: location))
+    }
+
+    /// Remembers each stream's tenant when `--stream-from` names streams without it, to refuse
+    /// two tenants' events in one stream (one entry a stream; nothing without the option).
+    struct TenantCheck {
+        private var tenants: [String: String] = [:]
+
+        /// The other tenant already seen in `stream`, or nil (and `tenant` is remembered).
+        mutating func other(than tenant: String, in stream: String) -> String? {
+            if let seen = tenants[stream] { return seen == tenant ? nil : seen }
+            tenants[stream] = tenant
+            return nil
+        }
     }
 
     static func preview(_ text: String) -> String {

@@ -43,6 +43,7 @@ public struct ImportFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var lines = errors.map { "\(input): \($0)" }
         if badRecords > errors.count { lines.append("… and \(badRecords - errors.count) more bad records") }
+        if let advice = NeededOption.advice(NeededOption.collected(from: errors)) { lines.append(advice) }
         lines.append("nothing was imported; fix the records above and run the import again")
         return lines.joined(separator: "\n")
     }

@@ -29,10 +29,13 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 public struct RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     public var location: SourceLocation
     public var reason: String
+    /// The options that would let the record be read (every one it lacks, not just the first).
+    public var needs: [NeededOption]
 
-    public init(_ location: SourceLocation, _ reason: String) {
+    public init(_ location: SourceLocation, _ reason: String, needs: [NeededOption] = []) {
         self.location = location
         self.reason = reason
+        self.needs = needs
     }
 
     public var description: String { "\(location): \(reason)" }
