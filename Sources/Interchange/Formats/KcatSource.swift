@@ -6,13 +6,17 @@ import JSON
 ///     {"topic":"bank","partition":0,"offset":4,"tstype":"create","ts":1768471200000,"broker":1,
 ///      "headers":["ce_type","MoneyDeposited","ce_id","…"],"key":"account-1","payload":"{…}"}
 ///
-/// - stream: the key (`--stream-from key|header:NAME|field:PATH`);
-/// - type: header `type`, else `ce_type` (`--type-from`);
+/// - stream: the key (`--stream-from key|header:NAME|field:PATH`, `{topic}`, `{partition}`,
+///   `{offset}`, `const:TEXT` or a template of them, for topics without keys);
+/// - type: header `type`, else `ce_type` (`--type-from`, e.g. `const:OrderPlaced` for a
+///   topic of one type);
 /// - id: header `id`, else `ce_id` (a UUID as is, other text hashed to one); without either,
 ///   derived from topic, partition and offset, so a re-import finds the same ids;
 /// - time: `ts` (milliseconds); data: the payload (JSON text, or bytes stored as binary);
 /// - metadata: correlation and causation headers, and `kafka`: topic, partition, offset, key and
 ///   the other headers. A message with a null payload (a tombstone) is ignored.
+/// A key or payload in the schema registry's wire format (`WireFormatPrefix`) loses its
+/// 5-byte prefix; the schema id is kept as `kafka.keySchemaId` / `kafka.valueSchemaId`.
 struct KcatSource: EventSource {
     let file: InputFile
     let options: ImportOptions
@@ -48,37 +52,56 @@ struct KcatSource: EventSource {
         // The payload: JSON text as kcat prints it, or JSON already (Avro decoded by kcat).
         var payload: JSONValue? = payloadValue
         var binary: [UInt8]?
+        var valueSchemaID = envelope["value_schema_id"]?.int64Value
         if case .string(let text) = payloadValue {
             payload = SourceValues.parseEmbedded(text)
+            if payload == nil, let stripped = WireFormatPrefix.strip(payloadValue), case .object = stripped.value {
+                payload = stripped.value
+                valueSchemaID = stripped.schemaID
+            }
             if payload == nil { binary = Array(text.utf8) }
         }
-        let key = envelope["key"]
+        var key = envelope["key"]
+        var keySchemaID = envelope["key_schema_id"]?.int64Value
+        if let stripped = WireFormatPrefix.strip(key) {
+            key = stripped.value
+            keySchemaID = stripped.schemaID
+        }
         let lookup: (FieldSpec.Part) -> JSONValue? = { part in
             switch part {
             case .key: return key
             case .header(let name): return header(name).map(JSONValue.string)
             case .field(let path): return payload?.value(at: path)
+            case .topic: return .string(topic)
+            case .partition: return .integer(partition)
+            case .offset: return .integer(offset)
             default: return nil
             }
         }
         let coordinates = "\(topic)/\(partition)@\(offset)"
 
-        let stream: String
+        // Both problems at once: a topic without keys often has no type header either.
+        var problems: [(what: String, why: String)] = []
+        var stream = ""
         switch (options.stream ?? FieldSpec.keySpec).text(lookup) {
         case .success(let s): stream = s
         case .failure(let why):
-            return invalid("no stream for message \(coordinates): \(why); name where the stream is with --stream-from key|header:NAME|field:PATH")
+            problems.append(("no stream", "\(why); name where the stream is with --stream-from key|header:NAME|field:PATH, or e.g. --stream-from '{topic}' or '{topic}-{partition}' for a topic without keys"))
         }
-        let type: String
+        var type = ""
         if let spec = options.type {
             switch spec.text(lookup) {
             case .success(let t): type = t
-            case .failure(let why): return invalid("no event type for message \(coordinates): \(why)")
+            case .failure(let why): problems.append(("no event type", "\(why)"))
             }
         } else if let t = header("type") ?? header("ce_type") {
             type = t
         } else {
-            return invalid("no event type for message \(coordinates): it has no 'type' or 'ce_type' header; name where the type is with --type-from header:NAME|field:PATH")
+            problems.append(("no event type", "it has no 'type' or 'ce_type' header; name where the type is with --type-from header:NAME|field:PATH, or --type-from const:TYPE for a topic of one type"))
+        }
+        if let first = problems.first {
+            let more = problems.dropFirst().map { "; and \($0.what): \($0.why)" }.joined()
+            return invalid("\(first.what) for message \(coordinates): \(first.why)\(more)")
         }
 
         var consumed: Set<String> = []
@@ -129,7 +152,9 @@ struct KcatSource: EventSource {
 
         var metadata = MetadataBuilder()
         var kafka: JSONObject = ["topic": .string(topic), "partition": .integer(partition), "offset": .integer(offset)]
-        if let key = envelope["key"], !key.isNull { kafka["key"] = key }
+        if let key, !key.isNull { kafka["key"] = key }
+        if let keySchemaID { kafka["keySchemaId"] = .integer(keySchemaID) }
+        if let valueSchemaID { kafka["valueSchemaId"] = .integer(valueSchemaID) }
         var others = JSONObject()
         for (name, value) in headers where !consumed.contains(name) && name != "type" && name != "ce_type" {
             let v: JSONValue = value.map(JSONValue.string) ?? .null

@@ -1,10 +1,12 @@
 import JSON
 /// Where an event's stream, type, id, data, version or time comes from in a source record:
-/// `key`, `header:NAME`, `field:PATH` (dot-separated), `column:NAME`, or a template joining
-/// them, e.g. `{column:aggregatetype}-{column:aggregateid}`.
+/// `key`, `header:NAME`, `field:PATH` (dot-separated), `column:NAME`, Kafka's `topic`,
+/// `partition` and `offset`, a constant `const:TEXT`, or a template joining them, e.g.
+/// `{column:aggregatetype}-{column:aggregateid}` or `{topic}-{partition}`.
 ///
 /// Which forms apply depends on the format (a Kafka key exists only for kcat); each source
-/// says which it accepts with `check(allowed:option:)`.
+/// says which it accepts with `check(allowed:option:)`. A constant fits every format: it is
+/// how a topic without a type header gets one type (`--type-from const:OrderPlaced`).
 public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
     public enum Part: Sendable, Equatable {
         case literal(String)
@@ -13,10 +15,17 @@ public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
         case header(String)
         case field([String])
         case column(String)
+        /// `const:TEXT`: the same text for every record.
+        case constant(String)
+        /// The Kafka topic, partition and offset of the message.
+        case topic, partition, offset
 
         var kind: Kind? {
             switch self {
-            case .literal: return nil
+            case .literal, .constant: return nil
+            case .topic: return .topic
+            case .partition: return .partition
+            case .offset: return .offset
             case .key: return .key
             case .header: return .header
             case .field: return .field
@@ -26,10 +35,13 @@ public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
     }
 
     public enum Kind: String, Sendable, CaseIterable {
-        case key, header, field, column
+        case key, header, field, column, topic, partition, offset
 
         var syntax: String {
             switch self {
+            case .topic: return "{topic}"
+            case .partition: return "{partition}"
+            case .offset: return "{offset}"
             case .key: return "key"
             case .header: return "header:NAME"
             case .field: return "field:PATH"
@@ -45,6 +57,11 @@ public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
 
     /// The single placeholder of a plain spec (not a template), or nil.
     public var single: Part? { parts.count == 1 ? parts[0] : nil }
+
+    /// The same text for every record (`const:TEXT`, alone or with literal text around it).
+    public var isConstant: Bool {
+        parts.allSatisfy { $0.kind == nil } && parts.contains { if case .constant = $0 { return true } else { return false } }
+    }
 
     /// Parses the text of an option; the error says what forms exist.
     public init(_ text: String) throws(ImportUsageError) {
@@ -68,13 +85,20 @@ public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func placeholder(_ p: String, in text: String) throws(ImportUsageError) -> Part {
-        if p == "key" { return .key }
+        switch p {
+        case "key": return .key
+        case "topic": return .topic
+        case "partition": return .partition
+        case "offset": return .offset
+        default: break
+        }
         guard let colon = p.firstIndex(of: ":") else { throw usage(text, "'\(p)' is not a known source") }
         let name = String(p[p.index(after: colon)...])
         guard !name.isEmpty else { throw usage(text, "'\(p)' names nothing after the colon") }
         switch p[..<colon] {
         case "header": return .header(name)
         case "column": return .column(name)
+        case "const": return .constant(name)
         case "field":
             let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard !path.contains(where: \.isEmpty) else { throw usage(text, "the path '\(name)' has an empty step") }
@@ -84,11 +108,12 @@ public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func usage(_ text: String, _ what: String) -> ImportUsageError {
-        ImportUsageError("'\(text)': \(what); write key, header:NAME, field:PATH, column:NAME, or a template like '{column:aggregatetype}-{column:aggregateid}'")
+        ImportUsageError("'\(text)': \(what); write key, header:NAME, field:PATH, column:NAME, topic, partition, offset, const:TEXT, or a template like '{column:aggregatetype}-{column:aggregateid}'")
     }
 
     /// Refuses the forms a format does not have, naming the option and the forms it does.
     public func check(allowed: [Kind], option: String, format: String) throws(ImportUsageError) {
+        if allowed.isEmpty { throw ImportUsageError("\(option) does not apply to --format \(format)") }
         for part in parts {
             guard let kind = part.kind else { continue }
             if !allowed.contains(kind) {
@@ -98,7 +123,7 @@ public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
                     : "\(option) \(text): --format \(format) has no \(kind.syntax); use \(forms)")
             }
         }
-        if !parts.contains(where: { $0.kind != nil }) {
+        if !parts.contains(where: { $0.kind != nil }) && !isConstant {
             throw ImportUsageError("\(option) \(text): a template needs at least one {…} placeholder")
         }
     }
@@ -108,7 +133,12 @@ public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
     public func text(_ lookup: (Part) -> JSONValue?) -> Result<String, FieldProblem> {
         var out = ""
         for part in parts {
-            if case .literal(let s) = part { out += s; continue }
+            switch part {
+            case .literal(let s), .constant(let s):
+                out += s
+                continue
+            default: break
+            }
             guard let value = lookup(part), !value.isNull else { return .failure(FieldProblem("\(Self.describe(part)) is missing")) }
             guard let s = Self.scalarText(value) else {
                 return .failure(FieldProblem("\(Self.describe(part)) is \(value.kindName == "object" || value.kindName == "array" ? "an \(value.kindName)" : "a \(value.kindName)"), not text"))
@@ -131,8 +161,11 @@ public struct FieldSpec: Sendable, Equatable, CustomStringConvertible {
     /// How messages name a placeholder: "header 'type'", "column 'stream_id'", "field 'a.b'".
     public static func describe(_ part: Part) -> String {
         switch part {
-        case .literal(let s): return "'\(s)'"
+        case .literal(let s), .constant(let s): return "'\(s)'"
         case .key: return "the message key"
+        case .topic: return "the topic"
+        case .partition: return "the partition"
+        case .offset: return "the offset"
         case .header(let h): return "header '\(h)'"
         case .field(let p): return "field '\(p.joined(separator: "."))'"
         case .column(let c): return "column '\(c)'"

@@ -26,7 +26,7 @@ public enum ImportFormat: String, Sendable, CaseIterable {
         switch self {
         case .jsonl: return []
         case .kurrent: return [.field]
-        case .kcat: return [.key, .header, .field]
+        case .kcat: return [.key, .header, .field, .topic, .partition, .offset]
         case .marten, .debezium: return [.column, .field]
         }
     }
@@ -57,6 +57,9 @@ public struct ImportOptions: Sendable {
     public var data: FieldSpec?
     public var version: FieldSpec?
     public var time: FieldSpec?
+    /// The columns that identify a row of an ordinary table (`--key-columns a,b`, debezium):
+    /// each row's changes become the events of stream `TABLE-KEY`.
+    public var keyColumns: [String] = []
     public var typeMapping = TypeMapping()
 
     public init() {}
@@ -70,6 +73,23 @@ public struct ImportOptions: Sendable {
         for case let (option, spec?) in given {
             try spec.check(allowed: allowed, option: option, format: format.rawValue)
         }
+        // One id, version or data for every record is never what anyone means: the second
+        // event would pass as "already present", or claim the version of the first.
+        for case let (option, spec?) in given.dropFirst(2).prefix(3) where spec.isConstant {
+            throw ImportUsageError("\(option) \(spec): a constant gives every event the same value; name a place that differs per record")
+        }
+        if !keyColumns.isEmpty && format != .debezium {
+            throw ImportUsageError("--key-columns applies to --format debezium only (the columns that identify a row of a table)")
+        }
+    }
+
+    /// Parses `--key-columns a,b`: column names separated by commas, none empty.
+    public mutating func setKeyColumns(_ text: String) throws(ImportUsageError) {
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()) }
+        guard !names.contains(where: \.isEmpty) else {
+            throw ImportUsageError("--key-columns \(text): write column names separated by commas, e.g. --key-columns order_id,line_no")
+        }
+        keyColumns = names
     }
 }
 

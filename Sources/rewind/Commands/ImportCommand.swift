@@ -12,7 +12,8 @@ struct ImportCommand: ParsableCommand {
             --format jsonl (the default) reads Rewind's JSON Lines: {"stream":"account-42","type":"MoneyDeposited",\
             "data":{…}} with optional metadata, id, time (RFC 3339), version and schemaVersion. The other formats \
             read what production systems export: kurrent (AtomPub feeds or gRPC events), kcat (kcat -J), marten \
-            (mt_events as CSV with a header), debezium (change events of an events or outbox table). \
+            (mt_events as CSV with a header), debezium (change events: of an events or outbox table, each \
+            insert an event; of any other table, every change an event of the row's stream TABLE-KEY). \
             docs/IMPORT.md gives each format's mapping and examples.
 
             The whole input is checked first: a bad record is reported with its line (or record) number and \
@@ -23,7 +24,8 @@ struct ImportCommand: ParsableCommand {
 
             Where a field comes from (--stream-from, --type-from, --id-from, --data-from, --version-from, \
             --time-from): key (kcat), header:NAME (kcat), field:PATH (a dotted path in the payload or event), \
-            column:NAME (marten, debezium), or a template such as '{column:aggregatetype}-{column:aggregateid}'.
+            column:NAME (marten, debezium), topic, partition, offset (kcat), const:TEXT (the same for every \
+            event), or a template such as '{column:aggregatetype}-{column:aggregateid}' or '{topic}-{partition}'.
             """)
 
     @Argument(help: "The log directory (create it first with 'rewind init').") var log: String
@@ -35,6 +37,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("data-from"), help: ArgumentHelp("Where the event data is (debezium default: column data or payload).", valueName: "spec")) var dataFrom: String?
     @Option(name: .customLong("version-from"), help: ArgumentHelp("Where the stream version (from 1) is.", valueName: "spec")) var versionFrom: String?
     @Option(name: .customLong("time-from"), help: ArgumentHelp("Where the time the event happened is.", valueName: "spec")) var timeFrom: String?
+    @Option(name: .customLong("key-columns"), help: ArgumentHelp("The columns that identify a row (debezium: its stream is TABLE-KEY; default: id).", valueName: "a,b")) var keyColumns: String?
     @Option(name: .customLong("rename-type"), help: ArgumentHelp("Rename an event type, e.g. money_deposited=MoneyDeposited (repeatable).", valueName: "from=to")) var renameType: [String] = []
     @Option(name: .customLong("type-case"), help: "keep (default) or pascal: money_deposited becomes MoneyDeposited.") var typeCase: String = "keep"
     @Flag(name: .long, help: "Import the valid records and report the invalid ones, instead of importing nothing.") var skipInvalid = false
@@ -60,6 +63,7 @@ struct ImportCommand: ParsableCommand {
             options.data = try dataFrom.map(FieldSpec.init)
             options.version = try versionFrom.map(FieldSpec.init)
             options.time = try timeFrom.map(FieldSpec.init)
+            if let keyColumns { try options.setKeyColumns(keyColumns) }
             for rename in renameType { try options.typeMapping.addRename(rename) }
             guard let letterCase = TypeMapping.Case(rawValue: typeCase) else {
                 throw ImportUsageError("unknown --type-case \(typeCase); use keep or pascal")
