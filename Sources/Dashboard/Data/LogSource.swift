@@ -12,7 +12,7 @@ import JSON
 /// none should compile at start-up what it never uses. (`RewindConfig.load` has already checked
 /// that every expression compiles.)
 public final class LogSource {
-    public let log: EventLog
+    public let log: any EventStore
     public let config: RewindConfig
     public let writable: Bool
     private var snapshotManager: SnapshotManager?
@@ -32,7 +32,7 @@ public final class LogSource {
     var traceIndex: TraceIndex?
 
     /// - Parameter writable: whether actions that write (snapshots) are allowed.
-    public init(log: EventLog, config: RewindConfig, writable: Bool = false) {
+    public init(log: any EventStore, config: RewindConfig, writable: Bool = false) {
         self.log = log
         self.config = config
         self.writable = writable

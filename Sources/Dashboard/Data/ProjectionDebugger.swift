@@ -16,7 +16,7 @@ import Replay
 final class ProjectionDebugger {
     let timeline: ProjectionTimeline
     var definition: ProjectionDefinition { timeline.definition }
-    private var log: EventLog { timeline.log }
+    private var log: any EventStore { timeline.log }
     /// For a pinned key: its steps, as of `pinnedHead`.
     private var pinned: (key: String, head: UInt64, steps: [ProjectionSteps.Step])?
 

@@ -11,7 +11,7 @@ final class StreamCatalog {
     private(set) var rows: [StreamRow] = []
     private var orders: [StreamQuery.Sort: [Int32]] = [:]
     /// Each stream's last event's own time, with the name and event count it was read at, by
-    /// the stream's place in `EventLog.streams()` (creation order, so a stream keeps its place
+    /// the stream's place in `EventStore.streams()` (creation order, so a stream keeps its place
     /// from one reload to the next): a reload reads it again only for streams that are new or
     /// grew. Arrays rather than a dictionary by name: a million streams reload without hashing
     /// a million names.
@@ -23,7 +23,7 @@ final class StreamCatalog {
 
     /// Replaces the rows with `infos`, their last activity by the events' own time (read from
     /// `log` for the streams that are new or grew since the last reload).
-    func reload(_ infos: [StreamInfo], log: EventLog) throws {
+    func reload(_ infos: [StreamInfo], log: any EventStore) throws {
         if ownNames.count > infos.count {
             // Fewer streams than before (an import rolled back): start over.
             ownNames.removeAll(); ownCounts.removeAll(); ownMicros.removeAll()

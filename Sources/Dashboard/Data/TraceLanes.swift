@@ -47,7 +47,7 @@ public struct TraceLanes: Sendable, Equatable {
     }
 
     /// Lays out `trace` with the events read from `log`.
-    static func make(_ trace: Trace, log: EventLog) throws -> TraceLanes {
+    static func make(_ trace: Trace, log: any EventStore) throws -> TraceLanes {
         var depth: [UInt64: Int] = [:]
         var parent: [UInt64: UInt64] = [:]
         var path: [UInt64] = []  // the tree's current branch, by depth

@@ -42,7 +42,7 @@ public final class DashboardApp {
         self.theme = theme.adapted(to: terminal.colorDepth)
         self.screen = Screen(terminal: terminal)
         let log = source.log, config = source.config
-        self.state = DashboardState(logPath: source.log.path, writable: source.writable, size: terminal.size, nowMicros: WallClock.nowMicros())
+        self.state = DashboardState(logPath: source.log.location, writable: source.writable, size: terminal.size, nowMicros: WallClock.nowMicros())
         self.worker = LogWorker(source: source, outbox: outbox)
         self.background = LogWorker(source: backgroundSource, outbox: outbox)
         self.catalog = LogWorker(source: catalogSource, outbox: outbox)
@@ -55,7 +55,7 @@ public final class DashboardApp {
     }
 
     /// Opens the sources for `log` and starts the app.
-    public convenience init(terminal: any Terminal, log: EventLog, config: RewindConfig, writable: Bool, theme: Theme) {
+    public convenience init(terminal: any Terminal, log: any EventStore, config: RewindConfig, writable: Bool, theme: Theme) {
         self.init(terminal: terminal, source: LogSource(log: log, config: config, writable: writable),
                   backgroundSource: LogSource(log: log, config: config, writable: writable),
                   catalogSource: LogSource(log: log, config: config, writable: writable), theme: theme)

@@ -68,6 +68,22 @@ public struct StreamInfo: Sendable, Equatable {
     public var firstPosition: UInt64
     public var lastPosition: UInt64
     public var lastRecordedMicros: Int64
+    /// True for a stream its store has archived (Marten's `is_archived`): still readable, no
+    /// longer written. A file log never archives.
+    public var isArchived: Bool = false
+
+    public init(
+        name: String, category: String, count: UInt64, firstPosition: UInt64, lastPosition: UInt64,
+        lastRecordedMicros: Int64, isArchived: Bool = false
+    ) {
+        self.name = name
+        self.category = category
+        self.count = count
+        self.firstPosition = firstPosition
+        self.lastPosition = lastPosition
+        self.lastRecordedMicros = lastRecordedMicros
+        self.isArchived = isArchived
+    }
 }
 
 /// Rules for stream names.

@@ -36,7 +36,7 @@ private func syntaxHint(_ text: String, line: Int) -> String? {
     let jqHint = "quote every jq expression, preferably in single quotes so jq's own double quotes need no escaping: MoneyDeposited = '.balanceCents += $e.data.amountCents'"
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     guard line >= 1, line <= lines.count, let equals = lines[line - 1].firstIndex(of: "=") else {
-        return "see docs/CONFIG.md for the format: sections are [aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots], [limits], [sagas.NAME]; " + jqHint
+        return "see docs/CONFIG.md for the format: sections are [aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots], [limits], [sagas.NAME], [source]; " + jqHint
     }
     let value = lines[line - 1][lines[line - 1].index(after: equals)...].drop { $0 == " " || $0 == "\t" }
     if let first = value.first, "\"'[{+-0123456789tfin".contains(first) == false {
@@ -51,8 +51,8 @@ struct ConfigParser {
     /// False skips compiling jq expressions (see `RewindConfig.parse(_:path:compilingJQ:)`).
     var compilesJQ = true
 
-    static let sections = ["aggregates", "upcasters", "projections", "redact", "snapshots", "limits", "sagas"]
-    static let sectionForms = "[aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots], [limits], [sagas.NAME]"
+    static let sections = ["aggregates", "upcasters", "projections", "redact", "snapshots", "limits", "sagas", "source"]
+    static let sectionForms = "[aggregates.NAME], [upcasters.TYPE], [projections.NAME], [redact], [snapshots], [limits], [sagas.NAME], [source]"
     static let aggregateKeys = ["streams", "init", "on"]
     static let projectionKeys = ["from", "partition", "init", "on"]
     static let redactKeys = ["fields"]
@@ -89,6 +89,8 @@ struct ConfigParser {
                 config.snapshots = try snapshots(value)
             case "limits":
                 config.limits = try limits(value)
+            case "source":
+                config.source = try source(value)
             default:
                 throw unknownKey(section, at: [], known: Self.sections, what: "", knownText: Self.sectionForms)
             }

@@ -122,6 +122,9 @@ public struct RewindConfig: Sendable, Equatable {
     public var snapshots: SnapshotPolicy
     /// `[limits]`: the time budget and memory ceiling of every jq run.
     public var limits: JQLimits
+    /// `[source]`: the events table to read when the log is a database URL; nil: detect Marten
+    /// or Message DB.
+    public var source: SourceDefinition?
     /// Where it was read from (nil: no file, the defaults).
     public var path: String?
 

@@ -5,14 +5,15 @@ import Synchronization
 
 /// Samples the lag of every consumer of a log: the projections of the configuration (from a
 /// running `ProjectionRunner` in this process when given one, else from their files), the
-/// files of projections no longer defined, and the external consumers' `LOG/checkpoints/*.json`.
+/// files of projections no longer defined, and the external consumers' `LOG/checkpoints/*.json`
+/// and the consumers the store records itself (`EventStore.storeConsumers()`).
 ///
 /// Call `sample()` on a timer (once a second for `lag --watch`); each call reads the sources,
 /// computes the figures (`LagTracker` has the definitions) and extends each consumer's bounded
 /// history. Thread-safe: a dashboard may sample on one thread and read `latest` or `history`
 /// on another.
 public final class LagMonitor: Sendable {
-    public let log: EventLog
+    public let log: any EventStore
     public let projections: [ProjectionDefinition]
     public let upcasters: [UpcasterDefinition]
     /// Runners in this process whose live progress replaces the files of their projections.
@@ -36,7 +37,7 @@ public final class LagMonitor: Sendable {
     ///   - runners: more such runners (several runners sharing one log's lock, each running
     ///     other projections, as the live demo does).
     ///   - clock: the wall clock in microseconds (a test can pass its own).
-    public init(log: EventLog, projections: [ProjectionDefinition], upcasters: [UpcasterDefinition] = [], runner: ProjectionRunner? = nil,
+    public init(log: any EventStore, projections: [ProjectionDefinition], upcasters: [UpcasterDefinition] = [], runner: ProjectionRunner? = nil,
                 runners: [ProjectionRunner] = [], settings: LagTracker.Settings = LagTracker.Settings(), clock: @escaping @Sendable () -> Int64 = WallClock.nowMicros) {
         self.log = log
         self.projections = projections
@@ -47,7 +48,7 @@ public final class LagMonitor: Sendable {
         self.recorded = Mutex(History(tracker: LagTracker(settings: settings)))
     }
 
-    public convenience init(log: EventLog, config: RewindConfig, runner: ProjectionRunner? = nil, runners: [ProjectionRunner] = [],
+    public convenience init(log: any EventStore, config: RewindConfig, runner: ProjectionRunner? = nil, runners: [ProjectionRunner] = [],
                             settings: LagTracker.Settings = LagTracker.Settings()) {
         self.init(log: log, projections: config.projections, upcasters: config.upcasters, runner: runner, runners: runners, settings: settings)
     }
@@ -113,6 +114,14 @@ public final class LagMonitor: Sendable {
         }
         for c in ExternalCheckpoints.read(logPath: log.path) {
             out.append(LagObservation(name: c.name, kind: .external, position: c.position, updatedAtMicros: c.updatedAtMicros, problem: c.problem))
+        }
+        // Consumers the store records itself (Marten's async daemon in mt_event_progression).
+        do {
+            for c in try log.storeConsumers() {
+                out.append(LagObservation(name: c.name, kind: .external, position: c.position, updatedAtMicros: c.updatedAtMicros, note: c.note))
+            }
+        } catch {
+            out.append(LagObservation(name: "(store)", kind: .external, position: nil, problem: "the store's consumers could not be read: \(error)"))
         }
         return out
     }

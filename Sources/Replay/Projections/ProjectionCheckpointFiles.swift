@@ -74,7 +74,7 @@ public final class ProjectionCheckpointFiles {
 
     /// The usable checkpoint closest at or below `position`, or nil; drops the damaged and
     /// stale files met on the way.
-    func nearest(atOrBelow position: UInt64, log: EventLog, fingerprint: String) -> ProjectorCheckpoint? {
+    func nearest(atOrBelow position: UInt64, log: any EventStore, fingerprint: String) -> ProjectorCheckpoint? {
         let head = log.head
         for candidate in listing().keys.sorted(by: >) where candidate <= position {
             let name = ProjectionCheckpointFile.fileName(candidate)
@@ -108,7 +108,7 @@ public final class ProjectionCheckpointFiles {
     }
 
     /// nil when `file` belongs to this projection, definition and log, else why not.
-    private func staleness(of file: ProjectionCheckpointFile, log: EventLog, head: UInt64, fingerprint: String) -> String? {
+    private func staleness(of file: ProjectionCheckpointFile, log: any EventStore, head: UInt64, fingerprint: String) -> String? {
         if file.projection != projection { return "they belong to projection '\(file.projection)'" }
         if file.fingerprint != fingerprint { return "they were made by another definition of the projection" }
         if file.position > head { return "they were made against a longer log (position \(file.position), head \(head))" }
@@ -118,7 +118,7 @@ public final class ProjectionCheckpointFiles {
         return nil
     }
 
-    private func identity(of log: EventLog) -> EventID? {
+    private func identity(of log: any EventStore) -> EventID? {
         if logIdentity == nil { logIdentity = (try? log.event(at: 1))?.id }
         return logIdentity
     }
@@ -127,7 +127,7 @@ public final class ProjectionCheckpointFiles {
 
     /// Writes `checkpoint` as a file when its position is a multiple of the stride and no file
     /// is there yet; silently nothing when the directory cannot be written.
-    func offer(_ checkpoint: ProjectorCheckpoint, log: EventLog, fingerprint: String) {
+    func offer(_ checkpoint: ProjectorCheckpoint, log: any EventStore, fingerprint: String) {
         let position = checkpoint.position
         guard position >= options.minimumStride, position % stride == 0, listing()[position] == nil, prepare() else { return }
         guard let first = identity(of: log), let event = try? log.event(at: position) else { return }

@@ -70,7 +70,7 @@ public enum ProjectionComparison {
     ///
     /// - Throws: `ProjectionStateAt.Failure` when either definition does not compile (naming
     ///   its `label`) or Rewind is quitting, `EventLogError` when the log cannot be read.
-    public static func run(log: EventLog, current: Definition, other: Definition, through position: UInt64? = nil, key: String? = nil) throws -> Result {
+    public static func run(log: any EventStore, current: Definition, other: Definition, through position: UInt64? = nil, key: String? = nil) throws -> Result {
         let head = log.head
         let target = min(position ?? head, head)
         let store = ProjectionStore(logPath: log.path)

@@ -43,7 +43,7 @@ public struct ProjectionOverview: Sendable, Equatable {
     }
 
     /// Every defined projection (or those named), then the orphan files.
-    public static func all(log: EventLog, projections: [ProjectionDefinition], upcasters: [UpcasterDefinition], names: [String] = []) -> [ProjectionOverview] {
+    public static func all(log: any EventStore, projections: [ProjectionDefinition], upcasters: [UpcasterDefinition], names: [String] = []) -> [ProjectionOverview] {
         let store = ProjectionStore(logPath: log.path)
         let head = log.head
         let locked = store.isLocked()

@@ -75,7 +75,7 @@ public final class ProjectionRunner: Sendable {
         public var description: String { message }
     }
 
-    public let log: EventLog
+    public let log: any EventStore
     public let definitions: [ProjectionDefinition]
     public let upcasters: [UpcasterDefinition]
     public let options: Options
@@ -95,7 +95,7 @@ public final class ProjectionRunner: Sendable {
     /// - Parameters:
     ///   - log: read through, never written; shared with other users of the handle.
     ///   - projections: the definitions to run (names must be unique and usable as file names).
-    public init(log: EventLog, projections: [ProjectionDefinition], upcasters: [UpcasterDefinition] = [], options: Options = Options()) throws {
+    public init(log: any EventStore, projections: [ProjectionDefinition], upcasters: [UpcasterDefinition] = [], options: Options = Options()) throws {
         var seen = Set<String>()
         for d in projections {
             if let problem = ProjectionDefinition.problem(withName: d.name) { throw SetupError(message: problem) }
@@ -112,7 +112,7 @@ public final class ProjectionRunner: Sendable {
     }
 
     /// Convenience: every projection of `config` (or those named), with its upcasters.
-    public convenience init(log: EventLog, config: RewindConfig, names: [String] = [], options: Options = Options()) throws {
+    public convenience init(log: any EventStore, config: RewindConfig, names: [String] = [], options: Options = Options()) throws {
         let chosen = names.isEmpty ? config.projections : config.projections.filter { names.contains($0.name) }
         var options = options
         options.limits = config.limits

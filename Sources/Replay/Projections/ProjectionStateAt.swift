@@ -44,7 +44,7 @@ public enum ProjectionStateAt {
     /// - Throws: `JQError` when the definition does not compile, `Failure` when stopped
     ///   (Rewind is quitting), `EventLogError` when the log cannot be read.
     public static func fold(
-        log: EventLog, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits = .standard,
+        log: any EventStore, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits = .standard,
         through position: UInt64? = nil, useSaved: Bool = true
     ) throws -> Result {
         let target = min(position ?? log.head, log.head)
@@ -57,7 +57,7 @@ public enum ProjectionStateAt {
     /// each position, in the order given. A fault stops the pass; every later position then
     /// gets the state before the poison event and the fault.
     public static func fold(
-        log: EventLog, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits = .standard,
+        log: any EventStore, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits = .standard,
         at positions: [UInt64], useSaved: Bool = true
     ) throws -> [Result] {
         let head = log.head
@@ -98,7 +98,7 @@ public enum ProjectionStateAt {
     /// A fresh projector for `definition`, resumed from its saved file when that file is usable
     /// and its checkpoint is at or below `position` (see the type's comment); and where it resumed.
     static func start(
-        log: EventLog, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits,
+        log: any EventStore, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits,
         through position: UInt64, useSaved: Bool
     ) throws -> (Projector, resumedFrom: UInt64) {
         let head = log.head
@@ -121,7 +121,7 @@ public enum ProjectionStateAt {
     /// is the last event at or before the instant; an event stamped later than the instant ends
     /// the prefix even when a later position carries an earlier time, as `rewind state --time`
     /// does for a stream. 0 when the first event is later.
-    public static func position(atTime micros: Int64, log: EventLog) throws -> UInt64 {
+    public static func position(atTime micros: Int64, log: any EventStore) throws -> UInt64 {
         var last: UInt64 = 0
         try log.readAll { view in
             guard view.originalMicros <= micros else { return false }

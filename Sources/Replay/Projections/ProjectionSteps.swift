@@ -55,7 +55,7 @@ public enum ProjectionSteps {
     /// - Throws: `JQError` when the definition does not compile, `ProjectionStateAt.Failure`
     ///   when Rewind is quitting, `EventLogError` when the log cannot be read.
     public static func run(
-        log: EventLog, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits = .standard,
+        log: any EventStore, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits = .standard,
         from position: UInt64, count: Int, key wanted: String? = nil, useSaved: Bool = true
     ) throws -> Result {
         let first = max(position, 1)
@@ -73,7 +73,7 @@ public enum ProjectionSteps {
     /// first); shared by `run` and `ProjectionTimeline`, which starts it from a cached state.
     /// The projector is left after the last step (faulted or interrupted when that ended them).
     static func walk(
-        _ projector: Projector, upcaster: Upcaster, log: EventLog, from first: UInt64, count: Int, key wanted: String?
+        _ projector: Projector, upcaster: Upcaster, log: any EventStore, from first: UInt64, count: Int, key wanted: String?
     ) throws -> (steps: [Step], faultBefore: ProjectionFault?) {
         var steps: [Step] = []
         var faultBefore: ProjectionFault?

@@ -48,7 +48,7 @@ public final class ProjectionTimeline {
         }
     }
 
-    public let log: EventLog
+    public let log: any EventStore
     public let definition: ProjectionDefinition
     public let options: Options
     /// The definition's fingerprint (with the upcasters of the types it handles).
@@ -80,7 +80,7 @@ public final class ProjectionTimeline {
     /// - Parameter files: where checkpoints are kept on disk (nil: in memory only).
     /// - Throws: `JQError` when the definition or an upcaster does not compile or `init` fails.
     public init(
-        log: EventLog, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits = .standard,
+        log: any EventStore, definition: ProjectionDefinition, upcasters: [UpcasterDefinition], limits: JQLimits = .standard,
         options: Options = Options(), files: ProjectionCheckpointFiles? = nil
     ) throws {
         self.log = log

@@ -29,13 +29,13 @@ public final class GenericFold: Reducer {
     public var name: String { Self.displayName }
     public var fingerprint: String { Self.fingerprintValue }
     /// The log and stream whose events `json(of:)` re-reads.
-    public let log: EventLog
+    public let log: any EventStore
     public let stream: String
 
     private var members: UnsafeMutablePointer<TopLevelScanner.Member>
     private var capacity = 64
 
-    public init(log: EventLog, stream: String) {
+    public init(log: any EventStore, stream: String) {
         self.log = log
         self.stream = stream
         members = .allocate(capacity: capacity)

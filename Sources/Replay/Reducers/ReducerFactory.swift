@@ -11,7 +11,7 @@ public enum ReducerFactory {
     /// The reducer for `stream`: a compiled `JQAggregate` when an aggregate matches, else a
     /// `GenericFold` reading `log`.
     /// - Throws: `JQError` when the aggregate's expressions do not compile.
-    public static func reducer(for stream: String, log: EventLog, config: RewindConfig) throws -> any Reducer {
+    public static func reducer(for stream: String, log: any EventStore, config: RewindConfig) throws -> any Reducer {
         if let aggregate = config.aggregate(for: stream) {
             return try JQAggregate(aggregate, limits: config.limits)
         }
@@ -44,12 +44,12 @@ public enum ReducerFactory {
 ///
 /// Not thread-safe: belongs to the thread of its reducer.
 struct ReplayFeed<R: Reducer> {
-    let log: EventLog
+    let log: any EventStore
     let stream: String
     let reducer: R
     let upcaster: Upcaster?
 
-    init(log: EventLog, stream: String, reducer: R, upcaster: Upcaster?) {
+    init(log: any EventStore, stream: String, reducer: R, upcaster: Upcaster?) {
         self.log = log
         self.stream = stream
         self.reducer = reducer

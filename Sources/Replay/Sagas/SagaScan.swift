@@ -6,7 +6,7 @@ public enum SagaScan {
     /// the newest event time is taken over every event of the log.
     /// - Parameter until: stop at this position (the head when nil).
     /// - Throws: `EventLogError` for a log that cannot be read.
-    public static func run(_ definitions: [SagaDefinition], log: EventLog, until: UInt64? = nil) throws -> [SagaReport] {
+    public static func run(_ definitions: [SagaDefinition], log: any EventStore, until: UInt64? = nil) throws -> [SagaReport] {
         var folds = definitions.map(SagaFold.init)
         var newest = Int64.min
         var globMatches: [[String: Bool]] = Array(repeating: [:], count: definitions.count)

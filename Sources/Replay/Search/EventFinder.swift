@@ -76,7 +76,7 @@ public final class EventFinder {
     /// false to cancel).
     /// - Throws: what reading the log throws, `JQInterrupted`, or what `match` throws.
     public func run(
-        _ log: EventLog, from position: UInt64 = 1,
+        _ log: any EventStore, from position: UInt64 = 1,
         progress: (_ position: UInt64) -> Bool = { _ in true },
         match: (EventView) throws -> Bool
     ) throws -> FindSummary {
@@ -86,7 +86,7 @@ public final class EventFinder {
         let checkRequirement = !requirement.isAnything
         let exact = analysis.exact
         var sinceProgress = 0
-        try log.readAll(from: position, streams: { [self] stream in wants(stream: stream) }) { view in
+        try log.readAll(from: position, limit: .max, streams: { [self] stream in wants(stream: stream) }) { view in
             summary.scanned += 1
             summary.reached = view.position
             sinceProgress += 1

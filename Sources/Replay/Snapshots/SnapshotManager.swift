@@ -8,14 +8,14 @@ import Platform
 /// Each jq aggregate is compiled once and shared by every stream it folds. Not thread-safe
 /// (libjq): one thread per instance.
 public final class SnapshotManager {
-    public let log: EventLog
+    public let log: any EventStore
     public let config: RewindConfig
     public let store: SnapshotStore
     let upcaster: Upcaster?
     private var aggregates: [String: JQAggregate] = [:]
 
     /// - Throws: `JQError` when an upcaster does not compile (aggregates compile when first used).
-    public init(log: EventLog, config: RewindConfig, store: SnapshotStore? = nil) throws {
+    public init(log: any EventStore, config: RewindConfig, store: SnapshotStore? = nil) throws {
         self.log = log
         self.config = config
         self.store = store ?? SnapshotStore(logPath: log.path)

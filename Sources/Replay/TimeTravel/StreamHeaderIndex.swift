@@ -13,7 +13,7 @@ struct StreamHeaderIndex {
     var count: UInt64 { UInt64(positions.count) }
 
     /// Reads the headers of versions `count + 1 ... through`.
-    mutating func extend(log: EventLog, stream: String, through last: UInt64) throws {
+    mutating func extend(log: any EventStore, stream: String, through last: UInt64) throws {
         guard last > count else { return }
         let from = count + 1
         positions.reserveCapacity(Int(last))

@@ -45,7 +45,7 @@ public final class StreamTimeline {
         }
     }
 
-    public let log: EventLog
+    public let log: any EventStore
     public let stream: String
     public let reducerKind: ReducerKind
     /// The fingerprint snapshots of this stream must carry to be used (reducer and upcasters).
@@ -57,7 +57,7 @@ public final class StreamTimeline {
     /// A timeline with the reducer `rewind.toml` gives the stream.
     /// - Throws: `ReplayError.unknownStream` when the stream has no events; `JQError` when the
     ///   aggregate or an upcaster does not compile.
-    public convenience init(log: EventLog, stream: String, config: RewindConfig = RewindConfig(), snapshots: SnapshotStore? = nil, options: Options = Options()) throws {
+    public convenience init(log: any EventStore, stream: String, config: RewindConfig = RewindConfig(), snapshots: SnapshotStore? = nil, options: Options = Options()) throws {
         let reducer = try ReducerFactory.reducer(for: stream, log: log, config: config)
         let upcaster = try ReducerFactory.upcaster(for: config)
         let fingerprint = ReducerFactory.fingerprint(reducer: reducer.fingerprint, upcasters: config.upcasters)
@@ -66,7 +66,7 @@ public final class StreamTimeline {
 
     /// A timeline with a given reducer; every event passes through `upcaster` first.
     /// - Parameter fingerprint: what snapshots must carry (default: the reducer's own).
-    public init<R: Reducer>(log: EventLog, stream: String, reducer: R, upcaster: Upcaster? = nil, fingerprint: String? = nil, snapshots: SnapshotStore? = nil, options: Options = Options()) throws {
+    public init<R: Reducer>(log: any EventStore, stream: String, reducer: R, upcaster: Upcaster? = nil, fingerprint: String? = nil, snapshots: SnapshotStore? = nil, options: Options = Options()) throws {
         guard log.version(of: stream) > 0 else { throw ReplayError.unknownStream(stream) }
         self.log = log
         self.stream = stream

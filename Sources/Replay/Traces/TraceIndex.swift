@@ -14,7 +14,7 @@ import Synchronization
 /// What was rebuilt and why comes back one line each from `takeNotes()`, for the caller to tell.
 /// Thread safety: every method may be called from any thread; calls are serialised.
 public final class TraceIndex: Sendable {
-    public let log: EventLog
+    public let log: any EventStore
     private let state: Mutex<State>
 
     struct Sealed {
@@ -35,7 +35,7 @@ public final class TraceIndex: Sendable {
     /// - Throws: `EventLogError` when a segment cannot be read (a damaged segment is the log's
     ///   problem, reported as such). A file that cannot be saved is not an error: it is kept in
     ///   memory and a note says so.
-    public init(log: EventLog) throws {
+    public init(log: any EventStore) throws {
         self.log = log
         self.state = Mutex(State())
         try update()
@@ -77,7 +77,7 @@ public final class TraceIndex: Sendable {
 
     // MARK: - Building
 
-    private static func update(_ s: inout State, log: EventLog) throws {
+    private static func update(_ s: inout State, log: any EventStore) throws {
         let segments = log.segmentSummaries()
         var kept: [Sealed] = []
         var missing = 0
@@ -115,7 +115,7 @@ public final class TraceIndex: Sendable {
     }
 
     /// The table of a sealed segment: its file when sound, else rebuilt (and saved if it can be).
-    private static func load(_ seg: SegmentSummary, log: EventLog) throws -> (TraceTable, note: String?, missing: Bool) {
+    private static func load(_ seg: SegmentSummary, log: any EventStore) throws -> (TraceTable, note: String?, missing: Bool) {
         let name = LogFormat.indexDirectory + "/" + LogFormat.traceIndexFileName(seg.number)
         guard let last = try log.event(at: seg.endPosition - 1) else {
             throw EventLogError.invalidArgument("the log changed while its trace index was read; run the command again")
@@ -168,7 +168,7 @@ public final class TraceIndex: Sendable {
     }
 
     /// Scans a sealed segment into the file's bytes.
-    static func build(_ seg: SegmentSummary, identity: TraceIndexFile.Identity, log: EventLog) throws -> [UInt8] {
+    static func build(_ seg: SegmentSummary, identity: TraceIndexFile.Identity, log: any EventStore) throws -> [UInt8] {
         var keys: [UInt64] = []
         keys.reserveCapacity(seg.eventCount * 2 + 16)
         var seen = 0
@@ -188,7 +188,7 @@ public final class TraceIndex: Sendable {
 
     /// The candidates whose events `key` really names. Candidates close together are read in
     /// one pass (a batch is read once, not once per event).
-    static func verify(_ sorted: [UInt64], key: TraceKey, in log: EventLog, limit: Int) throws -> [UInt64] {
+    static func verify(_ sorted: [UInt64], key: TraceKey, in log: any EventStore, limit: Int) throws -> [UInt64] {
         var out: [UInt64] = []
         var i = 0
         while i < sorted.count && out.count < limit {

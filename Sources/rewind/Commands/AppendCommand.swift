@@ -56,6 +56,7 @@ struct AppendCommand: ParsableCommand {
             let event = NewEvent(
                 id: eventID, type: type, data: bytes, metadata: metadataBytes,
                 contentType: binary ? .binary : .json, schemaVersion: schemaVersion)
+            try StoreOpener.refuseURL(log, command: "append")
             let eventLog = try EventLog.openWriter(at: log, options: .init(command: "rewind append"))
             defer { eventLog.close() }
             for message in eventLog.recovery.messages { Console.note(message) }

@@ -42,7 +42,7 @@ struct ConfigCheckCommand: ParsableCommand {
     /// The log's stream names, to count what each glob matches; nil when the log cannot be
     /// opened (checking a config does not need a log).
     static func streamNames(of log: String) -> [String]? {
-        guard FileSystem.isDirectory(log), let eventLog = try? EventLog.openReadOnly(at: log) else { return nil }
+        guard FileSystem.isDirectory(log), let eventLog = try? StoreOpener.openReadOnly(log) else { return nil }
         defer { eventLog.close() }
         return eventLog.streams().map(\.name)
     }

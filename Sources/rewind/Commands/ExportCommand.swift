@@ -10,15 +10,16 @@ struct ExportCommand: ParsableCommand {
             --redact hides the fields named under [redact] in rewind.toml; --upcast writes data upgraded by its [upcasters], with the new schemaVersion. See docs/CONFIG.md.
             """)
 
-    @Argument(help: "The log directory.") var log: String
+    @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
     @Option(name: .long, help: "Export only this stream.") var stream: String?
     @OptionGroup var rewrite: RewriteOptions
 
     func run() throws {
         try runReporting {
-            let eventLog = try EventLog.openReadOnly(at: log)
+            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
             defer { eventLog.close() }
-            let rewriter = try rewrite.rewriter(forLog: log)
+            let rewriter = try rewrite.rewriter(forLog: StoreOpener.root(log, stateDirectory: stateDir))
             var printer = EventPrinter(json: true, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {

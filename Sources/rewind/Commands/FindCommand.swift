@@ -17,7 +17,8 @@ struct FindCommand: ParsableCommand {
             and literals the predicate needs (see docs/SEARCH.md). Exit 0 when something matched, 6 when nothing did, 64 for a predicate jq refuses.
             """)
 
-    @Argument(help: "The log directory.") var log: String
+    @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
     @Argument(help: "A jq expression; '.' is the event.") var predicate: String
     @Option(name: .long, help: "Only streams matching this glob (account-*, order-1?).") var stream: String?
     @Option(name: .long, help: "Only events of this type (repeat for several).") var type: [String] = []
@@ -44,7 +45,7 @@ struct FindCommand: ParsableCommand {
                 Console.error("the predicate does not compile: \(error.message)")
                 throw ExitCode(ExitStatus.usage)
             }
-            let eventLog = try EventLog.openReadOnly(at: log)
+            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
             defer { eventLog.close() }
             let head = eventLog.head
             let bar = ProgressBar(label: "find", unit: " events")

@@ -78,6 +78,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(jsonErrors: json) {
+            try StoreOpener.refuseURL(log, command: "import")
             let (format, options) = try parsed()
             let eventLog = try EventLog.openWriter(
                 at: log, options: .init(durability: noSync ? .noSync : .fsync, command: "rewind import"))

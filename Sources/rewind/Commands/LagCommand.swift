@@ -22,7 +22,8 @@ struct LagCommand: ParsableCommand {
             status, eta, updatedAt, fault, problem, note}; with --watch, one array per line.
             """)
 
-    @Argument(help: "The log directory.") var log: String
+    @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
     @Flag(name: [.short, .long], help: "Refresh every second until Ctrl-C.") var watch = false
     @Flag(name: .long, help: "Print JSON.") var json = false
     @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
@@ -36,8 +37,8 @@ struct LagCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let rewindConfig = try RewindConfig.load(forLog: log, configPath: config)
-            let eventLog = try EventLog.openReadOnly(at: log)
+            let rewindConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
+            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
             defer { eventLog.close() }
             let monitor = LagMonitor(log: eventLog, config: rewindConfig, settings: .init(stallAfter: stalledAfter, rateWindow: max(10, interval * 3)))
             guard watch else {
@@ -75,7 +76,7 @@ struct LagCommand: ParsableCommand {
         if lags.isEmpty {
             if frame == 0 || watch {
                 Output.standard.flush()
-                Console.note("no consumers: define projections in rewind.toml, or have programs write \(ExternalCheckpoints.directory(logPath: log))/NAME.json")
+                Console.note("no consumers: define projections in rewind.toml, or have programs write \(ExternalCheckpoints.directory(logPath: StoreOpener.root(log, stateDirectory: stateDir)))/NAME.json")
             }
             return
         }

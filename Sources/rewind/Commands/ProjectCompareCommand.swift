@@ -24,7 +24,8 @@ extension ProjectCommand {
                 missing projection, a bad file), 64 bad usage; see README.md.
                 """)
 
-        @Argument(help: "The log directory.") var log: String
+        @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
         @Argument(help: "The projection's name in both files.") var name: String
         @Option(name: .long, help: "The other rewind.toml (the current one is LOG/rewind.toml).") var config: String
         @Option(name: .long, help: "The last point to compare: a global position (or @position) or an instant (default: the head).") var to: String?
@@ -38,10 +39,10 @@ extension ProjectCommand {
         func run() throws {
             var differ = false
             try runReporting(jsonErrors: json) {
-                let currentConfig = try RewindConfig.load(forLog: log, configPath: nil)
+                let currentConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: nil)
                 try ProjectionNames.check([name], in: currentConfig, log: log)
-                let otherConfig = try RewindConfig.load(forLog: log, configPath: config)
-                let currentFile = currentConfig.path ?? RewindConfig.defaultPath(forLog: log)
+                let otherConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
+                let currentFile = currentConfig.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(log, stateDirectory: stateDir))
                 guard let current = currentConfig.projections.first(where: { $0.name == name }) else { return }
                 guard let other = otherConfig.projections.first(where: { $0.name == name }) else {
                     let known = otherConfig.projections.map(\.name)
@@ -52,7 +53,7 @@ extension ProjectCommand {
                 if key != nil && current.partition == nil && other.partition == nil {
                     throw CLIError("projection \(SafeText.escape(name)) has no partition in either file, so --key does not apply; run it without --key")
                 }
-                let eventLog = try EventLog.openReadOnly(at: log)
+                let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
                 defer { eventLog.close() }
                 let head = eventLog.head
                 var target = head

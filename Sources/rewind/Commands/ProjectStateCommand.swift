@@ -29,7 +29,8 @@ extension ProjectCommand {
                 --no-cache neither reads nor writes them.
                 """)
 
-        @Argument(help: "The log directory.") var log: String
+        @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
         @Argument(help: "The projection's name in rewind.toml.") var name: String
         @Option(name: .long, help: "A global position (0 = the initial state).") var position: UInt64?
         @Option(name: .long, help: "An instant: RFC 3339, or a date and time in UTC.") var time: String?
@@ -48,9 +49,9 @@ extension ProjectCommand {
 
         func run() throws {
             try runReporting(jsonErrors: json) {
-                let configuration = try RewindConfig.load(forLog: log, configPath: config)
+                let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
                 let definition = try ProjectionNames.definition(name, in: configuration, log: log, key: key)
-                let eventLog = try EventLog.openReadOnly(at: log)
+                let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
                 defer { eventLog.close() }
                 let head = eventLog.head
                 var target = head
@@ -107,7 +108,7 @@ extension ProjectCommand {
         }
 
         /// "balances @ position 120 of 348 · account-1 v3 MoneyDeposited at … · key 'account-1'".
-        private func header(_ result: ProjectionStateAt.Result, eventLog: EventLog, head: UInt64, cachedFrom: UInt64) throws -> String {
+        private func header(_ result: ProjectionStateAt.Result, eventLog: any EventStore, head: UInt64, cachedFrom: UInt64) throws -> String {
             var text = "\(SafeText.escape(name)) @ position \(result.position) of \(head)"
             if result.position > 0, let e = try eventLog.event(at: result.position) {
                 text += " · last event \(SafeText.escape(e.stream)) v\(e.version) \(SafeText.escape(e.type)) at "

@@ -18,7 +18,8 @@ struct SagasCommand: ParsableCommand {
             object for the instance.
             """)
 
-    @Argument(help: "The log directory.") var log: String
+    @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
     @Argument(help: "The saga (a [sagas.NAME] of rewind.toml); every saga when left out.") var name: String?
     @Option(name: .long, help: ArgumentHelp("Only instances with this status: \(SagaStatus.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "status"))
     var status: SagaStatus?
@@ -37,9 +38,9 @@ struct SagasCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(jsonErrors: json) {
-            let configuration = try RewindConfig.load(forLog: log, configPath: config)
+            let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
             guard !configuration.sagas.isEmpty else {
-                throw CLIError("\(configuration.path ?? RewindConfig.defaultPath(forLog: log)) defines no sagas; add a [sagas.NAME] section (see docs/SAGAS.md)")
+                throw CLIError("\(configuration.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(log, stateDirectory: stateDir))) defines no sagas; add a [sagas.NAME] section (see docs/SAGAS.md)")
             }
             var definitions = configuration.sagas
             if let name {
@@ -49,7 +50,7 @@ struct SagasCommand: ParsableCommand {
                 }
                 definitions = [saga]
             }
-            let eventLog = try EventLog.openReadOnly(at: log)
+            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
             defer { eventLog.close() }
             let reports = try SagaScan.run(definitions, log: eventLog)
             var printer = SagaPrinter(json: json)

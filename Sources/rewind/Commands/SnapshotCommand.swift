@@ -21,7 +21,8 @@ struct SnapshotCommand: ParsableCommand {
         subcommands: [Create.self, List.self, Verify.self, Rebuild.self, Import.self])
 
     struct Options: ParsableArguments {
-        @Argument(help: "The log directory.") var log: String
+        @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
         @Argument(help: "A stream, or a glob such as 'account-*' (default: every stream).") var stream: String?
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: .long, help: "Print JSON Lines, one object per snapshot.") var json = false
@@ -44,13 +45,13 @@ struct SnapshotCommand: ParsableCommand {
 
     /// The log, its configuration and the streams the command is about.
     struct Session {
-        let eventLog: EventLog
+        let eventLog: any EventStore
         let manager: SnapshotManager
         let streams: [String]
 
         init(_ options: Options) throws {
-            eventLog = try EventLog.openReadOnly(at: options.log)
-            let config = try RewindConfig.load(forLog: options.log, configPath: options.config)
+            eventLog = try StoreOpener.openReadOnly(options.log, stateDirectory: options.stateDir)
+            let config = try RewindConfig.load(forLog: StoreOpener.root(options.log, stateDirectory: options.stateDir), configPath: options.config)
             manager = try SnapshotManager(log: eventLog, config: config)
             let all = eventLog.streams().map(\.name)
             if let pattern = options.stream {
@@ -207,7 +208,8 @@ struct SnapshotCommand: ParsableCommand {
                 like any other snapshot; one that differs is reported with the differences, kept (for list) and \
                 never used. All or nothing: a bad line refuses the file. Exits 1 when any snapshot drifts.
                 """)
-        @Argument(help: "The log directory.") var log: String
+        @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
         @Argument(help: "The JSON Lines file.") var file: String
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: .long, help: "Print JSON Lines, one object per snapshot.") var json = false
@@ -215,9 +217,9 @@ struct SnapshotCommand: ParsableCommand {
         func run() throws {
             try runReporting {
                 guard FileSystem.exists(file) else { throw CLIError("\(file) does not exist; give the JSON Lines file of snapshots") }
-                let eventLog = try EventLog.openReadOnly(at: log)
+                let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
                 defer { eventLog.close() }
-                let configuration = try RewindConfig.load(forLog: log, configPath: config)
+                let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
                 let manager = try SnapshotManager(log: eventLog, config: configuration)
                 let checks: [SnapshotCheck]
                 do {

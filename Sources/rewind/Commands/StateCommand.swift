@@ -29,7 +29,8 @@ struct StateCommand: ParsableCommand {
             is a version (7 or v7), a global position (@1200) or an instant, as above.
             """)
 
-    @Argument(help: "The log directory.") var log: String
+    @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
     @Argument(help: "The stream.") var stream: String
     @Option(name: .long, help: "The version (0 = the initial state).") var version: UInt64?
     @Option(name: .long, help: "An instant: RFC 3339, or a date and time in UTC.") var time: String?
@@ -71,12 +72,12 @@ struct StateCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let eventLog = try EventLog.openReadOnly(at: log)
+            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
             defer { eventLog.close() }
             guard eventLog.version(of: stream) > 0 else {
                 throw CLIError("no stream named '\(SafeText.escape(stream))' in \(log); 'rewind streams \(log)' lists them")
             }
-            let configuration = try RewindConfig.load(forLog: log, configPath: config)
+            let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
             let manager = try SnapshotManager(log: eventLog, config: configuration)
             let timeline = try manager.timeline(for: stream, useSnapshots: true, options: .init(snapshotsFirst: true))
             if let diff {

@@ -12,14 +12,16 @@ struct StreamsCommand: ParsableCommand {
             event's own time (for imported events, when it happened in the system it came from); when \
             some stream's differs from when Rewind recorded it (the import time), a RECORDED column \
             shows that too. --json prints one object per stream: name, category, count, lastVersion, \
-            lastTime (the event's own time) and recordedTime (when Rewind recorded it).
+            lastTime (the event's own time) and recordedTime (when Rewind recorded it), and archived: true \
+            for a stream its store archived (Marten).
             """)
 
     enum Sort: String, ExpressibleByArgument, CaseIterable {
         case name, count, time, created
     }
 
-    @Argument(help: "The log directory.") var log: String
+    @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
     @Option(name: .long, help: "Only streams whose name matches this glob, e.g. 'account-*'.") var match: String?
     @Option(name: .long, help: "Order: name, count (largest first), time (most recent first) or created.") var sort: Sort = .name
     @Flag(name: .long, help: "Print JSON Lines.") var json = false
@@ -32,7 +34,7 @@ struct StreamsCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let eventLog = try EventLog.openReadOnly(at: log)
+            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
             defer { eventLog.close() }
             var infos = eventLog.streams()
             if let match { infos = infos.filter { StreamGlob.matches(match, $0.name) } }
@@ -47,13 +49,14 @@ struct StreamsCommand: ParsableCommand {
             if json {
                 for l in streams {
                     let s = l.info
-                    let object: JSONValue = .object([
+                    var object: JSONObject = [
                         "name": .string(s.name), "category": .string(s.category), "count": .integer(Int64(s.count)),
                         "lastVersion": .integer(Int64(s.lastVersion)),
                         "lastTime": .string(RFC3339.format(microsecondsSinceEpoch: l.lastMicros)),
                         "recordedTime": .string(RFC3339.format(microsecondsSinceEpoch: s.lastRecordedMicros)),
-                    ])
-                    Output.standard.line(bytes: object.serializedBytes())
+                    ]
+                    if s.isArchived { object["archived"] = .bool(true) }
+                    Output.standard.line(bytes: JSONValue.object(object).serializedBytes())
                 }
                 return
             }
@@ -74,7 +77,8 @@ struct StreamsCommand: ParsableCommand {
                     pad(SafeText.preview(s.name, columns: nameWidth - 2), nameWidth)
                         + pad(SafeText.preview(s.category, columns: categoryWidth - 2), categoryWidth)
                         + pad(String(s.count), 10)
-                        + (imported ? pad(last, 22) + RFC3339.format(microsecondsSinceEpoch: s.lastRecordedMicros, fractionDigits: 0) : last))
+                        + (imported ? pad(last, 22) + RFC3339.format(microsecondsSinceEpoch: s.lastRecordedMicros, fractionDigits: 0) : last)
+                        + (s.isArchived ? "  (archived)" : ""))
             }
             let total = streams.reduce(UInt64(0)) { $0 + $1.info.count }
             Console.note("\(plural(streams.count, "stream")), \(plural(Int(total), "event"))")

@@ -17,7 +17,8 @@ struct TraceCommand: ParsableCommand {
             members. The index behind it is derived (index/*.trc) and rebuilt when missing or damaged.
             """)
 
-    @Argument(help: "The log directory.") var log: String
+    @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
+    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
     @Argument(help: ArgumentHelp("An event id, or @P for the event at global position P.", valueName: "event")) var event: String?
     @Option(name: .long, help: ArgumentHelp("Show every event with this correlation id.", valueName: "id")) var correlation: String?
     @Flag(name: .long, help: "Print JSON Lines.") var json = false
@@ -55,7 +56,7 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(jsonErrors: json) {
-            let eventLog = try EventLog.openReadOnly(at: log)
+            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
             defer { eventLog.close() }
             let index = try TraceIndex(log: eventLog)
             for note in index.takeNotes() { Console.note(note) }

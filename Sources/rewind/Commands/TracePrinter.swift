@@ -7,11 +7,11 @@ import SafeText
 /// Prints a `Trace`: an indented tree and a list for people, JSON Lines for scripts. Every text
 /// from the log goes through SafeText.
 struct TracePrinter {
-    let log: EventLog
+    let log: any EventStore
     var json: Bool
     var width: Int? = Output.terminalWidth
 
-    init(log: EventLog, json: Bool) {
+    init(log: any EventStore, json: Bool) {
         self.log = log
         self.json = json
     }

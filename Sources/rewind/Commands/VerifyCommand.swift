@@ -19,6 +19,9 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            if StoreOpener.isURL(log) {
+                throw CLIError("verify checks a Rewind log directory's files; a PostgreSQL store is checked by PostgreSQL itself (its own checksums and constraints)")
+            }
             let bar = ProgressBar(label: "verifying", unit: "B")
             let started = ProgressBar.now()
             let report = try LogVerifier.verify(at: log) { done, total in bar.update(done, of: total) }
