@@ -18,11 +18,16 @@ let package = Package(
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "Demo", targets: ["Demo"]),
         .library(name: "NCursesTerminal", targets: ["NCursesTerminal"]),
+        .library(name: "PostgresStore", targets: ["PostgresStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Hardware CRC32C (SSE4.2) with a slicing-by-8 software fallback.
@@ -71,6 +76,20 @@ let package = Package(
             dependencies: ["Platform", "SafeText", "TOMLSupport"],
             path: "Sources/TerminalUI"
         ),
+        // Live PostgreSQL event stores: URLs and ~/.pgpass, a synchronous read-only client over
+        // postgres-nio, the Marten and Message DB schemas, and the mappings that read them.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Platform", "JSON", "EventLog", "SafeText",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PostgresStore"
+        ),
         // The app: state, messages, update and view (Elm style); three worker threads (interactive,
         // catalog, background) read and replay.
         .target(name: "Dashboard", dependencies: ["Platform", "JSON", "EventLog", "Replay", "SafeText", "TerminalUI"], path: "Sources/Dashboard"),
@@ -108,6 +127,9 @@ let package = Package(
         .testTarget(name: "DashboardTests", dependencies: ["Platform", "JSON", "Dashboard", "SafeText", "TerminalUI", "Replay", "EventLog"], path: "Tests/DashboardTests", exclude: ["__Snapshots__"]),
         // Drives programs in a private tmux server (end-to-end tests of the terminal and the dashboard).
         .target(name: "TmuxHarness", path: "Tests/TmuxHarness"),
+        // A throwaway PostgreSQL server (initdb, a private socket and port) shared by one test process.
+        .target(name: "PostgresHarness", dependencies: ["TmuxHarness"], path: "Tests/PostgresHarness"),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["Platform", "PostgresStore", "PostgresHarness"], path: "Tests/PostgresStoreTests"),
         .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "SafeText", "TerminalUI", "TmuxHarness", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
         .testTarget(name: "ReplayTests", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Tests/ReplayTests"),
         .testTarget(name: "InterchangeTests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange"], path: "Tests/InterchangeTests"),

@@ -16,6 +16,9 @@ public struct FileStatus: Sendable, Equatable {
     public var kind: String
     /// Last modification, nanoseconds since the Unix epoch.
     public var modifiedNanoseconds: Int64
+    /// The permission bits (`st_mode & 0o7777`), for files whose access rules matter
+    /// (a password file read by group or world is ignored, as libpq does).
+    public var permissions: UInt32
 
     init(_ st: stat) {
         size = Int(st.st_size)
@@ -34,6 +37,7 @@ public struct FileStatus: Sendable, Equatable {
         case S_IFBLK: kind = "a block device"
         default: kind = "a special file"
         }
+        permissions = UInt32(st.st_mode & 0o7777)
         modifiedNanoseconds = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
     }
 }

@@ -1,0 +1,258 @@
+import Dispatch
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// A small synchronous client for Rewind's synchronous layers, over postgres-nio.
+///
+/// A worker thread calls it and blocks until the event loop answers; calling it from inside an
+/// event loop throws instead of deadlocking. One statement runs at a time (a lock): the facade is
+/// `Sendable`, but not reentrant (a `stream` body must not use the same connection).
+///
+/// **Read-only sessions.** A ``Mode/readOnly`` connection sets `default_transaction_read_only`
+/// when it connects (and checks that the server took it), refuses transaction and session
+/// statements (``ReadOnlyStatementGuard``), and runs every statement inside
+/// `START TRANSACTION READ ONLY … ROLLBACK`, so even a `set_config` inside a query is undone.
+/// The mode is fixed when the connection is made; nothing can switch it off later. Only the
+/// demo writer uses ``Mode/writer``.
+///
+/// **Errors** are ``PostgresStoreError`` sentences naming the server by
+/// ``PostgresEndpoint/redacted``, never with the password. A lost connection fails the statement
+/// that was running; the next call reconnects once (or call ``reconnect()``).
+public final class PostgresConnection: Sendable {
+    /// What a session may do.
+    public enum Mode: Sendable, Equatable {
+        /// Reads only; the server refuses any write.
+        case readOnly
+        /// Reads and writes (the demo writer and the benchmark's loader).
+        case writer
+    }
+
+    public let endpoint: PostgresEndpoint
+    public let mode: Mode
+    /// How long connecting (TCP, TLS, authentication) may take.
+    public let connectTimeout: Duration
+    private let current: Mutex<PostgresNIO.PostgresConnection?>
+
+    static let logger = Logger(label: "rewind.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    private static let ids = Atomic<Int>(0)
+
+    /// Connects to `url` (gaps filled by ``PostgresEndpoint``).
+    /// - Throws: ``PostgresStoreError``.
+    public convenience init(url: PostgresURL, mode: Mode = .readOnly, connectTimeout: Duration? = nil) throws {
+        try self.init(endpoint: PostgresEndpoint(url: url), mode: mode, connectTimeout: connectTimeout)
+    }
+
+    /// Connects to `endpoint`.
+    /// - Throws: ``PostgresStoreError``.
+    public init(endpoint: PostgresEndpoint, mode: Mode = .readOnly, connectTimeout: Duration? = nil) throws {
+        self.endpoint = endpoint
+        self.mode = mode
+        self.connectTimeout = connectTimeout ?? endpoint.url.connectTimeoutSeconds.map { .seconds($0) } ?? .seconds(10)
+        current = Mutex(nil)
+        try current.withLock { conn in conn = try open() }
+    }
+
+    deinit {
+        current.withLock { conn in
+            if let c = conn { c.close().whenComplete { _ in } }
+            conn = nil
+        }
+    }
+
+    /// Closes the connection; a later call reconnects.
+    public func close() {
+        current.withLock { conn in
+            if let c = conn { _ = try? c.close().wait() }
+            conn = nil
+        }
+    }
+
+    /// Drops the connection and connects again.
+    public func reconnect() throws {
+        try current.withLock { conn in
+            if let c = conn { _ = try? c.close().wait() }
+            conn = nil
+            conn = try open()
+        }
+    }
+
+    /// Runs one statement (parameters bound by postgres-nio: `"… WHERE id = \(id)"`) and returns
+    /// every row. For large results use ``stream(_:chunkRows:_:)``.
+    public func query(_ query: PostgresQuery, timeout: Duration? = nil) throws -> [PostgresRow] {
+        if mode == .readOnly { try ReadOnlyStatementGuard.check(query.sql) }
+        return try withSession { conn in
+            try self.inTransaction(conn) {
+                try Self.wait(conn.query(query, logger: Self.logger), timeout: timeout, endpoint: self.endpoint).rows
+            }
+        }
+    }
+
+    /// Runs one statement through a server-side cursor and hands its rows over in chunks of at
+    /// most `chunkRows`, so memory stays bounded whatever the result's size. `body` returns
+    /// false to stop early.
+    public func stream(_ query: PostgresQuery, chunkRows: Int = 10_000, timeout: Duration? = nil, _ body: ([PostgresRow]) throws -> Bool) throws {
+        let n = max(1, chunkRows)
+        if mode == .readOnly { try ReadOnlyStatementGuard.check(query.sql) }
+        try withSession { conn in
+            try self.inTransaction(conn) {
+                let cursor = "rewind_cursor"
+                let declare = PostgresQuery(unsafeSQL: "DECLARE \(cursor) NO SCROLL CURSOR FOR " + query.sql, binds: query.binds)
+                _ = try Self.wait(conn.query(declare, logger: Self.logger), timeout: timeout, endpoint: self.endpoint)
+                while true {
+                    let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(n) FROM \(cursor)")
+                    let rows = try Self.wait(conn.query(fetch, logger: Self.logger), timeout: timeout, endpoint: self.endpoint).rows
+                    if rows.isEmpty { break }
+                    if try !body(rows) { break }
+                    if rows.count < n { break }
+                }
+            }
+        }
+    }
+
+    /// Runs SQL text through the simple protocol (several statements allowed): the writer's DDL.
+    /// - Throws: on a read-only session, always.
+    public func execute(_ sql: String, timeout: Duration? = nil) throws {
+        guard mode == .writer else {
+            throw PostgresStoreError(.readOnlyViolation, "this session is read-only; \(endpoint.redacted) is never written by Rewind's readers")
+        }
+        try withSession { conn in
+            _ = try Self.wait(conn.simpleQuery(sql), timeout: timeout, endpoint: self.endpoint)
+        }
+    }
+
+    // MARK: - Internals
+
+    /// Runs `body` on a live connection (connecting again if the last one was lost).
+    private func withSession<T: Sendable>(_ body: (PostgresNIO.PostgresConnection) throws -> T) throws -> T {
+        if MultiThreadedEventLoopGroup.currentEventLoop != nil {
+            throw PostgresStoreError(.unsupported, "PostgresConnection was called from inside an event loop; call it from a worker thread")
+        }
+        return try current.withLock { conn -> T in
+            if conn == nil || conn?.isClosed == true {
+                conn = nil
+                conn = try open()
+            }
+            guard let live = conn else { throw PostgresStoreError(.closed, "no connection to \(endpoint.redacted)") }
+            do {
+                return try body(live)
+            } catch let error as PostgresStoreError {
+                if error.kind == .connectionLost || error.kind == .timeout {
+                    // The session's state is unknown: never reuse it.
+                    live.close().whenComplete { _ in }
+                    conn = nil
+                }
+                throw error
+            }
+        }
+    }
+
+    /// On a read-only session, wraps `body` in `START TRANSACTION READ ONLY … ROLLBACK`.
+    private func inTransaction<T>(_ conn: PostgresNIO.PostgresConnection, _ body: () throws -> T) throws -> T {
+        guard mode == .readOnly else { return try body() }
+        _ = try Self.wait(conn.query("START TRANSACTION READ ONLY", logger: Self.logger), timeout: nil, endpoint: endpoint)
+        do {
+            let result = try body()
+            _ = try Self.wait(conn.query("ROLLBACK", logger: Self.logger), timeout: nil, endpoint: endpoint)
+            return result
+        } catch {
+            _ = try? Self.wait(conn.query("ROLLBACK", logger: Self.logger), timeout: nil, endpoint: endpoint)
+            throw error
+        }
+    }
+
+    private func open() throws -> PostgresNIO.PostgresConnection {
+        var config: PostgresNIO.PostgresConnection.Configuration
+        switch endpoint.address {
+        case .tcp(let host, let port):
+            config = .init(host: host, port: port, username: endpoint.user, password: endpoint.password,
+                           database: endpoint.database, tls: try Self.tls(for: endpoint))
+        case .unixSocket:
+            config = .init(unixSocketPath: endpoint.address.socketPath ?? "", username: endpoint.user,
+                           password: endpoint.password, database: endpoint.database)
+        }
+        let ns = connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000
+        config.options.connectTimeout = .nanoseconds(max(1, ns))
+        config.options.additionalStartupParameters = [("application_name", endpoint.url.applicationName ?? "rewind")]
+        let id = Self.ids.add(1, ordering: .relaxed).newValue
+        let future = PostgresNIO.PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: config, id: id, logger: Self.logger)
+        let conn: PostgresNIO.PostgresConnection
+        do {
+            conn = try Self.wait(future, timeout: connectTimeout, endpoint: endpoint, connecting: true)
+        } catch let error as PostgresStoreError where error.kind == .timeout {
+            future.whenSuccess { $0.close().whenComplete { _ in } }
+            throw error
+        }
+        if mode == .readOnly {
+            do {
+                _ = try Self.wait(conn.query("SET default_transaction_read_only = on", logger: Self.logger), timeout: connectTimeout, endpoint: endpoint)
+                let rows = try Self.wait(conn.query("SHOW default_transaction_read_only", logger: Self.logger), timeout: connectTimeout, endpoint: endpoint).rows
+                guard let value = try rows.first?.decode(String.self), value == "on" else {
+                    throw PostgresStoreError(.readOnlyViolation, "the server at \(endpoint.redacted) did not make the session read-only; Rewind does not read over a writable session")
+                }
+            } catch {
+                conn.close().whenComplete { _ in }
+                throw error is PostgresStoreError ? error : PostgresErrorMapping.map(error, endpoint: endpoint)
+            }
+        }
+        return conn
+    }
+
+    static func tls(for endpoint: PostgresEndpoint) throws -> PostgresNIO.PostgresConnection.Configuration.TLS {
+        var config = TLSConfiguration.makeClientConfiguration()
+        if let root = endpoint.url.sslRootCertificate { config.trustRoots = .file(root) }
+        do {
+            switch endpoint.sslMode {
+            case .disable:
+                return .disable
+            case .allow, .prefer:
+                config.certificateVerification = .none
+                return .prefer(try NIOSSLContext(configuration: config))
+            case .require:
+                config.certificateVerification = .none
+                return .require(try NIOSSLContext(configuration: config))
+            case .verifyCA:
+                config.certificateVerification = .noHostnameVerification
+                return .require(try NIOSSLContext(configuration: config))
+            case .verifyFull:
+                config.certificateVerification = .fullVerification
+                return .require(try NIOSSLContext(configuration: config))
+            }
+        } catch {
+            throw PostgresStoreError(.tls, "cannot set up TLS for \(endpoint.redacted) (sslmode=\(endpoint.sslMode.rawValue)): \(error)")
+        }
+    }
+
+    /// Blocks until `future` completes, or `timeout` passes (then throws `.timeout`).
+    static func wait<T: Sendable>(_ future: EventLoopFuture<T>, timeout: Duration?, endpoint: PostgresEndpoint, connecting: Bool = false) throws -> T {
+        let box = Mutex<Result<T, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        future.whenComplete { result in
+            box.withLock { $0 = result }
+            done.signal()
+        }
+        if let timeout {
+            let ns = Int(min(Int64(Int.max / 2), timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+            if done.wait(timeout: .now() + .nanoseconds(max(0, ns))) == .timedOut {
+                throw PostgresStoreError(
+                    .timeout,
+                    connecting
+                        ? "connecting to \(endpoint.redacted) timed out after \(timeout); is the server at \(endpoint.place) answering?"
+                        : "the server at \(endpoint.redacted) did not answer within \(timeout)")
+            }
+        } else {
+            done.wait()
+        }
+        guard let result = box.withLock({ $0 }) else {
+            throw PostgresStoreError(.closed, "no answer from \(endpoint.redacted)")
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error): throw PostgresErrorMapping.map(error, endpoint: endpoint)
+        }
+    }
+}
