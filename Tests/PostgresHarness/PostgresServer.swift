@@ -104,7 +104,10 @@ public final class PostgresServer: Sendable {
             if log.contains("could not bind") || log.contains("Address already in use") {
                 throw PostgresHarnessError("port \(port) was taken", portTaken: true)
             }
-            if log.contains("FATAL") { throw PostgresHarnessError("the server did not start:\n\(log)") }
+            // pg_isready's own probes log "the database system is starting up"; any other
+            // FATAL means the server gave up.
+            let fatal = log.split(separator: "\n").contains { $0.contains("FATAL") && !$0.contains("starting up") && !$0.contains("not yet accepting") }
+            if fatal { throw PostgresHarnessError("the server did not start:\n\(log)") }
             usleep(50_000)
         }
         throw PostgresHarnessError("the server did not become ready within 30 s; its log:\n" + ((try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""))

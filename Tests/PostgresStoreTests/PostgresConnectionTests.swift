@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PostgresHarness
 import PostgresNIO
 import Testing
@@ -117,13 +118,31 @@ import Testing
         let app = "rewind-drop-\(UUID().uuidString.prefix(6))"
         let conn = try PostgresConnection(url: PostgresURL(parsing: server.url(database: database) + "&application_name=\(app)"))
         #expect(try conn.query("SELECT 1").count == 1)
+        // Drop it in the middle of a statement.
+        let outcome = Mutex<Result<[PostgresRow], any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let r = Result { try conn.query("SELECT pg_sleep(30)") }
+            outcome.withLock { $0 = r }
+            done.signal()
+        }
+        let deadline = Date().addingTimeInterval(20)
+        var running = false
+        while !running && Date() < deadline {
+            let n = try server.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND query LIKE '%pg_sleep%' AND state = 'active'", database: "postgres")
+            running = n.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        }
+        try #require(running)
         try server.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(app)'", database: "postgres")
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        let result = try #require(outcome.withLock { $0 })
         #expect {
-            _ = try conn.query("SELECT 1")
+            _ = try result.get()
         } throws: { error in
             guard let e = error as? PostgresStoreError else { return false }
-            return e.kind == .connectionLost || e.kind == .server
+            return e.kind == .connectionLost && e.message.contains("127.0.0.1:\(server.port)") && !e.message.contains(server.password)
         }
+        // The next request connects again.
         #expect(try conn.query("SELECT count(*) FROM t").first?.decode(Int.self) == 2500)
     }
 

@@ -86,7 +86,8 @@ import Testing
         var inputs = [
             "postgresql://u:\(secret)@\u{1B}[31mhost/d", "postgresql://u:\(secret)@h/\u{0}", "postgresql://u:\(secret)@h:/d",
             "postgresql://u:\(secret)@:5/d", "postgresql://u:\(secret)@[]/d", "postgresql://u:\(secret)@h/d?=&=&",
-            "postgresql://u:\(secret)@h/d?sslmode=\(secret)", "postgresql://u:\(secret)@h/d?\(secret)=1",
+            "postgresql://u:\(secret)@h/d?sslmode=bad", "postgresql://u@h/d?password=\(secret)&sslmode=bad",
+            "postgresql://u@h/d?password=\(secret)&nonsense=1", "postgresql://u@h/d?password=\(secret)%zz",
             "postgresql://@@@@", "postgresql://::::", "postgresql://%", "postgresql://%%%%", "postgresql://[",
             "postgresql://]", "postgresql://?", "postgresql://u:\(secret)@h/d?port=\(secret)",
             "postgresql://" + String(repeating: "a", count: 100_000), "postgresql://\u{202E}evil\u{2066}/d",

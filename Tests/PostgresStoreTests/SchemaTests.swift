@@ -88,3 +88,21 @@ import Testing
         #expect(throws: PostgresStoreError.self) { try PostgresIdentifier.quoted(String(repeating: "x", count: 64)) }
     }
 }
+
+@Suite struct SQLStatementSplitterTests {
+    @Test func splitsAtTopLevelSemicolonsOnly() {
+        let sql = """
+            CREATE TABLE a (x text DEFAULT ';');  -- a comment; still one
+            CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;
+            CREATE FUNCTION g() RETURNS int AS $body$ SELECT 2; $body$ LANGUAGE sql;
+            /* a; block /* nested; */ comment */ SELECT "we;ird", 'it''s;', $1;
+            ;
+            """
+        let parts = SQLStatementSplitter.split(sql)
+        #expect(parts.count == 4)
+        #expect(parts[0].contains("DEFAULT ';'"))
+        #expect(parts[1].contains("SELECT 1; $$"))
+        #expect(parts[2].contains("SELECT 2; $body$"))
+        #expect(parts[3].contains("'it''s;', $1"))
+    }
+}

@@ -58,9 +58,15 @@ public final class PostgresConnection: Sendable {
 
     deinit {
         current.withLock { conn in
-            if let c = conn { c.close().whenComplete { _ in } }
+            if let c = conn { Self.closeInBackground(c) }
             conn = nil
         }
+    }
+
+    /// Closes `connection` without waiting; it stays referenced until closed (postgres-nio
+    /// requires a connection be closed before it is released).
+    static func closeInBackground(_ connection: PostgresNIO.PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Closes the connection; a later call reconnects.
@@ -86,7 +92,7 @@ public final class PostgresConnection: Sendable {
         if mode == .readOnly { try ReadOnlyStatementGuard.check(query.sql) }
         return try withSession { conn in
             try self.inTransaction(conn) {
-                try Self.wait(conn.query(query, logger: Self.logger), timeout: timeout, endpoint: self.endpoint).rows
+                try self.run(conn, query, timeout: timeout).rows
             }
         }
     }
@@ -101,10 +107,10 @@ public final class PostgresConnection: Sendable {
             try self.inTransaction(conn) {
                 let cursor = "rewind_cursor"
                 let declare = PostgresQuery(unsafeSQL: "DECLARE \(cursor) NO SCROLL CURSOR FOR " + query.sql, binds: query.binds)
-                _ = try Self.wait(conn.query(declare, logger: Self.logger), timeout: timeout, endpoint: self.endpoint)
+                _ = try self.run(conn, declare, timeout: timeout)
                 while true {
                     let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(n) FROM \(cursor)")
-                    let rows = try Self.wait(conn.query(fetch, logger: Self.logger), timeout: timeout, endpoint: self.endpoint).rows
+                    let rows = try self.run(conn, fetch, timeout: timeout).rows
                     if rows.isEmpty { break }
                     if try !body(rows) { break }
                     if rows.count < n { break }
@@ -113,14 +119,18 @@ public final class PostgresConnection: Sendable {
         }
     }
 
-    /// Runs SQL text through the simple protocol (several statements allowed): the writer's DDL.
+    /// Runs a script of SQL statements (separated by `;`, see ``SQLStatementSplitter``), one
+    /// after another: the writer's DDL.
     /// - Throws: on a read-only session, always.
     public func execute(_ sql: String, timeout: Duration? = nil) throws {
         guard mode == .writer else {
             throw PostgresStoreError(.readOnlyViolation, "this session is read-only; \(endpoint.redacted) is never written by Rewind's readers")
         }
+        let statements = SQLStatementSplitter.split(sql)
         try withSession { conn in
-            _ = try Self.wait(conn.simpleQuery(sql), timeout: timeout, endpoint: self.endpoint)
+            for statement in statements {
+                _ = try self.run(conn, PostgresQuery(unsafeSQL: statement), timeout: timeout)
+            }
         }
     }
 
@@ -142,7 +152,7 @@ public final class PostgresConnection: Sendable {
             } catch let error as PostgresStoreError {
                 if error.kind == .connectionLost || error.kind == .timeout {
                     // The session's state is unknown: never reuse it.
-                    live.close().whenComplete { _ in }
+                    Self.closeInBackground(live)
                     conn = nil
                 }
                 throw error
@@ -153,13 +163,13 @@ public final class PostgresConnection: Sendable {
     /// On a read-only session, wraps `body` in `START TRANSACTION READ ONLY … ROLLBACK`.
     private func inTransaction<T>(_ conn: PostgresNIO.PostgresConnection, _ body: () throws -> T) throws -> T {
         guard mode == .readOnly else { return try body() }
-        _ = try Self.wait(conn.query("START TRANSACTION READ ONLY", logger: Self.logger), timeout: nil, endpoint: endpoint)
+        _ = try run(conn, "START TRANSACTION READ ONLY", timeout: nil)
         do {
             let result = try body()
-            _ = try Self.wait(conn.query("ROLLBACK", logger: Self.logger), timeout: nil, endpoint: endpoint)
+            _ = try run(conn, "ROLLBACK", timeout: nil)
             return result
         } catch {
-            _ = try? Self.wait(conn.query("ROLLBACK", logger: Self.logger), timeout: nil, endpoint: endpoint)
+            if !conn.isClosed { _ = try? run(conn, "ROLLBACK", timeout: connectTimeout) }
             throw error
         }
     }
@@ -184,22 +194,34 @@ public final class PostgresConnection: Sendable {
         do {
             conn = try Self.wait(future, timeout: connectTimeout, endpoint: endpoint, connecting: true)
         } catch let error as PostgresStoreError where error.kind == .timeout {
-            future.whenSuccess { $0.close().whenComplete { _ in } }
+            future.whenSuccess { Self.closeInBackground($0) }
             throw error
         }
         if mode == .readOnly {
             do {
-                _ = try Self.wait(conn.query("SET default_transaction_read_only = on", logger: Self.logger), timeout: connectTimeout, endpoint: endpoint)
-                let rows = try Self.wait(conn.query("SHOW default_transaction_read_only", logger: Self.logger), timeout: connectTimeout, endpoint: endpoint).rows
+                _ = try run(conn, "SET default_transaction_read_only = on", timeout: connectTimeout)
+                let rows = try run(conn, "SHOW default_transaction_read_only", timeout: connectTimeout).rows
                 guard let value = try rows.first?.decode(String.self), value == "on" else {
                     throw PostgresStoreError(.readOnlyViolation, "the server at \(endpoint.redacted) did not make the session read-only; Rewind does not read over a writable session")
                 }
             } catch {
-                conn.close().whenComplete { _ in }
+                Self.closeInBackground(conn)
                 throw error is PostgresStoreError ? error : PostgresErrorMapping.map(error, endpoint: endpoint)
             }
         }
         return conn
+    }
+
+    /// Runs one statement on `conn` and waits for all its rows.
+    ///
+    /// postgres-nio drops (never completes) a statement written to a connection that is already
+    /// closed, so a closed connection fails at once, and a close while waiting fails the wait
+    /// shortly after (giving the statement's own error the first chance).
+    private func run(_ conn: PostgresNIO.PostgresConnection, _ query: PostgresQuery, timeout: Duration?) throws -> PostgresQueryResult {
+        if conn.isClosed {
+            throw PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
+        }
+        return try Self.wait(conn.query(query, logger: Self.logger), timeout: timeout, endpoint: endpoint, closing: conn)
     }
 
     static func tls(for endpoint: PostgresEndpoint) throws -> PostgresNIO.PostgresConnection.Configuration.TLS {
@@ -228,12 +250,28 @@ public final class PostgresConnection: Sendable {
     }
 
     /// Blocks until `future` completes, or `timeout` passes (then throws `.timeout`).
-    static func wait<T: Sendable>(_ future: EventLoopFuture<T>, timeout: Duration?, endpoint: PostgresEndpoint, connecting: Bool = false) throws -> T {
+    static func wait<T: Sendable>(
+        _ future: EventLoopFuture<T>, timeout: Duration?, endpoint: PostgresEndpoint, connecting: Bool = false,
+        closing connection: PostgresNIO.PostgresConnection? = nil
+    ) throws -> T {
         let box = Mutex<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         future.whenComplete { result in
             box.withLock { $0 = result }
             done.signal()
+        }
+        if let connection {
+            let lost = PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
+            connection.closeFuture.whenComplete { _ in
+                connection.eventLoop.scheduleTask(in: .milliseconds(200)) {
+                    let first = box.withLock { value in
+                        if value != nil { return false }
+                        value = .failure(lost)
+                        return true
+                    }
+                    if first { done.signal() }
+                }
+            }
         }
         if let timeout {
             let ns = Int(min(Int64(Int.max / 2), timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))

@@ -67,19 +67,19 @@ public struct PostgresEndpoint: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Where the server is, for messages: `host:port` or the socket path.
+    /// Where the server is, for messages: `host:port` or the socket path (percent-encoded
+    /// where the text is not plain ASCII, so it prints as it reads).
     public var place: String {
         switch address {
-        case .tcp(let host, let port): (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
-        case .unixSocket: address.socketPath ?? ""
+        case .tcp(let host, let port):
+            host.contains(":") ? "[\(PostgresURL.printable(host, keeping: ":"))]:\(port)" : "\(PostgresURL.printable(host)):\(port)"
+        case .unixSocket: PostgresURL.printable(address.socketPath ?? "", keeping: "/")
         }
     }
 
     /// `user@place/database`, never the password: what every message and log line shows.
     public var redacted: String {
-        PostgresURL.printable(user) + "@" + PostgresURL.printable(place).replacingOccurrences(of: "%2F", with: "/")
-            .replacingOccurrences(of: "%3A", with: ":").replacingOccurrences(of: "%5B", with: "[")
-            .replacingOccurrences(of: "%5D", with: "]") + "/" + PostgresURL.printable(database)
+        PostgresURL.printable(user) + "@" + place + "/" + PostgresURL.printable(database)
     }
 
     public var description: String { redacted }

@@ -226,11 +226,13 @@ public struct PostgresURL: Sendable, Equatable {
     }
 
     /// `text` percent-encoded so it is printable ASCII and cannot be read as URL syntax.
-    static func printable(_ text: String) -> String {
+    /// - Parameter keeping: ASCII characters left as they are besides the unreserved ones.
+    static func printable(_ text: String, keeping: String = "") -> String {
         var out = ""
+        let kept = Set(keeping.utf8)
         for b in text.utf8 {
             let c = Character(Unicode.Scalar(b))
-            if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            if kept.contains(b) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                 || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "~")
             {
                 out.append(c)
@@ -248,13 +250,13 @@ public struct PostgresURL: Sendable, Equatable {
         var s = "postgresql://"
         if let user { s += Self.printable(user) + "@" }
         if let host, !host.hasPrefix("/") {
-            s += host.contains(":") ? "[" + Self.printable(host) + "]" : Self.printable(host)
+            s += host.contains(":") ? "[" + Self.printable(host, keeping: ":") + "]" : Self.printable(host)
         }
         if let port { s += ":\(port)" }
         s += "/"
         if let database { s += Self.printable(database) }
         var query: [String] = []
-        if let host, host.hasPrefix("/") { query.append("host=" + Self.printable(host).replacingOccurrences(of: "%2F", with: "/")) }
+        if let host, host.hasPrefix("/") { query.append("host=" + Self.printable(host, keeping: "/")) }
         if let schema { query.append("schema=" + Self.printable(schema)) }
         if let sslMode { query.append("sslmode=" + sslMode.rawValue) }
         if !query.isEmpty { s += "?" + query.joined(separator: "&") }

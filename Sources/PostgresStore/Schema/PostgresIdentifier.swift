@@ -6,6 +6,6 @@ public enum PostgresIdentifier {
         guard !name.isEmpty, !name.utf8.contains(0), name.utf8.count <= 63 else {
             throw PostgresStoreError(.invalidURL, "\(PostgresURL.printable(name)) is not a usable PostgreSQL name (1 to 63 bytes, no NUL)")
         }
-        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 }
