@@ -112,6 +112,7 @@ struct DebeziumRowHistoryTests {
         #expect(error.location == .line(1))
         #expect(error.reason.contains("no key for a row of shop.public.order_lines"))
         #expect(error.reason.contains("--key-columns") && error.reason.contains("its columns: order_id, line_no"))
+        #expect(error.needs.map(\.option) == ["--key-columns"] && error.needs.first?.suggestion == "order_id")
         var options = ImportOptions()
         try options.setKeyColumns("order_id,line")
         let missing = try #require(try ImportScratch().records(.debezium, line, options: options).first?.error)

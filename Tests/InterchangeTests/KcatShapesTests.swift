@@ -34,6 +34,11 @@ struct KcatShapesTests {
         #expect(error.reason.hasPrefix("no stream for message payments/0@3"))
         #expect(error.reason.contains("--stream-from") && error.reason.contains("'{topic}'"))
         #expect(error.reason.contains("no event type") && error.reason.contains("--type-from const:TYPE"))
+        // Both options at once, with values that work for this topic.
+        #expect(NeededOption.advice(error.needs)?.contains("run again with: --stream-from '{topic}' --type-from const:Payments") == true)
+        let hinted = Self.message(offset: 4, headers: #"["event_kind","PaymentReceived"]"#, payload: #"{"account":"a-1"}"#)
+        let guessed = try #require(try ImportScratch().records(.kcat, hinted).first?.error)
+        #expect(guessed.needs.map(\.suggestion) == ["'{topic}'", "header:event_kind"])
     }
 
     @Test func oneTypePerTopicComesFromAConstant() throws {

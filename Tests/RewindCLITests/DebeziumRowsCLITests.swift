@@ -52,6 +52,7 @@ struct DebeziumRowsCLITests {
         let line = Self.change("c", before: "null", after: #"{"order_id":42,"line_no":1}"#, lsn: 1, tsMs: 1_768_471_200_000)
         let r = try CLIRunner.rewind(["import", log, "-", "--format", "debezium"], stdin: line + "\n")
         #expect(r.status == 1 && r.stderr.contains("--key-columns") && r.stderr.contains("order_id, line_no"), "\(r.stderr)")
+        #expect(r.stderr.contains("run again with: --key-columns order_id"), "\(r.stderr)")
         let keyed = try CLIRunner.rewind(["import", log, "-", "--format", "debezium", "--key-columns", "order_id,line_no"], stdin: line + "\n")
         #expect(keyed.status == 0, "\(keyed.stderr)")
         let streams = try CLIRunner.rewind(["streams", log])

@@ -72,7 +72,12 @@ struct DebeziumRowChange {
         } else {
             switch key(of: row) {
             case .success(let k): stream = "\(table)-\(k)"
-            case .failure(let why): return invalid("no key for a row\(of): \(why)")
+            case .failure(let why):
+                let guess = row.keys.filter { $0.hasSuffix("_id") || $0.hasSuffix("id") }
+                return .invalid(RecordError(location, "no key for a row\(of): \(why)", needs: options.keyColumns.isEmpty ? [
+                    NeededOption("--key-columns", guess.isEmpty ? (row.keys.first ?? "id") : guess.joined(separator: ","),
+                                 because: "rows of \(table) have no id column; name the columns of its primary key"),
+                ] : []))
             }
         }
         let type: String

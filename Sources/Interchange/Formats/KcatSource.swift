@@ -33,7 +33,7 @@ struct KcatSource: EventSource {
     }
 
     func record(_ value: JSONValue, _ location: SourceLocation) -> SourceRecord {
-        func invalid(_ reason: String) -> SourceRecord { .invalid(RecordError(location, reason)) }
+        func invalid(_ reason: String, needs: [NeededOption] = []) -> SourceRecord { .invalid(RecordError(location, reason, needs: needs)) }
         guard case .object(let envelope) = value else { return invalid("expected a kcat -J envelope (a JSON object), found \(value.kindName)") }
         guard let topic = envelope["topic"]?.stringValue, let partition = envelope["partition"]?.int64Value,
               let offset = envelope["offset"]?.int64Value else {
@@ -82,11 +82,16 @@ struct KcatSource: EventSource {
 
         // Both problems at once: a topic without keys often has no type header either.
         var problems: [(what: String, why: String)] = []
+        var needs: [NeededOption] = []
         var stream = ""
         switch (options.stream ?? FieldSpec.keySpec).text(lookup) {
         case .success(let s): stream = s
         case .failure(let why):
             problems.append(("no stream", "\(why); name where the stream is with --stream-from key|header:NAME|field:PATH, or e.g. --stream-from '{topic}' or '{topic}-{partition}' for a topic without keys"))
+            if options.stream == nil {
+                needs.append(NeededOption("--stream-from", Self.guess(headers: headers, payload: payload, hints: ["stream", "aggregate"]) ?? "{topic}",
+                                          because: "the messages have no key (a header or payload field may name the stream; else the topic does)"))
+            }
         }
         var type = ""
         if let spec = options.type {
@@ -98,10 +103,12 @@ struct KcatSource: EventSource {
             type = t
         } else {
             problems.append(("no event type", "it has no 'type' or 'ce_type' header; name where the type is with --type-from header:NAME|field:PATH, or --type-from const:TYPE for a topic of one type"))
+            needs.append(NeededOption("--type-from", Self.guess(headers: headers, payload: payload, hints: ["type", "kind", "event"]) ?? "const:\(TypeMapping.pascal(topic))",
+                                      because: "the messages have no 'type' or 'ce_type' header (a topic of one type can take a constant)"))
         }
         if let first = problems.first {
             let more = problems.dropFirst().map { "; and \($0.what): \($0.why)" }.joined()
-            return invalid("\(first.what) for message \(coordinates): \(first.why)\(more)")
+            return invalid("\(first.what) for message \(coordinates): \(first.why)\(more)", needs: needs)
         }
 
         var consumed: Set<String> = []
@@ -166,6 +173,15 @@ struct KcatSource: EventSource {
         metadata.set("kafka", .object(kafka))
         let event = NewEvent(id: id, type: type, data: data, metadata: metadata.bytes, contentType: contentType, originalMicros: time)
         return .event(SourceEvent(stream: stream, version: version, event: event, location: location))
+    }
+
+    /// A header, else a payload field, whose name holds one of `hints`, as a spec.
+    static func guess(headers: [(String, String?)], payload: JSONValue?, hints: [String]) -> String? {
+        if let name = FieldGuess.name(in: headers.filter { $0.1 != nil }.map(\.0), hints: hints) { return "header:\(name)" }
+        if case .object(let members)? = payload, let name = FieldGuess.name(in: members.keys.filter { members[$0]?.stringValue != nil }, hints: hints) {
+            return "field:\(name)"
+        }
+        return nil
     }
 
     /// kcat's headers: a flat array of names and values (`-J`), or an object of names to a value

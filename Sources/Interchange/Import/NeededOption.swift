@@ -20,7 +20,7 @@ public struct NeededOption: Sendable, Equatable {
     }
 
     /// The order options are listed in, whatever order records found them in.
-    static let order = ["--stream-from", "--type-from", "--data-from", "--id-from", "--version-from", "--time-from"]
+    static let order = ["--stream-from", "--key-columns", "--type-from", "--data-from", "--id-from", "--version-from", "--time-from"]
 
     /// One message naming every option that `needs` holds (each once, the first suggestion for
     /// it wins), or nil when there is none.
