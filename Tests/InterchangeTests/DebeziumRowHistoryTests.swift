@@ -160,6 +160,14 @@ struct DebeziumRowHistoryTests {
         #expect(records[2].ignoredReason?.contains("tombstone") == true)
     }
 
+    @Test func aKeyInTheWireFormatIsReadAfterItsPrefix() throws {
+        // The JSON Schema serializer's key: magic byte 0, schema id 5, then the key's JSON.
+        let key = JSONValue.string("\u{0}\u{0}\u{0}\u{0}\u{5}" + #"{"sku":"B-2"}"#).serialized()
+        let insert = JSONValue.string(Self.change("c", table: "stock", after: #"{"sku":"B-2","on_hand":1}"#, lsn: 10)).serialized()
+        let line = #"{"topic":"shop.public.stock","partition":0,"offset":0,"ts":1768471200000,"key":\#(key),"payload":\#(insert)}"#
+        #expect(try ImportScratch().records(.debezium, line).first?.event?.stream == "stock-B-2")
+    }
+
     @Test func eventsAndOutboxTablesKeepIgnoringTheirUpdatesAndDeletes() throws {
         // An outbox row deleted once published, REPLICA IDENTITY DEFAULT: its `before` holds
         // only the key, yet the table stays an outbox because its insert said so.

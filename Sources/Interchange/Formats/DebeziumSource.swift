@@ -64,6 +64,7 @@ struct DebeziumSource: EventSource {
         // A Debezium topic dumped with `kcat -J`: the change event is the envelope's payload text.
         if top["topic"] != nil, top["offset"] != nil, let message = top["payload"], top["op"] == nil {
             var key = top["key"]
+            if let stripped = WireFormatPrefix.strip(key) { key = stripped.value }
             if case .string(let text)? = key { key = SourceValues.parseEmbedded(text) ?? key }
             let context = KafkaContext(key: key, ts: top["ts"]?.int64Value)
             guard case .string(let text) = message else { return record(message, location, tables: &tables, kafka: context) }
