@@ -105,7 +105,7 @@ let package = Package(
             name: "rewind",
             dependencies: [
                 "Platform", "JSON", "EventLog", "Replay", "Interchange", "Demo", "SafeText", "TerminalUI", "NCursesTerminal", "Dashboard",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PostgresStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/rewind"
         ),

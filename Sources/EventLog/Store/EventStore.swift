@@ -63,6 +63,9 @@ public protocol EventStore: AnyObject, Sendable {
     func segmentSummaries() -> [SegmentSummary]
     /// Consumers whose progress the store itself records (Marten's async daemon), for `lag`.
     func storeConsumers() throws -> [StoreConsumer]
+    /// What a reader should know about the store's live edge right now (events held back behind
+    /// a gap that may still fill), or nil. A file log has no such edge.
+    var notice: String? { get }
     /// Releases the store's files or connections; reads after it fail or see nothing.
     func close()
     /// What `verify` and other file-only features should say for this store, or nil when it
@@ -114,4 +117,6 @@ extension EventStore {
     }
 
     public func storeConsumers() throws -> [StoreConsumer] { [] }
+
+    public var notice: String? { nil }
 }

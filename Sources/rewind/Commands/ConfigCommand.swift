@@ -29,7 +29,7 @@ struct ConfigCheckCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             if config == nil && !FileSystem.isDirectory(log) {
-                throw CLIError("no log directory at \(log); give the log's directory, or the file with --config")
+                throw CLIError("no log directory at \(StoreOpener.shown(log)); give the log's directory, or the file with --config")
             }
             let loaded = try RewindConfig.load(forLog: log, configPath: config)
             let streams = Self.streamNames(of: log)

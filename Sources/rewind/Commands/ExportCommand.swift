@@ -23,7 +23,7 @@ struct ExportCommand: ParsableCommand {
             var printer = EventPrinter(json: true, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {
-                    throw CLIError("no stream named '\(SafeText.escape(stream))' in \(log)")
+                    throw CLIError("no stream named '\(SafeText.escape(stream))' in \(StoreOpener.shown(log))")
                 }
                 try eventLog.readStream(stream) { try printer.write($0); return true }
             } else {

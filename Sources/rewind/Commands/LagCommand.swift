@@ -43,6 +43,7 @@ struct LagCommand: ParsableCommand {
             let monitor = LagMonitor(log: eventLog, config: rewindConfig, settings: .init(stallAfter: stalledAfter, rateWindow: max(10, interval * 3)))
             guard watch else {
                 print(try monitor.sample(), frame: 0)
+                if let notice = eventLog.notice, !json { Console.note(SafeText.escape(notice)) }
                 return
             }
             let interrupt = InterruptWatcher {}
@@ -50,6 +51,7 @@ struct LagCommand: ParsableCommand {
             var frame = 0
             while !interrupt.fired {
                 print(try monitor.sample(), frame: frame)
+                if let notice = eventLog.notice, !json { Output.standard.line(SafeText.escape(notice)); Output.standard.flush() }
                 frame += 1
                 var slept = 0.0
                 while slept < interval && !interrupt.fired {
@@ -69,7 +71,7 @@ struct LagCommand: ParsableCommand {
         }
         if watch && Output.isTerminal {
             Output.standard.write(Array("\u{1B}[H\u{1B}[2J".utf8))  // home and clear: redraw in place
-            Output.standard.line("rewind lag \(SafeText.escape(log)) — \(RFC3339.format(microsecondsSinceEpoch: WallClock.nowMicros(), fractionDigits: 0)) — Ctrl-C to stop")
+            Output.standard.line("rewind lag \(SafeText.escape(StoreOpener.shown(log))) — \(RFC3339.format(microsecondsSinceEpoch: WallClock.nowMicros(), fractionDigits: 0)) — Ctrl-C to stop")
         } else if watch && frame > 0 {
             Output.standard.line("")
         }
@@ -98,7 +100,7 @@ struct LagCommand: ParsableCommand {
         for l in lags {
             let name = SafeText.escape(l.name)
             if let f = l.fault { lines.append("  \(name): faulted: \(SafeText.escape(f.description))") }
-            if let p = l.problem { lines.append("  \(name): \(SafeText.escape(p.replacingLOG(with: log)))") }
+            if let p = l.problem { lines.append("  \(name): \(SafeText.escape(p.replacingLOG(with: StoreOpener.shown(log))))") }
             if let n = l.note, l.status != .ok { lines.append("  \(name): \(SafeText.escape(n))") }
         }
         return lines

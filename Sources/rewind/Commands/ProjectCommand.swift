@@ -116,7 +116,7 @@ struct ProjectCommand: ParsableCommand {
                 let name = SafeText.escape(r.name)
                 if let f = r.fault, r.state == .faulted { lines.append("  \(name): faulted: \(SafeText.escape(f.description))") }
                 if let p = r.problem {
-                    let fix = r.state == .stale ? " (rewind project rebuild \(log) \(name))" : ""
+                    let fix = r.state == .stale ? " (rewind project rebuild \(StoreOpener.shown(log)) \(name))" : ""
                     lines.append("  \(name): \(SafeText.escape(p))\(fix)")
                 }
             }
@@ -200,9 +200,9 @@ struct ProjectionSession {
             case .faulted:
                 let fault = p.fault.map { SafeText.escape($0.description) } ?? "unknown fault"
                 problems.append("projection \(name) faulted at checkpoint \(LagFormat.count(p.checkpoint)): \(fault)\n"
-                    + "fix the handler in rewind.toml, then rebuild it: rewind project rebuild \(options.log) \(name)")
+                    + "fix the handler in rewind.toml, then rebuild it: rewind project rebuild \(StoreOpener.shown(options.log)) \(name)")
             case .stale:
-                problems.append("projection \(name) was not run: \(SafeText.escape((p.message ?? "stale").replacingLOG(with: options.log)))\n"
+                problems.append("projection \(name) was not run: \(SafeText.escape((p.message ?? "stale").replacingLOG(with: StoreOpener.shown(options.log))))\n"
                     + "(or run it with --rebuild-stale)")
             case .failed:
                 problems.append("projection \(name): \(SafeText.escape(p.message ?? "the runner failed"))")

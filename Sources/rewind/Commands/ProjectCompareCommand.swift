@@ -60,7 +60,7 @@ extension ProjectCommand {
                 if let to {
                     switch try Diff.point(to, option: "--to") {
                     case .position(let p):
-                        guard p <= head else { throw CLIError("--to \(p) is past the head of \(log) (\(head)); give 0…\(head)") }
+                        guard p <= head else { throw CLIError("--to \(p) is past the head of \(StoreOpener.shown(log)) (\(head)); give 0…\(head)") }
                         target = p
                     case .time(let micros):
                         target = try ProjectionStateAt.position(atTime: micros, log: eventLog)

@@ -68,7 +68,7 @@ extension ProjectCommand {
                     guard let text else { return head }
                     switch try Self.point(text, option: option) {
                     case .position(let p):
-                        guard p <= head else { throw CLIError("\(option) \(p) is past the head of \(log) (\(head)); give 0…\(head)") }
+                        guard p <= head else { throw CLIError("\(option) \(p) is past the head of \(StoreOpener.shown(log)) (\(head)); give 0…\(head)") }
                         return p
                     case .time(let micros):
                         return try ProjectionStateAt.position(atTime: micros, log: eventLog)

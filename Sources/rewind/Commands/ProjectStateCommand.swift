@@ -57,7 +57,7 @@ extension ProjectCommand {
                 var target = head
                 if let position {
                     if position > head {
-                        throw CLIError("--position \(position) is past the head of \(log) (\(head)); give 0…\(head)")
+                        throw CLIError("--position \(position) is past the head of \(StoreOpener.shown(log)) (\(head)); give 0…\(head)")
                     }
                     target = position
                 } else if let time, let micros = RFC3339.parse(time) ?? RFC3339.parseFlexible(time) {

@@ -43,14 +43,14 @@ extension ProjectCommand {
                 defer { eventLog.close() }
                 let head = eventLog.head
                 guard position <= head else {
-                    throw CLIError("--position \(position) is past the head of \(log) (\(head)); give 1…\(head)")
+                    throw CLIError("--position \(position) is past the head of \(StoreOpener.shown(log)) (\(head)); give 1…\(head)")
                 }
                 let result = try ProjectionSteps.run(
                     log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
                     from: position, count: count, key: key)
                 if let fault = result.faultBefore {
                     throw CLIError("projection \(SafeText.escape(name)) faults before the events shown: \(SafeText.escape(fault.description))\n"
-                        + "fix the handler in rewind.toml, or step from that event: rewind project step \(log) \(SafeText.escape(name)) --position \(fault.position ?? position)")
+                        + "fix the handler in rewind.toml, or step from that event: rewind project step \(StoreOpener.shown(log)) \(SafeText.escape(name)) --position \(fault.position ?? position)")
                 }
                 if json {
                     Output.standard.line(bytes: JSONValue.array(result.steps.map(Self.json)).serializedBytes())

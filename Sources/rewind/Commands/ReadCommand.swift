@@ -34,7 +34,7 @@ struct ReadCommand: ParsableCommand {
             var printer = EventPrinter(json: json, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {
-                    throw CLIError("no stream named '\(SafeText.escape(stream))' in \(log); 'rewind streams \(log)' lists them")
+                    throw CLIError("no stream named '\(SafeText.escape(stream))' in \(StoreOpener.shown(log)); 'rewind streams \(StoreOpener.shown(log))' lists them")
                 }
                 let start = from ?? (backward ? .max : 1)
                 try eventLog.readStream(stream, from: start, direction: backward ? .backward : .forward, limit: limit ?? .max) {

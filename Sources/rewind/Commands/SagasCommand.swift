@@ -56,7 +56,7 @@ struct SagasCommand: ParsableCommand {
             var printer = SagaPrinter(json: json)
             if let instance, let report = reports.first {
                 guard let found = report.instance(instance) else {
-                    throw CLIError("saga \(report.definition.name) has no instance '\(instance)' in \(log)")
+                    throw CLIError("saga \(report.definition.name) has no instance '\(instance)' in \(StoreOpener.shown(log))")
                 }
                 printer.printInstance(found, of: report)
                 return

@@ -60,7 +60,7 @@ struct SnapshotCommand: ParsableCommand {
                 } else {
                     streams = all.filter { StreamGlob.matches(pattern, $0) }
                     if streams.isEmpty {
-                        throw CLIError("no stream named or matching '\(SafeText.escape(pattern))' in \(options.log); 'rewind streams \(options.log)' lists them")
+                        throw CLIError("no stream named or matching '\(SafeText.escape(pattern))' in \(StoreOpener.shown(options.log)); 'rewind streams \(StoreOpener.shown(options.log))' lists them")
                     }
                 }
             } else {
@@ -159,7 +159,7 @@ struct SnapshotCommand: ParsableCommand {
                     return
                 }
                 if checks.isEmpty {
-                    Console.note("no snapshots; 'rewind snapshot create \(options.log)' takes them")
+                    Console.note("no snapshots; 'rewind snapshot create \(StoreOpener.shown(options.log))' takes them")
                     return
                 }
                 func pad(_ s: String, _ n: Int) -> String { s.columnPadded(n) }
@@ -247,7 +247,7 @@ struct SnapshotCommand: ParsableCommand {
         }
         let bad = checks.filter { !$0.isOK }
         if checks.isEmpty {
-            Console.note(verb == "verified" ? "no snapshots to verify; 'rewind snapshot create \(log)' takes them" : "the file holds no snapshots")
+            Console.note(verb == "verified" ? "no snapshots to verify; 'rewind snapshot create \(StoreOpener.shown(log))' takes them" : "the file holds no snapshots")
             return
         }
         guard bad.isEmpty else {
@@ -255,7 +255,7 @@ struct SnapshotCommand: ParsableCommand {
             for check in bad { counts[check.status, default: 0] += 1 }
             let summary = ["corrupt", "stale", "drift", "orphaned"].compactMap { label in counts[label].map { "\($0) \(label)" } }.joined(separator: ", ")
             Output.standard.flush()
-            Console.error("\(bad.count) of \(plural(checks.count, "snapshot")) \(verb) cannot be used (\(summary)); they are never used to load state. 'rewind snapshot rebuild \(log)' replaces them with fresh ones.")
+            Console.error("\(bad.count) of \(plural(checks.count, "snapshot")) \(verb) cannot be used (\(summary)); they are never used to load state. 'rewind snapshot rebuild \(StoreOpener.shown(log))' replaces them with fresh ones.")
             throw ExitCode(ExitStatus.failure)
         }
         Console.note("\(verb) \(plural(checks.count, "snapshot")): all match a replay")

@@ -75,7 +75,7 @@ struct StateCommand: ParsableCommand {
             let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
             defer { eventLog.close() }
             guard eventLog.version(of: stream) > 0 else {
-                throw CLIError("no stream named '\(SafeText.escape(stream))' in \(log); 'rewind streams \(log)' lists them")
+                throw CLIError("no stream named '\(SafeText.escape(stream))' in \(StoreOpener.shown(log)); 'rewind streams \(StoreOpener.shown(log))' lists them")
             }
             let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
             let manager = try SnapshotManager(log: eventLog, config: configuration)
@@ -84,7 +84,7 @@ struct StateCommand: ParsableCommand {
                 do {
                     try StateDiff(parsing: diff).run(timeline, stream: stream, json: json)
                 } catch let error as HandlerError {
-                    throw CLIError("\(error.description)\nfix the handler in rewind.toml, or look at the state just before it: rewind state \(log) \(SafeText.escape(stream)) --version \(error.version - 1)")
+                    throw CLIError("\(error.description)\nfix the handler in rewind.toml, or look at the state just before it: rewind state \(StoreOpener.shown(log)) \(SafeText.escape(stream)) --version \(error.version - 1)")
                 }
                 return
             }
@@ -101,10 +101,10 @@ struct StateCommand: ParsableCommand {
                     try show(timeline, target: target)
                 }
             } catch let error as HandlerError {
-                throw CLIError("\(error.description)\nfix the handler in rewind.toml, or look at the state just before it: rewind state \(log) \(SafeText.escape(stream)) --version \(error.version - 1)")
+                throw CLIError("\(error.description)\nfix the handler in rewind.toml, or look at the state just before it: rewind state \(StoreOpener.shown(log)) \(SafeText.escape(stream)) --version \(error.version - 1)")
             }
             for issue in timeline.snapshotIssues {
-                Console.note("the snapshot of \(SafeText.escape(issue.stream)) at version \(issue.version) was not used (\(issue.problem)); 'rewind snapshot rebuild \(log) \(SafeText.escape(issue.stream))' replaces it")
+                Console.note("the snapshot of \(SafeText.escape(issue.stream)) at version \(issue.version) was not used (\(issue.problem)); 'rewind snapshot rebuild \(StoreOpener.shown(log)) \(SafeText.escape(issue.stream))' replaces it")
             }
         }
     }

@@ -1,11 +1,12 @@
 import ArgumentParser
 import EventLog
+import SafeText
 
 
 struct TailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tail", abstract: "Show the newest events; --follow keeps watching for new ones.",
-        discussion: "Follow mode polls the log every 20 ms, so a new event shows within 100 ms of its append, across segment rolls. Stop it with Ctrl-C.")
+        discussion: "Follow mode polls the log every 20 ms, so a new event shows within 100 ms of its append, across segment rolls; a database every 250 ms (its high-water mark: see docs/SOURCES.md). Stop it with Ctrl-C.")
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
     @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
@@ -24,8 +25,12 @@ struct TailCommand: ParsableCommand {
             next = head + 1
             Output.standard.flush()
             guard follow else { return }
+            var said: String?
             while true {
                 let newHead = try eventLog.waitForEvents(after: next - 1, timeout: 1.0)
+                // A database's events held back behind a gap that may still fill: said once per gap.
+                if let notice = eventLog.notice, notice != said { Console.note(SafeText.escape(notice)) }
+                said = eventLog.notice
                 guard newHead >= next else { continue }
                 try eventLog.readAll(from: next) { e in
                     printer.print(e)

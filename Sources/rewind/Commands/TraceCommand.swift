@@ -64,24 +64,24 @@ struct TraceCommand: ParsableCommand {
             if let correlation {
                 trace = try index.trace(correlation: correlation)
                 guard !trace.correlated.isEmpty else {
-                    throw CLIError("no event in \(log) has correlation id '\(SafeText.escape(correlation))'")
+                    throw CLIError("no event in \(StoreOpener.shown(log)) has correlation id '\(SafeText.escape(correlation))'")
                 }
             } else {
                 let position: UInt64
                 switch try Self.target(event ?? "") {
                 case .position(let p):
                     guard p <= eventLog.head else {
-                        throw CLIError("no event at position \(p) in \(log): its positions run 1…\(eventLog.head)")
+                        throw CLIError("no event at position \(p) in \(StoreOpener.shown(log)): its positions run 1…\(eventLog.head)")
                     }
                     position = p
                 case .id(let id):
                     guard let p = try index.position(ofEventID: id) else {
-                        throw CLIError("no event with id \(id) in \(log)")
+                        throw CLIError("no event with id \(id) in \(StoreOpener.shown(log))")
                     }
                     position = p
                 }
                 guard let found = try index.trace(of: position) else {
-                    throw CLIError("no event at position \(position) in \(log)")
+                    throw CLIError("no event at position \(position) in \(StoreOpener.shown(log))")
                 }
                 trace = found
             }

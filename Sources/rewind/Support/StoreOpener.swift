@@ -1,30 +1,45 @@
 import EventLog
+import PostgresStore
+import Replay
 
 /// Opens what a command's `LOG` argument names: a Rewind log directory, or a database URL.
 ///
 /// Why one place: every read command takes the same argument, and the rules (read-only, where
 /// derived data goes, how the location is shown without a password) must be the same for all.
+/// For a URL, `rewind.toml` (with its `[source]`, when the table is a hand-made one) is read
+/// from the state directory, like every other piece of derived data.
 enum StoreOpener {
     /// True when `log` is a database URL rather than a directory.
     static func isURL(_ log: String) -> Bool {
-        let lower = log.lowercased()
-        return lower.hasPrefix("postgresql://") || lower.hasPrefix("postgres://")
+        PostgresURL.looksLikeURL(log)
     }
 
     /// Opens `log` for reading only. Close it when done.
     /// - Parameter stateDirectory: for a URL, where derived data goes (`--state-dir`).
     static func openReadOnly(_ log: String, stateDirectory: String? = nil) throws -> any EventStore {
-        if isURL(log) {
-            throw CLIError("this build of rewind reads only log directories; PostgreSQL URLs are not supported yet")
+        guard isURL(log) else { return try EventLog.openReadOnly(at: log) }
+        let root = self.root(log, stateDirectory: stateDirectory)
+        let source = try RewindConfig.load(forLog: root, configPath: nil).source
+        do {
+            return try PostgresStoreOpener.open(url: log, stateDirectory: root, source: source.map(spec))
+        } catch let error as PostgresStoreError {
+            throw CLIError(error.message)
         }
-        return try EventLog.openReadOnly(at: log)
     }
 
     /// Where `rewind.toml` and derived data of `log` live: the log directory itself, or for a
     /// URL the state directory (`--state-dir`, else the default for the URL).
     static func root(_ log: String, stateDirectory: String?) -> String {
         guard isURL(log) else { return log }
-        return stateDirectory ?? log
+        if let stateDirectory { return stateDirectory }
+        guard let url = try? PostgresURL(parsing: log) else { return "." }
+        return StateDirectory.default(for: PostgresEndpoint(url: url), schema: url.schema)
+    }
+
+    /// `log` as it may be printed: a URL without its password.
+    static func shown(_ log: String) -> String {
+        guard isURL(log) else { return log }
+        return (try? PostgresURL(parsing: log))?.redacted ?? "the database URL given"
     }
 
     /// Refuses a URL for a command that writes (append, import, snapshot create into the log).
@@ -37,5 +52,11 @@ enum StoreOpener {
     static func fileLog(_ store: any EventStore, feature: String) throws -> EventLog {
         if let log = store as? EventLog { return log }
         throw CLIError("\(feature) \(store.fileOnlyRefusal ?? "works on a Rewind log directory only")")
+    }
+
+    private static func spec(_ s: SourceDefinition) -> GenericTableSpec {
+        GenericTableSpec(
+            schema: s.schema, table: s.table, position: s.position, stream: s.stream, version: s.version, type: s.type,
+            data: s.data, metadata: s.metadata, time: s.time, id: s.id)
     }
 }

@@ -1,0 +1,89 @@
+import EventLog
+import PostgresNIO
+
+/// Marten's event store (`mt_events`, `mt_streams`, `mt_event_progression`) as a `TableMapping`.
+///
+/// - position: `seq_id` (from `mt_events_sequence`; rolled-back transactions leave gaps,
+///   which `HighWaterMark` treats as Marten's daemon does);
+/// - stream: `stream_id` (uuid or varchar, by the column's type; a Guid stream is named
+///   `TYPE-GUID` after `mt_streams.type`, else `stream-GUID`, as the importer names it); with tenants, streams of a
+///   tenant other than `*DEFAULT*` are named `TENANT/STREAM` (the same id in two tenants is two
+///   streams) and carry `marten.tenantId` in their metadata;
+/// - version: `version` (1-based, as Rewind's) · type: `type` (Marten's snake_case alias) ·
+///   data: `data` · time: `timestamp` · id: `id`;
+/// - metadata, as `rewind import --format marten` builds it: `correlationId`, `causationId`,
+///   the `headers` object's members, and `marten`: `seqId`, `tenantId`, `dotnetType`,
+///   `archived` (when true). Columns a Marten version lacks are left out.
+public enum MartenMapping {
+    public static let tables = ["mt_events", "mt_streams", "mt_event_progression"]
+    static let required = ["seq_id", "id", "stream_id", "version", "data", "type", "timestamp"]
+
+    /// The mapping for the tables in `schema`, or why they do not fit (nil when there is no `mt_events`).
+    public static func make(_ columns: SchemaColumns, schema: String) throws -> TableMapping? {
+        guard let events = columns.columns(schema, "mt_events") else { return nil }
+        let names = Set(events.map(\.name))
+        let missing = required.filter { !names.contains($0) }
+        guard missing.isEmpty else {
+            throw PostgresStoreError(
+                .unsupported,
+                "\(schema).mt_events looks like Marten's but lacks \(missing.joined(separator: ", ")) (it has \(events.map(\.name).joined(separator: ", ")))")
+        }
+        let table = try PostgresIdentifier.quoted(schema) + ".mt_events"
+        let has = { (c: String) in names.contains(c) }
+        var meta: [String] = []
+        if has("correlation_id") { meta.append("'correlationId', correlation_id") }
+        if has("causation_id") { meta.append("'causationId', causation_id") }
+        var marten = ["'seqId', seq_id"]
+        if has("tenant_id") { marten.append("'tenantId', tenant_id") }
+        if has("mt_dotnet_type") { marten.append("'dotnetType', mt_dotnet_type") }
+        if has("is_archived") { marten.append("'archived', CASE WHEN is_archived THEN true END") }
+        meta.append("'marten', jsonb_strip_nulls(jsonb_build_object(\(marten.joined(separator: ", "))))")
+        var metadata = "jsonb_strip_nulls(jsonb_build_object(\(meta.joined(separator: ", "))))"
+        if has("headers") {
+            metadata = "(CASE WHEN jsonb_typeof(headers) = 'object' THEN headers ELSE '{}'::jsonb END || \(metadata))"
+        }
+        let streamType = events.first { $0.name == "stream_id" }?.type == "uuid" ? "uuid" : "text"
+        // Guid streams are named after their type (mt_streams.type), as the Marten importer names them.
+        var label: String?
+        if streamType == "uuid" {
+            let streams = columns.columns(schema, "mt_streams").map { Set($0.map(\.name)) } ?? []
+            if streams.contains("id") && streams.contains("type") {
+                let tenantMatch = streams.contains("tenant_id") && has("tenant_id") ? " AND s.tenant_id = e.tenant_id" : ""
+                label = "SELECT s.type FROM \(try PostgresIdentifier.quoted(schema)).mt_streams s WHERE s.id = e.stream_id\(tenantMatch) LIMIT 1"
+            } else {
+                label = "NULL::text"
+            }
+        }
+        return TableMapping(
+            kind: "Marten", table: table, position: "seq_id", streamColumn: "stream_id", streamType: streamType,
+            tenantColumn: has("tenant_id") ? "tenant_id" : nil, defaultTenant: "*DEFAULT*",
+            versionColumn: "version", type: "type", data: "data::text", metadata: "\(metadata)::text",
+            time: "\"timestamp\"", id: "id", archived: has("is_archived") ? "coalesce(is_archived, false)" : nil, streamLabel: label)
+    }
+
+    /// Reads the async daemon's progress: one consumer per projection shard in
+    /// `mt_event_progression` (the daemon's own `HighWaterMark` row is its mark, not a consumer).
+    public static func consumers(_ columns: SchemaColumns, schema: String) throws -> (@Sendable (PostgresConnection) throws -> [StoreConsumer])? {
+        guard let progression = columns.columns(schema, "mt_event_progression"),
+              progression.contains(where: { $0.name == "name" }), progression.contains(where: { $0.name == "last_seq_id" })
+        else { return nil }
+        let updated = progression.contains { $0.name == "last_updated" } ? "last_updated" : "NULL::timestamptz"
+        let sql = "SELECT name::text, coalesce(last_seq_id, 0)::int8, \(updated) FROM \(try PostgresIdentifier.quoted(schema)).mt_event_progression ORDER BY name"
+        return { connection in
+            var out: [StoreConsumer] = []
+            var daemonMark: UInt64?
+            for row in try connection.query(PostgresQuery(unsafeSQL: sql)) {
+                var it = row.makeIterator()
+                guard let c0 = it.next(), let c1 = it.next(), let c2 = it.next() else { continue }
+                let name = RowDecoder.text(c0) ?? ""
+                let position = UInt64(clamping: max(0, try RowDecoder.int8(c1)))
+                if name == "HighWaterMark" { daemonMark = position; continue }
+                out.append(StoreConsumer(name: name, position: position, updatedAtMicros: try RowDecoder.micros(c2)))
+            }
+            if let daemonMark {
+                for i in out.indices { out[i].note = "Marten's daemon high-water mark: \(daemonMark)" }
+            }
+            return out
+        }
+    }
+}
