@@ -26,7 +26,7 @@ public final class SQLEventStore: EventStore {
         "works on a Rewind log directory's files; \(location) is a PostgreSQL store (\(mapping.kind)), checked by PostgreSQL itself"
     }
     /// Rows per page of a whole-table read.
-    public var pageRows = 20_000
+    public let pageRows = 20_000
     /// Reads the consumers the store records (Marten's `mt_event_progression`), when it has any.
     let consumerReader: (@Sendable (PostgresConnection) throws -> [StoreConsumer])?
 
@@ -210,7 +210,9 @@ public final class SQLEventStore: EventStore {
     public func readStream(
         _ stream: String, from version: UInt64, direction: ReadDirection, limit: Int, _ visit: (EventView) throws -> Bool
     ) throws {
-        guard limit > 0, let (key, count) = state.withLock({ s in s.catalog.key(stream).map { ($0, s.catalog.info(stream)?.count ?? 0) } }) else { return }
+        let found = state.withLock { s in s.catalog.key(stream).map { ($0, s.catalog.info(stream)?.count ?? 0) } }
+        guard limit > 0, let found else { return }
+        let (key, count) = found
         let m = mapping
         var cursor: UInt64
         switch direction {
