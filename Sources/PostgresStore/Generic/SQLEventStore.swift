@@ -101,7 +101,7 @@ public final class SQLEventStore: EventStore {
             FROM \(m.table) e WHERE \(m.position) <= $1 GROUP BY \(group) ORDER BY min(\(m.position))
             """
         var binds = PostgresBindings()
-        try binds.append(Int64(clamping: mark))
+        binds.append(Int64(clamping: mark))
         var catalog = StoreCatalog()
         try connection.stream(PostgresQuery(unsafeSQL: sql, binds: binds), chunkRows: 50_000) { rows in
             for row in rows {
@@ -132,7 +132,7 @@ public final class SQLEventStore: EventStore {
         let settled = m.time.map { "(\($0) < now() - interval '3 seconds')" } ?? "false"
         let sql = "SELECT \(m.headerColumns), \(settled) FROM \(m.table) e WHERE \(m.position) > $1 ORDER BY \(m.position) LIMIT 100000"
         var binds = PostgresBindings()
-        try binds.append(Int64(clamping: mark))
+        binds.append(Int64(clamping: mark))
         let rows = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds))
         struct Header {
             var position: UInt64, stream: String, tenant: String?, version: UInt64, micros: Int64, archived: Bool, label: String?, settled: Bool
@@ -189,9 +189,9 @@ public final class SQLEventStore: EventStore {
         while next <= head {
             let page = pageRows
             var binds = PostgresBindings()
-            try binds.append(Int64(clamping: next))
-            try binds.append(Int64(clamping: head))
-            try binds.append(Int64(page))
+            binds.append(Int64(clamping: next))
+            binds.append(Int64(clamping: head))
+            binds.append(Int64(page))
             let rows = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds))
             for row in rows {
                 var stop = false
@@ -232,10 +232,10 @@ public final class SQLEventStore: EventStore {
                 : "\(stored) >= $\(next + 1) AND \(stored) <= $\(next) ORDER BY \(stored) DESC"
             let sql = "SELECT \(m.eventColumns) FROM \(m.table) e WHERE \(condition) AND \(range) LIMIT \(page)"
             var binds = PostgresBindings()
-            try binds.append(key.stream)
-            if m.tenantColumn != nil { try binds.append(key.tenant ?? "") }
-            try binds.append(Int64(clamping: cursor) - offset)
-            try binds.append((direction == .forward ? Int64(clamping: count) : 1) - offset)
+            binds.append(key.stream)
+            if m.tenantColumn != nil { binds.append(key.tenant ?? "") }
+            binds.append(Int64(clamping: cursor) - offset)
+            binds.append((direction == .forward ? Int64(clamping: count) : 1) - offset)
             let rows = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds))
             if rows.isEmpty { return }
             for row in rows {
@@ -279,7 +279,7 @@ public final class SQLEventStore: EventStore {
         let sql = "SELECT \(mapping.position)::int8, \(time) FROM \(mapping.table) e WHERE \(mapping.position) = ANY($1)"
         for chunk in stride(from: 0, to: all.count, by: 10_000) {
             var binds = PostgresBindings()
-            try binds.append(all[chunk..<min(chunk + 10_000, all.count)].map { Int64(clamping: $0) })
+            binds.append(all[chunk..<min(chunk + 10_000, all.count)].map { Int64(clamping: $0) })
             for row in try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds)) {
                 var it = row.makeIterator()
                 guard let c0 = it.next(), let c1 = it.next() else { continue }

@@ -19,7 +19,7 @@ public struct SchemaColumns: Sendable, Equatable {
     /// Reads the columns of every table in `schemas` the session may see.
     public static func read(_ connection: PostgresConnection, schemas: [String]) throws -> SchemaColumns {
         var binds = PostgresBindings()
-        try binds.append(schemas)
+        binds.append(schemas)
         let sql = """
             SELECT table_schema::text, table_name::text, column_name::text, udt_name::text FROM information_schema.columns \
             WHERE table_schema = ANY($1) ORDER BY table_schema, table_name, ordinal_position
