@@ -34,6 +34,11 @@ public enum GenericEventLine {
         do { value = try JSONValue.parse(bytes) } catch {
             throw LineError(line: line, reason: "invalid JSON at column \(error.column): \(error.reason)")
         }
+        return try decode(value, line: line)
+    }
+
+    /// Decodes one parsed record (`line` is where it starts, for messages).
+    public static func decode(_ value: JSONValue, line: Int) throws(LineError) -> Decoded {
         guard case .object(let object) = value else {
             throw LineError(line: line, reason: "expected a JSON object, found \(value.kindName)")
         }

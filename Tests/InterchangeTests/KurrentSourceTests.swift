@@ -85,9 +85,11 @@ struct KurrentSourceTests {
         // A feed read without ?embed=body has no data.
         let bare = "{\n \"entries\": [ {\"eventType\":\"A\",\"eventNumber\":0,\"streamId\":\"s-1\",\"summary\":\"A\"} ]\n}\n"
         #expect(try scratch.records(.kurrent, bare).first?.error?.reason.contains("?embed=body") == true)
-        // Broken JSON in a pretty document: the line of the mistake.
+        // Broken JSON in a pretty document: where the document starts, and the line of the mistake.
         let broken = "{\n  \"entries\": [\n    {\"eventType\": \"A\",,}\n  ]\n}\n"
-        #expect(try scratch.records(.kurrent, broken).first?.error?.location == .line(3))
+        let error = try scratch.records(.kurrent, broken).first?.error
+        #expect(error?.location == SourceLocation(line: 1, column: 1, record: "record 1"))
+        #expect(error?.reason.contains("invalid JSON at line 3, column ") == true, "\(String(describing: error))")
     }
 }
 

@@ -216,7 +216,7 @@ struct ImportFormatsCLITests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.contains("checking ") && text.contains(" events/s  ETA "), "\(text)")
+        #expect(text.contains("importing ") && text.contains(" events/s  ETA "), "\(text)")
         #expect(text.contains("imported 12 events"))
 
         // Not a terminal (stderr is a pipe), CI unset too: no bar.

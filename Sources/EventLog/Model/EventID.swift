@@ -18,6 +18,25 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible, Comparable {
         return EventID(high: high, low: low)
     }
 
+    /// Parses "8-4-4-4-12" hex (either case) or 32 hex digits without dashes, from UTF-8 bytes
+    /// (the same rule as `init?(_: String)`, without a copy).
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        let dashed = bytes.count == 36
+        guard dashed || bytes.count == 32 else { return nil }
+        var high: UInt64 = 0, low: UInt64 = 0
+        var n = 0
+        for (i, c) in bytes.enumerated() {
+            if dashed && (i == 8 || i == 13 || i == 18 || i == 23) {
+                guard c == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard let v = EventID.hexValue(c) else { return nil }
+            if n < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
+            n += 1
+        }
+        self.init(high: high, low: low)
+    }
+
     /// Parses "8-4-4-4-12" hex (either case) or 32 hex digits without dashes.
     public init?(_ text: String) {
         var digits: [UInt8] = []

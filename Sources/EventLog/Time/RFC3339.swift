@@ -100,6 +100,12 @@ public enum RFC3339 {
         parse(text, flexible: false)
     }
 
+    /// `parse(_:)` over UTF-8 bytes, without a copy.
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var scanner = Scanner(bytes: bytes)
+        return scanner.dateTime(flexible: false)
+    }
+
     /// Parses what users type for a time: RFC 3339, or the same without an offset (taken as UTC),
     /// with or without seconds, or a date alone (midnight UTC). Returns nil for anything else.
     ///

@@ -28,7 +28,7 @@ struct DebeziumSource: EventSource {
     init(path: String, options: ImportOptions) throws {
         try ImportFormat.debezium.check(options)
         self.options = options
-        file = try InputFile(path: path)
+        file = try InputFile(path: path, framing: options.framing)
     }
 
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {

@@ -4,32 +4,49 @@ import SafeText
 /// Rewind's generic JSON Lines (`--format jsonl`, what `rewind export` writes); see
 /// `GenericEventLine` for the shape.
 ///
-/// A line without an id gets one derived from its line number and its bytes, so that importing
-/// the same file twice imports nothing the second time.
+/// Records may come in any framing (`JSONRecordFramer`). A record without an id gets one
+/// derived from where it starts (its line in JSON Lines) and its bytes, so that importing the
+/// same file twice imports nothing the second time.
 struct GenericLinesSource: EventSource {
     let file: InputFile
     var totalBytes: Int { file.size }
 
     init(path: String, options: ImportOptions) throws {
         try ImportFormat.jsonl.check(options)
-        file = try InputFile(path: path)
+        file = try InputFile(path: path, framing: options.framing)
     }
 
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {
-        try file.forEachLine { bytes, number, bytesRead in
-            let record: SourceRecord
-            do throws(GenericEventLine.LineError) {
-                let decoded = try GenericEventLine.decode(bytes, line: number)
-                var event = decoded.event
-                if !decoded.hasExplicitID {
-                    event.id = .nameBased([Array("jsonl".utf8), Array(String(number).utf8), Array(bytes)])
-                }
-                record = .event(SourceEvent(stream: decoded.stream, version: decoded.version, event: event, location: .line(number)))
-            } catch {
-                record = .invalid(RecordError(.line(error.line), error.reason + Self.hint(bytes)))
-            }
-            try visit(record, bytesRead)
+        var copier = JSONCompactCopier()
+        try file.forEachRecord { framed in
+            try visit(Self.record(framed, copier: &copier), framed.bytesRead)
         }
+    }
+
+    static func record(_ framed: JSONRecordFramer.Record, copier: inout JSONCompactCopier) -> SourceRecord {
+        let start = framed.start
+        if let problem = framed.problem { return .invalid(RecordError(start.location, problem + " (" + JSONRecordFramer.hint + ")")) }
+        let bytes = framed.bytes
+        if let decoded = GenericEventLine.decodeFast(bytes, copier: &copier) { return event(decoded, start, bytes) }
+        let value: JSONValue
+        do throws(JSONParseError) { value = try JSONValue.parse(bytes) } catch {
+            let e = start.invalidJSON(error)
+            return .invalid(RecordError(e.location, e.reason + hint(bytes)))
+        }
+        do throws(GenericEventLine.LineError) {
+            return event(try GenericEventLine.decode(value, line: start.line), start, bytes)
+        } catch {
+            return .invalid(RecordError(start.location, error.reason + hint(bytes)))
+        }
+    }
+
+    private static func event(_ decoded: GenericEventLine.Decoded, _ start: RecordStart, _ bytes: UnsafeRawBufferPointer) -> SourceRecord {
+        var event = decoded.event
+        if !decoded.hasExplicitID {
+            let place = start.byLine ? String(start.line) : "\(start.line):\(start.column)"
+            event.id = .nameBased([Array("jsonl".utf8), Array(place.utf8), Array(bytes)])
+        }
+        return .event(SourceEvent(stream: decoded.stream, version: decoded.version, event: event, location: start.location))
     }
 
     /// When a line that is not Rewind's looks like another format's, which `--format` to use.

@@ -25,7 +25,7 @@ struct KcatSource: EventSource {
     init(path: String, options: ImportOptions) throws {
         try ImportFormat.kcat.check(options)
         self.options = options
-        file = try InputFile(path: path)
+        file = try InputFile(path: path, framing: options.framing)
     }
 
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {

@@ -1,11 +1,10 @@
 import Platform
 import JSON
 
-/// KurrentDB / EventStoreDB exports (`--format kurrent`), recognised per file:
-/// - JSON Lines (the first line is a whole JSON value): one gRPC-shaped event a line, kept in
-///   file order; a line may also hold a whole AtomPub feed;
-/// - otherwise one or more JSON documents (pretty-printed, concatenated, or a JSON array of
-///   them): AtomPub feeds (`GET /streams/NAME?embed=body`), arrays of entries, or events.
+/// KurrentDB / EventStoreDB exports (`--format kurrent`), in any framing (`JSONRecordFramer`:
+/// JSON Lines, pretty-printed documents one after another, or a JSON array of them). Each
+/// record is a gRPC-shaped event (kept in file order in JSON Lines), an AtomPub feed
+/// (`GET /streams/NAME?embed=body`), or an array of entries or feeds.
 /// A feed lists its entries newest first, and pages may come in any order: entries from feeds
 /// are imported oldest first — each stream by event number, streams interleaved by time.
 /// A feed read without `?embed=body` is one error saying which address to fetch again. Link
@@ -19,28 +18,18 @@ struct KurrentSource: EventSource {
     init(path: String, options: ImportOptions) throws {
         try ImportFormat.kurrent.check(options)
         mapper = KurrentEvent(options: options)
-        file = try InputFile(path: path)
+        file = try InputFile(path: path, framing: options.framing)
     }
 
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {
         var found = Found()
-        if try isJSONLines() {
-            try file.forEachJSONLine(visit) { value, location in
-                split(value, at: location.line ?? 0, into: &found, inLines: true)
-            }
-        } else {
-            let bytes = try file.readAll()
-            for span in JSONDocumentSplitter.split(bytes) {
-                let parsed = bytes[span.range].withUnsafeBytes { raw in
-                    Result { () throws(JSONParseError) -> JSONValue in try JSONValue.parse(raw) }
-                }
-                switch parsed {
-                case .success(let value):
-                    for record in split(value, at: span.line, into: &found, inLines: false) { try visit(record, span.range.upperBound) }
-                case .failure(let error):
-                    try visit(.invalid(RecordError(.line(span.line + error.line - 1), "invalid JSON at column \(error.column): \(error.reason)")), span.range.upperBound)
-                }
-            }
+        try file.forEachJSONRecord(visit) { value, start in
+            let events = split(value, at: start, into: &found)
+            // Outside JSON Lines, events are put in order like a feed's (an array of entries
+            // lists them newest first).
+            if start.byLine { return events }
+            found.fromFeeds += events
+            return []
         }
         for record in Self.oldestFirst(found.fromFeeds) {
             if case .event(let e) = record { found.held.insert(e) }
@@ -59,10 +48,10 @@ struct KurrentSource: EventSource {
 
     /// The records of one top-level value to visit now: an event on its own is returned (and
     /// remembered as held); a feed's entries and an array's items are set aside in `found`.
-    private func split(_ value: JSONValue, at line: Int, into found: inout Found, inLines: Bool) -> [SourceRecord] {
-        let here = inLines ? "line \(line)" : "the document on line \(line)"
+    private func split(_ value: JSONValue, at start: RecordStart, into found: inout Found) -> [SourceRecord] {
+        let here = start.byLine ? "line \(start.line)" : "the document on line \(start.line)"
         if value["entries"] != nil {
-            entries(of: value, feed: "the feed on line \(line)", into: &found)
+            entries(of: value, feed: "the feed on line \(start.line)", into: &found)
         } else if case .array(let items) = value {
             for (i, item) in items.enumerated() {
                 if item["entries"] != nil {
@@ -75,7 +64,7 @@ struct KurrentSource: EventSource {
                 }
             }
         } else {
-            switch mapper.read(value, .line(line)) {
+            switch mapper.read(value, start.location) {
             case .record(let record):
                 if case .event(let e) = record { found.held.insert(e) }
                 return [record]
@@ -83,22 +72,6 @@ struct KurrentSource: EventSource {
             }
         }
         return []
-    }
-
-    /// True when the first non-blank line is a whole JSON value.
-    private func isJSONLines() throws -> Bool {
-        var answer = false
-        var decided = false
-        let handle = try InputFile.open(file.path)
-        defer { handle.close() }
-        var reader = LineReader(handle: handle, chunkSize: file.chunkSize)
-        try reader.forEachLine { bytes, _, _ in
-            if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { return true }
-            answer = (try? JSONValue.parse(bytes)) != nil
-            decided = true
-            return false
-        }
-        return decided && answer
     }
 
     /// A feed's entries, set aside in `found`. Entries read without their body (the feed was

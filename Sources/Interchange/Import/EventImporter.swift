@@ -2,21 +2,22 @@ import EventLog
 
 /// Imports events from any `EventSource` into a log: all or nothing, idempotent by event id.
 ///
-/// Pass 1 reads the whole input and plans (`ImportPlanner`): bad records are reported with
-/// where they are and why, versions are checked, and events whose id the log already holds
-/// are set aside as already present. Nothing is written if a record is bad, unless
-/// `skipInvalid` is set, which writes the valid ones and reports the rest. Pass 2 reads the
-/// input again and appends the planned events inside an `ImportTransaction`, grouping
-/// consecutive events of one stream into batches with exact expected versions, and commits
-/// with one fsync (none with a `.noSync` log). Any failure in pass 2 rolls the log back.
+/// One pass reads the input once: each record is parsed, checked (`ImportPlanner`: bad records
+/// are reported with where they are and why, versions are checked, events whose id the log
+/// already holds are set aside as already present) and, while no record has been bad, queued
+/// at once inside an `ImportTransaction`, consecutive events of one stream batched with exact
+/// expected versions. At the end the transaction commits with one fsync (none with a `.noSync`
+/// log) — or, if any record was bad, rolls back: the log is cut back to where it was, so a bad
+/// record still writes nothing. `skipInvalid` writes the valid records and reports the rest.
+/// An input whose events are all already present never opens a transaction.
 public struct EventImporter {
-    /// Where an import is: checking (pass 1) or writing (pass 2).
+    /// Where an import is: reading, checking and queueing (`checking`), or committing (`writing`).
     public struct Progress: Sendable {
         public enum Phase: Sendable { case checking, writing }
         public var phase: Phase
         public var bytesDone: Int
         public var bytesTotal: Int
-        /// Events read (checking) or written (writing) so far.
+        /// Events read so far (checking) or written (writing).
         public var events: Int
         /// Events to write (writing only).
         public var eventsTotal: Int?
@@ -39,63 +40,49 @@ public struct EventImporter {
         let total = source.totalBytes
         var planner = ImportPlanner(log: log, maxReasons: maxReasons)
         var reportedAt = 0
-        try source.scan { record, bytes in
-            try planner.add(prepared(record))
-            if let progress, planner.eventRecords - reportedAt >= 1024 {
-                reportedAt = planner.eventRecords
-                progress(Progress(phase: .checking, bytesDone: bytes, bytesTotal: total, events: planner.eventRecords))
-            }
-        }
-        progress?(Progress(phase: .checking, bytesDone: total, bytesTotal: total, events: planner.eventRecords))
-        if !planner.fatal.isEmpty {
-            throw ImportFailure(errors: planner.fatal, badRecords: planner.fatal.count, input: input, skippable: false)
-        }
-        if planner.errorCount > 0 && !skipInvalid {
-            throw ImportFailure(errors: planner.errors, badRecords: planner.errorCount, input: input, skippable: true)
-        }
-        var summary = ImportSummary()
-        summary.bytes = total
-        summary.alreadyPresent = planner.alreadyPresent
-        summary.skippedInvalid = planner.errorCount
-        summary.invalidReasons = planner.errors
-        summary.ignored = planner.ignoredCount
-        summary.ignoredKinds = planner.ignored
-        guard planner.toImport > 0 else { return summary }
-        summary.streams = planner.streamsReceiving
-
-        let transaction = try log.beginImport()
+        var writer: BatchWriter?
         do {
-            var writer = BatchWriter(transaction: transaction, maxEvents: batchEvents, maxBytes: batchBytes)
-            var versions: [String: UInt64] = [:]
-            var fingerprint = IDFingerprint()
-            var ordinal = 0
-            let decisions = planner.decisions
             try source.scan { record, bytes in
-                guard case .event(let e) = prepared(record) else { return }
-                defer { ordinal += 1 }
-                guard ImportPlanner.isSet(decisions, ordinal) else { return }
-                fingerprint.add(e.event.id, stream: e.stream)
-                // Inside the transaction the log still answers with the versions from before it.
-                let next = (versions[e.stream] ?? log.version(of: e.stream)) + 1
-                if let claimed = e.version, claimed != next { throw Self.changed(input) }
-                versions[e.stream] = next
-                try writer.add(e.event, stream: e.stream, version: next)
-                if let progress, writer.written % 1024 == 0 {
-                    progress(Progress(phase: .writing, bytesDone: bytes, bytesTotal: total, events: writer.written, eventsTotal: planner.toImport))
+                let record = prepared(record)
+                if let version = try planner.add(record), case .event(let e) = record,
+                   planner.fatal.isEmpty, skipInvalid || planner.errorCount == 0 {
+                    if writer == nil { writer = BatchWriter(transaction: try log.beginImport(), maxEvents: batchEvents, maxBytes: batchBytes) }
+                    try writer?.add(e.event, stream: e.stream, version: version)
+                }
+                if let progress, planner.eventRecords - reportedAt >= 1024 {
+                    reportedAt = planner.eventRecords
+                    progress(Progress(phase: .checking, bytesDone: bytes, bytesTotal: total, events: planner.eventRecords))
                 }
             }
-            try writer.flush()
-            guard fingerprint == planner.fingerprint else { throw Self.changed(input) }
-            try transaction.commit()
-            summary.events = UInt64(writer.written)
-            summary.firstPosition = writer.firstPosition
-            summary.lastPosition = writer.lastPosition
-            progress?(Progress(phase: .writing, bytesDone: total, bytesTotal: total, events: writer.written, eventsTotal: planner.toImport))
+            progress?(Progress(phase: .checking, bytesDone: total, bytesTotal: total, events: planner.eventRecords))
+            if !planner.fatal.isEmpty {
+                throw ImportFailure(errors: planner.fatal, badRecords: planner.fatal.count, input: input, skippable: false)
+            }
+            if planner.errorCount > 0 && !skipInvalid {
+                throw ImportFailure(errors: planner.errors, badRecords: planner.errorCount, input: input, skippable: true)
+            }
+            var summary = ImportSummary()
+            summary.bytes = total
+            summary.alreadyPresent = planner.alreadyPresent
+            summary.skippedInvalid = planner.errorCount
+            summary.invalidReasons = planner.errors
+            summary.ignored = planner.ignoredCount
+            summary.ignoredKinds = planner.ignored
+            guard var w = writer else { return summary }
+            summary.streams = planner.streamsReceiving
+            progress?(Progress(phase: .writing, bytesDone: total, bytesTotal: total, events: 0, eventsTotal: planner.toImport))
+            try w.flush()
+            try w.transaction.commit()
+            writer = w
+            summary.events = UInt64(w.written)
+            summary.firstPosition = w.firstPosition
+            summary.lastPosition = w.lastPosition
+            progress?(Progress(phase: .writing, bytesDone: total, bytesTotal: total, events: w.written, eventsTotal: planner.toImport))
+            return summary
         } catch {
-            try? transaction.rollback()
+            try? writer?.transaction.rollback()
             throw error
         }
-        return summary
     }
 
     /// Applies the type mapping and turns events no log can store into invalid records.
@@ -104,10 +91,6 @@ public struct EventImporter {
         if !typeMapping.isIdentity { e.event.type = typeMapping.map(e.event.type) }
         if let problem = e.problem() { return .invalid(RecordError(e.location, problem)) }
         return .event(e)
-    }
-
-    private static func changed(_ input: String) -> EventLogError {
-        .invalidArgument("\(input) changed while it was being imported; nothing was imported, run the import again")
     }
 }
 

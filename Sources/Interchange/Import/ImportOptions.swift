@@ -61,6 +61,8 @@ public struct ImportOptions: Sendable {
     /// each row's changes become the events of stream `TABLE-KEY`.
     public var keyColumns: [String] = []
     public var typeMapping = TypeMapping()
+    /// How a JSON-based input's records are laid out (`--framing`).
+    public var framing = InputFraming.auto
 
     public init() {}
 
@@ -70,6 +72,9 @@ public struct ImportOptions: Sendable {
             ("--stream-from", stream), ("--type-from", type), ("--id-from", id),
             ("--data-from", data), ("--version-from", version), ("--time-from", time),
         ]
+        if format == .marten && framing != .auto {
+            throw ImportUsageError("--framing is for JSON inputs; --format marten reads CSV")
+        }
         for case let (option, spec?) in given {
             try spec.check(allowed: allowed, option: option, format: format.rawValue)
         }

@@ -1,7 +1,7 @@
 import EventLog
 
-/// Pass 1 of an import: decides, record by record, which events are written, which the log
-/// already holds, and which records are wrong — without writing anything.
+/// The checks of an import: decides, record by record, which events are written (and at which
+/// version), which the log already holds, and which records are wrong.
 ///
 /// The log's ids are read per stream, the first time the input touches that stream (only the
 /// touched streams are read). An event whose id is already there at the same place is "already
@@ -26,8 +26,6 @@ struct ImportPlanner {
     private var receives: [Bool] = []
     private var known: [EventID: Placement] = [:]
 
-    /// One bit per event record (in scan order): written or not.
-    private(set) var decisions: [UInt64] = []
     private(set) var eventRecords = 0
     private(set) var toImport = 0
     private(set) var alreadyPresent = 0
@@ -38,8 +36,6 @@ struct ImportPlanner {
     private(set) var ignored: [IgnoredKind] = []
     private var ignoredIndex: [String: Int] = [:]
     private(set) var ignoredCount = 0
-    /// A fingerprint of the ids to write, in order: pass 2 must see the same ones.
-    private(set) var fingerprint = IDFingerprint()
 
     var streamsReceiving: Int { receives.lazy.filter { $0 }.count }
 
@@ -48,12 +44,10 @@ struct ImportPlanner {
         self.maxReasons = maxReasons
     }
 
-    static func isSet(_ bits: [UInt64], _ i: Int) -> Bool {
-        let word = i >> 6
-        return word < bits.count && bits[word] & (1 << UInt64(i & 63)) != 0
-    }
-
-    mutating func add(_ record: SourceRecord) throws {
+    /// Checks one record; returns the stream version to write its event at, or nil when it is
+    /// not written (not an event, already present, or wrong).
+    @discardableResult
+    mutating func add(_ record: SourceRecord) throws -> UInt64? {
         switch record {
         case .ignored(let location, let reason):
             ignoredCount += 1
@@ -63,19 +57,18 @@ struct ImportPlanner {
                 ignoredIndex[reason] = ignored.count
                 ignored.append(IgnoredKind(reason: reason, count: 1, first: location))
             }
+            return nil
         case .invalid(let error):
-            fail(error)
+            return fail(error)
         case .event(let e):
-            let ordinal = eventRecords
             eventRecords += 1
-            if decisions.count <= ordinal >> 6 { decisions.append(0) }
-            if let problem = e.problem() { return fail(RecordError(e.location, problem)) }
+            // `EventImporter.prepared` has turned unstorable events into invalid records.
             let s = try stream(e.stream)
             if let placed = known[e.event.id] {
                 let sameStream = placed.stream == s && (e.version == nil || e.version == placed.version)
                 if sameStream {
                     alreadyPresent += 1
-                    return
+                    return nil
                 }
                 let place = "\(names[Int(placed.stream)]) version \(placed.version)"
                 let origin = placed.fromLog ? "the log already holds it as \(place)" : "line \(placed.line) of this input already puts it in \(place)"
@@ -90,15 +83,15 @@ struct ImportPlanner {
             versions[Int(s)] = current + 1
             receives[Int(s)] = true
             known[e.event.id] = Placement(stream: s, version: current + 1, fromLog: false, line: e.location.line ?? 0)
-            decisions[ordinal >> 6] |= 1 << UInt64(ordinal & 63)
             toImport += 1
-            fingerprint.add(e.event.id, stream: e.stream)
+            return current + 1
         }
     }
 
-    private mutating func fail(_ error: RecordError) {
+    private mutating func fail(_ error: RecordError) -> UInt64? {
         errorCount += 1
         if errors.count < maxReasons { errors.append(error) }
+        return nil
     }
 
     /// The index of a stream, reading its ids from the log the first time it is seen.
@@ -122,27 +115,5 @@ struct ImportPlanner {
             return true
         }
         return s
-    }
-}
-
-/// An order-sensitive FNV-1a fingerprint of event ids and streams: pass 2 of an import checks
-/// that it reads the same events pass 1 planned (the input did not change in between).
-struct IDFingerprint: Equatable {
-    private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
-    private(set) var count = 0
-
-    mutating func add(_ id: EventID, stream: String) {
-        count += 1
-        mix(id.high)
-        mix(id.low)
-        for b in stream.utf8 { mixByte(b) }
-    }
-
-    private mutating func mix(_ word: UInt64) {
-        for i in 0..<8 { mixByte(UInt8(truncatingIfNeeded: word >> (UInt64(i) * 8))) }
-    }
-
-    private mutating func mixByte(_ b: UInt8) {
-        value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01B3
     }
 }

@@ -3,13 +3,16 @@ import EventLog
 import JSON
 import Platform
 
-/// An input file of an import: opened once per pass, read in large chunks.
+/// An input file of an import, read in large chunks.
 struct InputFile {
     let path: String
     let size: Int
+    /// How a JSON-based input's records are laid out (`--framing`; auto-detected by default).
+    let framing: InputFraming
 
-    init(path: String) throws {
+    init(path: String, framing: InputFraming = .auto) throws {
         self.path = path
+        self.framing = framing
         let handle = try Self.open(path)
         defer { handle.close() }
         size = (try? handle.size()) ?? 0
@@ -17,7 +20,7 @@ struct InputFile {
 
     /// The read buffer for this file: the whole file (plus one byte, to see the end in one read)
     /// when it is under 1 MiB, else 1 MiB chunks. A small input then costs a small buffer, not a
-    /// zeroed mebibyte per pass (the importer reads each file twice).
+    /// zeroed mebibyte.
     var chunkSize: Int { min(1 << 20, max(4096, size + 1)) }
 
     static func open(_ path: String) throws -> SystemFile {
@@ -26,29 +29,33 @@ struct InputFile {
         }
     }
 
-    /// Calls `body` with each line that is not blank, its number and the bytes read so far.
-    func forEachLine(_ body: (UnsafeRawBufferPointer, Int, Int) throws -> Void) throws {
-        let handle = try Self.open(path)
-        defer { handle.close() }
-        var reader = LineReader(handle: handle, chunkSize: chunkSize)
-        try reader.forEachLine { bytes, number, bytesRead in
-            if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { return true }
-            try body(bytes, number, bytesRead)
-            return true
-        }
+    /// Calls `body` with each record's text, in any framing (JSON Lines, values one after
+    /// another, arrays of records); a part that cannot be framed arrives as `problem`.
+    func forEachRecord(_ body: (JSONRecordFramer.Record) throws -> Void) throws {
+        try JSONRecordFramer.forEach(self, framing: framing, body)
     }
 
-    /// Calls `body` with each non-blank line parsed as JSON; a line that is not JSON becomes an
-    /// invalid record. `body` maps a value to the records it holds.
+    /// Calls `body` with each record parsed as JSON (the name is historical: every framing is
+    /// read); a record that is not JSON becomes an invalid record. `body` maps a value to the
+    /// records it holds.
     func forEachJSONLine(_ visit: (SourceRecord, Int) throws -> Void, _ body: (JSONValue, SourceLocation) -> [SourceRecord]) throws {
-        try forEachLine { bytes, number, bytesRead in
-            let location = SourceLocation.line(number)
-            let value: JSONValue
-            do throws(JSONParseError) { value = try JSONValue.parse(bytes) } catch {
-                try visit(.invalid(RecordError(location, "invalid JSON at column \(error.column): \(error.reason)")), bytesRead)
+        try forEachJSONRecord(visit) { value, start in body(value, start.location) }
+    }
+
+    /// `forEachJSONLine`, telling `body` where and how the record was framed.
+    func forEachJSONRecord(_ visit: (SourceRecord, Int) throws -> Void, _ body: (JSONValue, RecordStart) -> [SourceRecord]) throws {
+        try forEachRecord { record in
+            let start = record.start
+            if let problem = record.problem {
+                try visit(.invalid(RecordError(start.location, problem + " (" + JSONRecordFramer.hint + ")")), record.bytesRead)
                 return
             }
-            for record in body(value, location) { try visit(record, bytesRead) }
+            let value: JSONValue
+            do throws(JSONParseError) { value = try JSONValue.parse(record.bytes) } catch {
+                try visit(.invalid(start.invalidJSON(error)), record.bytesRead)
+                return
+            }
+            for item in body(value, start) { try visit(item, record.bytesRead) }
         }
     }
 

@@ -1,25 +1,29 @@
 import EventLog
 
 /// Where a record sits in its input, for messages: "line 12", "record 3 (line 5)",
-/// "feed 2, entry 4 (line 40)".
+/// "record 3 (line 5, column 3)", "feed 2, entry 4 (line 40)".
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     /// The 1-based line the record starts on, when the input has lines.
     public var line: Int?
+    /// The 1-based column the record starts at, when a line can hold more than one record.
+    public var column: Int?
     /// How the format counts records ("record 3", "entry 4"), when lines alone do not say it.
     public var record: String?
 
-    public init(line: Int?, record: String? = nil) {
+    public init(line: Int?, column: Int? = nil, record: String? = nil) {
         self.line = line
+        self.column = column
         self.record = record
     }
 
     public static func line(_ n: Int) -> SourceLocation { SourceLocation(line: n) }
 
     public var description: String {
-        switch (record, line) {
-        case let (r?, l?): return "\(r) (line \(l))"
+        let at = line.map { l in column.map { "line \(l), column \($0)" } ?? "line \(l)" }
+        switch (record, at) {
+        case let (r?, l?): return "\(r) (\(l))"
         case let (r?, nil): return r
-        case let (nil, l?): return "line \(l)"
+        case let (nil, l?): return l
         case (nil, nil): return "a record"
         }
     }
@@ -79,8 +83,8 @@ public enum SourceRecord: Sendable, Equatable {
     case invalid(RecordError)
 }
 
-/// A reader of one input format. `scan` is called twice by `EventImporter` (check, then
-/// write) and must produce the same records in the same order both times.
+/// A reader of one input format. `EventImporter` calls `scan` once and checks and queues each
+/// record as it arrives.
 public protocol EventSource {
     /// The size of the input in bytes (for progress).
     var totalBytes: Int { get }

@@ -16,7 +16,7 @@ struct ImportCommand: ParsableCommand {
             insert an event; of any other table, every change an event of the row's stream TABLE-KEY). \
             docs/IMPORT.md gives each format's mapping and examples.
 
-            The whole input is checked first: a bad record is reported with its line (or record) number and \
+            The whole input is checked: a bad record is reported with its line (or record) number and \
             reason, and nothing is written unless --skip-invalid is given. A version in the input must be the \
             stream's next one. Events whose id the log already holds are skipped as already present, so \
             importing the same file twice imports nothing the second time. The import is one transaction: if \
@@ -40,6 +40,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("key-columns"), help: ArgumentHelp("The columns that identify a row (debezium: its stream is TABLE-KEY; default: id).", valueName: "a,b")) var keyColumns: String?
     @Option(name: .customLong("rename-type"), help: ArgumentHelp("Rename an event type, e.g. money_deposited=MoneyDeposited (repeatable).", valueName: "from=to")) var renameType: [String] = []
     @Option(name: .customLong("type-case"), help: "keep (default) or pascal: money_deposited becomes MoneyDeposited.") var typeCase: String = "keep"
+    @Option(name: .long, help: ArgumentHelp("How JSON records are laid out: \(InputFraming.names) (default auto: an array when the input starts with '[', JSON Lines when its first line is one whole value, else values one after another).", valueName: "framing")) var framing: String = "auto"
     @Flag(name: .long, help: "Import the valid records and report the invalid ones, instead of importing nothing.") var skipInvalid = false
     @Flag(name: .long, help: "Skip fsync: faster bulk loads that a crash can lose (never corrupt).") var noSync = false
     @Flag(name: .long, help: "Print a JSON summary on stdout.") var json = false
@@ -69,6 +70,10 @@ struct ImportCommand: ParsableCommand {
                 throw ImportUsageError("unknown --type-case \(typeCase); use keep or pascal")
             }
             options.typeMapping.letterCase = letterCase
+            guard let framing = InputFraming(rawValue: framing) else {
+                throw ImportUsageError("unknown --framing \(framing); use one of \(InputFraming.names)")
+            }
+            options.framing = framing
             try format.check(options)
             return (format, options)
         } catch let error as ImportUsageError {
@@ -101,7 +106,7 @@ struct ImportCommand: ParsableCommand {
             var importer = EventImporter()
             importer.skipInvalid = skipInvalid
             importer.typeMapping = options.typeMapping
-            let bar = ProgressBar(label: "checking ", unit: " events")
+            let bar = ProgressBar(label: "importing ", unit: " events")
             let started = ProgressBar.now()
             var writing = false
             let summary: ImportSummary
@@ -114,7 +119,7 @@ struct ImportCommand: ParsableCommand {
                     case .writing:
                         if !writing {
                             writing = true
-                            bar.restart(label: "importing")
+                            bar.restart(label: "committing")
                         }
                         bar.update(p.events, of: p.eventsTotal ?? p.events)
                     }

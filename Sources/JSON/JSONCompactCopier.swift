@@ -1,0 +1,198 @@
+/// Copies JSON text into the compact form `JSONValue.serializedBytes()` prints, without building
+/// the value, whenever the copy is certainly byte for byte what parsing and printing would give.
+///
+/// Importing a million events spent most of its time building values only to print them
+/// again. This copier handles the common text fast and refuses (returns nil) anything where
+/// the printer could differ from the input or where the strict parser's verdict needs the
+/// parser: strings with escapes, bytes outside printable ASCII, numbers with a fraction or an
+/// exponent, `-0`, integers over 18 digits, objects over 16 members or with a repeated key,
+/// nesting deeper than 64. The caller then parses and prints as before, which also gives the
+/// error when the text is not JSON. What it accepts is valid JSON.
+public struct JSONCompactCopier {
+    /// The copy so far; callers take it and clear it.
+    public var output: [UInt8] = []
+    /// Each open object's keys (start, length in the input), for the repeated-key check.
+    private var keys: [(Int, Int)] = []
+    private var keyStarts: [Int] = []
+
+    public init() {
+        output.reserveCapacity(1024)
+        keys.reserveCapacity(64)
+        keyStarts.reserveCapacity(64)
+    }
+
+    /// Appends the compact form of the value that starts at `position` (after optional
+    /// whitespace) to `output`; returns the index after the value, or nil when the copier
+    /// cannot vouch for the result (`output` then holds garbage past its old end).
+    public mutating func copyValue(_ p: UnsafePointer<UInt8>, count n: Int, from position: Int) -> Int? {
+        var i = position
+        // Bit d of `objects` is set when the container at depth d + 1 is an object.
+        var objects: UInt64 = 0
+        var depth = 0
+        keys.removeAll(keepingCapacity: true)
+        keyStarts.removeAll(keepingCapacity: true)
+        while true {
+            // A value starts at i (after whitespace).
+            i = Self.skipSpace(p, n, i)
+            guard i < n else { return nil }
+            switch p[i] {
+            case UInt8(ascii: "{"):
+                i = Self.skipSpace(p, n, i + 1)
+                guard i < n else { return nil }
+                if p[i] == UInt8(ascii: "}") {
+                    output.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+                    i += 1
+                } else {
+                    guard depth < 64 else { return nil }
+                    objects |= 1 << UInt64(depth)
+                    depth += 1
+                    keyStarts.append(keys.count)
+                    output.append(UInt8(ascii: "{"))
+                    guard let next = key(p, n, i) else { return nil }
+                    i = next
+                    continue
+                }
+            case UInt8(ascii: "["):
+                i = Self.skipSpace(p, n, i + 1)
+                guard i < n else { return nil }
+                if p[i] == UInt8(ascii: "]") {
+                    output.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "]")])
+                    i += 1
+                } else {
+                    guard depth < 64 else { return nil }
+                    objects &= ~(1 << UInt64(depth))
+                    depth += 1
+                    output.append(UInt8(ascii: "["))
+                    continue
+                }
+            case UInt8(ascii: "\""):
+                guard let end = Self.simpleStringEnd(p, n, i) else { return nil }
+                output.append(contentsOf: UnsafeBufferPointer(start: p + i, count: end - i))
+                i = end
+            case UInt8(ascii: "t"):
+                guard let end = literal(p, n, i, "true") else { return nil }
+                i = end
+            case UInt8(ascii: "f"):
+                guard let end = literal(p, n, i, "false") else { return nil }
+                i = end
+            case UInt8(ascii: "n"):
+                guard let end = literal(p, n, i, "null") else { return nil }
+                i = end
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard let end = Self.integerEnd(p, n, i) else { return nil }
+                output.append(contentsOf: UnsafeBufferPointer(start: p + i, count: end - i))
+                i = end
+            default:
+                return nil
+            }
+            // A value ended: close containers until one expects another value.
+            while true {
+                if depth == 0 { return i }
+                i = Self.skipSpace(p, n, i)
+                guard i < n else { return nil }
+                let inObject = objects & (1 << UInt64(depth - 1)) != 0
+                let c = p[i]
+                i += 1
+                if c == UInt8(ascii: ",") {
+                    output.append(c)
+                    if inObject {
+                        guard let next = key(p, n, Self.skipSpace(p, n, i)) else { return nil }
+                        i = next
+                    }
+                    break
+                }
+                guard c == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return nil }
+                output.append(c)
+                if inObject, let start = keyStarts.popLast() { keys.removeSubrange(start...) }
+                depth -= 1
+            }
+        }
+    }
+
+    /// Copies `"key":` at `i` (a simple string, not repeated in its object); returns the index
+    /// where the member's value starts.
+    private mutating func key(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Int? {
+        guard i < n, p[i] == UInt8(ascii: "\""), let end = Self.simpleStringEnd(p, n, i) else { return nil }
+        let first = keyStarts.last ?? 0
+        guard keys.count - first < 16 else { return nil }
+        let length = end - i
+        for k in first..<keys.count where keys[k].1 == length {
+            if memcmp(p + keys[k].0, p + i, length) == 0 { return nil }
+        }
+        keys.append((i, length))
+        output.append(contentsOf: UnsafeBufferPointer(start: p + i, count: length))
+        let colon = Self.skipSpace(p, n, end)
+        guard colon < n, p[colon] == UInt8(ascii: ":") else { return nil }
+        output.append(UInt8(ascii: ":"))
+        return colon + 1
+    }
+
+    private mutating func literal(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ text: StaticString) -> Int? {
+        let length = text.utf8CodeUnitCount
+        guard i + length <= n, memcmp(p + i, text.utf8Start, length) == 0 else { return nil }
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: length))
+        return i + length
+    }
+
+    @inline(__always)
+    public static func skipSpace(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+        var i = start
+        while i < n {
+            let c = p[i]
+            guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return i }
+            i += 1
+        }
+        return i
+    }
+
+    /// The index after the closing quote of the string whose opening quote is at `i`, when
+    /// every byte in it is printable ASCII other than `\` (the printer copies those as they are).
+    @inline(__always)
+    public static func simpleStringEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int? {
+        var i = start + 1
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while i + 8 <= n {
+            let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            // Bytes below 0x20, at or above 0x7F, `"` or `\` stop the fast scan.
+            let low = (word &- ones &* 0x20) & ~word
+            let high = (word &+ ones &* 0x01) | word
+            let quote = ((word ^ (ones &* 0x22)) &- ones) & ~(word ^ (ones &* 0x22))
+            let backslash = ((word ^ (ones &* 0x5C)) &- ones) & ~(word ^ (ones &* 0x5C))
+            let marks = (low | high | quote | backslash) & (ones &* 0x80)
+            if marks != 0 {
+                i += marks.trailingZeroBitCount >> 3
+                break
+            }
+            i += 8
+        }
+        while i < n {
+            let c = p[i]
+            if c == UInt8(ascii: "\"") { return i + 1 }
+            guard c >= 0x20, c < 0x7F, c != UInt8(ascii: "\\") else { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The index after a canonical integer at `i` (`-?(0|[1-9][0-9]*)`, at most 18 digits, not
+    /// `-0`, not followed by a fraction or an exponent): printed back exactly as written.
+    @inline(__always)
+    public static func integerEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int? {
+        var i = start
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        let first = i
+        while i < n, p[i] &- UInt8(ascii: "0") < 10 { i += 1 }
+        let digits = i - first
+        guard digits >= 1, digits <= 18 else { return nil }
+        if p[first] == UInt8(ascii: "0") && (digits > 1 || negative) { return nil }
+        if i < n, p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") { return nil }
+        return i
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
