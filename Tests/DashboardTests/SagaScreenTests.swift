@@ -96,4 +96,26 @@ import Testing
         #expect(app.state.mode == .normal)
         #expect(term.text.contains("rewind.toml defines no sagas"))
     }
+
+    @Test func theOpenOverlayRefoldsOnceASecondWhileTheLogGrowsAndNotWhenItDoesNot() {
+        var state = DashboardState(logPath: "/l", size: Size(width: 100, height: 30), nowMicros: 10_000_000)
+        state.head = 100
+        _ = Dashboard.update(&state, .key(.character("S")))
+        #expect(state.mode == .sagas(row: 0, filter: nil))
+        _ = Dashboard.update(&state, .sagasLoaded([]))
+        // No reports means no sagas: the overlay closed. Show a fold to keep it open.
+        state.mode = .sagas(row: 0, filter: nil)
+        state.sagas = []
+        func asks(_ effects: [Effect]) -> Bool { effects.contains(.request(.sagas)) }
+        #expect(!asks(Dashboard.update(&state, .tick(micros: 10_000_000 + 1_500_000))), "the log did not grow")
+        _ = Dashboard.update(&state, .logChanged(head: 120, streams: 3))
+        #expect(asks(Dashboard.update(&state, .tick(micros: 10_000_000 + 1_600_000))), "grown, a second after the last fold")
+        _ = Dashboard.update(&state, .logChanged(head: 130, streams: 3))
+        #expect(!asks(Dashboard.update(&state, .tick(micros: 10_000_000 + 2_000_000))), "grown, but within the second")
+        #expect(asks(Dashboard.update(&state, .tick(micros: 10_000_000 + 2_700_000))))
+        #expect(state.sagas != nil, "the list stays on screen while the new fold comes")
+        _ = Dashboard.update(&state, .key(.escape))
+        _ = Dashboard.update(&state, .logChanged(head: 140, streams: 3))
+        #expect(!asks(Dashboard.update(&state, .tick(micros: 10_000_000 + 5_000_000))), "closed: no folds")
+    }
 }

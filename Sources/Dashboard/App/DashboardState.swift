@@ -154,6 +154,10 @@ public struct DashboardState: Sendable {
     var lastDensity: Int64 = 0
     var lastSnapshots: Int64 = 0
     var lastTick: Int64 = 0
+    /// When the open sagas overlay last asked for a fold, and the head it asked at: a live log
+    /// refolds it while it is open (at most once a second), so counts grow as you watch.
+    var lastSagas: Int64 = 0
+    var sagasHead: UInt64 = 0
 
     public init(logPath: String, writable: Bool = false, size: Size, nowMicros: Int64 = 0) {
         self.logPath = logPath

@@ -8,6 +8,20 @@ extension Dashboard {
         state.playing = nil
         state.sagas = nil
         state.mode = .sagas(row: 0, filter: nil)
+        state.lastSagas = state.nowMicros
+        state.sagasHead = state.head
+        return [.request(.sagas)]
+    }
+
+    /// While the overlay shows a fold and the log has grown since it was asked for, asks again
+    /// (at most once per `sagasMicros`): the list stays on screen and is replaced when the new
+    /// fold comes, so a live log's counts grow as you watch (the demo's stuck transfer turns
+    /// from running to stuck). The worker keeps only the newest waiting request of a kind.
+    static func sagasRefresh(_ state: inout DashboardState) -> [Effect] {
+        guard case .sagas = state.mode, state.sagas != nil, state.head != state.sagasHead,
+              state.nowMicros - state.lastSagas >= sagasMicros else { return [] }
+        state.lastSagas = state.nowMicros
+        state.sagasHead = state.head
         return [.request(.sagas)]
     }
 
@@ -43,6 +57,8 @@ extension Dashboard {
             state.mode = .sagas(row: 0, filter: f)
             return []
         case .character("r"):
+            state.lastSagas = state.nowMicros
+            state.sagasHead = state.head
             return [.request(.sagas)]
         case .enter:
             guard rows.indices.contains(next) else { return [] }

@@ -5,6 +5,7 @@ public enum Dashboard {
     static let lagMicros: Int64 = 1_000_000
     static let densityMicros: Int64 = 2_000_000
     static let snapshotsMicros: Int64 = 10_000_000
+    static let sagasMicros: Int64 = 1_000_000
 
     /// The requests a freshly opened dashboard makes.
     public static func start(_ state: inout DashboardState) -> [Effect] {
@@ -132,6 +133,7 @@ public enum Dashboard {
             }
         }
         if state.playing != nil { effects += advancePlayback(&state, elapsed: min(elapsed, 0.5)) }
+        effects += sagasRefresh(&state)
         return effects
     }
 
