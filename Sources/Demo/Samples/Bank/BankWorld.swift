@@ -5,6 +5,13 @@ import JSON
 /// each other (two events, one per account, sharing a correlation id; the second caused by the
 /// first), and withdrawals beyond balance plus overdraft are rejected.
 ///
+/// A transfer is the sample's saga (`[sagas.transfer]`): debit the sender, credit the
+/// recipient. Its outcome is decided by its number, not by a draw, so that every history shows
+/// each status (see `TransferOutcome`): most are credited; some credits are rejected by the
+/// recipient's account and refunded to the sender (compensated); now and then a rejected credit
+/// is never refunded (failed: the money is gone, a bug to find) or a transfer is held and never
+/// credited (stuck, once the saga's 30 s timeout passes; the live demo makes one every ~10 s).
+///
 /// Causality: only opened accounts take part; a withdrawal or transfer never takes an account
 /// below its overdraft limit (it is rejected instead); balances here match the `balances`
 /// projection.
@@ -17,9 +24,29 @@ struct BankWorld: SampleWorld {
         var available: Int { balance + overdraft }
     }
 
+    /// How transfer number `n` (counted from 1) ends.
+    enum TransferOutcome: Equatable {
+        case credited
+        /// The recipient's account rejects the credit; the sender is refunded.
+        case rejectedAndRefunded
+        /// The recipient's account rejects the credit; no refund ever follows.
+        case rejectedNeverRefunded
+        /// Held by the payments engine: never credited, nothing more happens.
+        case held
+
+        static func of(_ n: Int) -> TransferOutcome {
+            switch n % 40 {
+            case 7: return .held
+            case 27: return .rejectedNeverRefunded
+            default: return n % 8 == 4 ? .rejectedAndRefunded : .credited
+            }
+        }
+    }
+
     var h: HistoryBuilder
     private var accounts: [Account] = []
     private var nextNumber = 1001
+    private var transfers = 0
 
     init(seed: UInt64) {
         h = HistoryBuilder(seed: seed, hours: .init(opens: 8, closes: 18, weekends: false, meanGapSeconds: 600))
@@ -37,7 +64,7 @@ struct BankWorld: SampleWorld {
         case 0: open()
         case 1: deposit()
         case 2: withdraw(overdrawing: false)
-        case 3: transfer()
+        case 3: transfer(budget: budget)
         default: withdraw(overdrawing: true)
         }
         return h.drain()
@@ -115,8 +142,10 @@ struct BankWorld: SampleWorld {
     }
 
     /// Two events, one on each account, sharing the transfer id as correlation id; the
-    /// received leg is caused by the sent one.
-    private mutating func transfer() {
+    /// received leg is caused by the sent one. Or, by `TransferOutcome`: the credit rejected
+    /// by the recipient's account (caused by the sent leg), then the refund to the sender
+    /// (caused by the rejection); the rejection alone; the sent leg alone (held).
+    private mutating func transfer(budget: Int) {
         let funded = accounts.indices.filter { accounts[$0].balance >= 2_000 }
         guard let from = funded.isEmpty ? nil : h.rng.pick(funded) else { return deposit() }
         var to = h.rng.below(accounts.count - 1)
@@ -124,13 +153,33 @@ struct BankWorld: SampleWorld {
         let amount = max(1_000, accounts[from].balance * h.rng.int(5...85) / 100 / 100 * 100)
         let transferID = h.nextID("tr")
         let reference = h.rng.pick(Self.references)
+        transfers += 1
+        var outcome = TransferOutcome.of(transfers)
+        // A refunded rejection takes three events: with less room, the credit goes through.
+        if outcome == .rejectedAndRefunded && budget < 3 { outcome = .credited }
         accounts[from].balance -= amount
-        accounts[to].balance += amount
         let sent = h.emit(accounts[from].stream, "TransferSent", [
             "transferId": .string(transferID), "toAccount": .string(accounts[to].stream), "amountCents": .int(amount),
             "reference": .string(reference),
         ], metadata: ["correlationId": .string(transferID), "actor": .string("customer:" + accounts[from].owner), "channel": "online-banking"])
+        if outcome == .held { return }
         h.wait(1...4)
+        guard outcome == .credited else {
+            let reason = Self.rejections[transfers % Self.rejections.count]
+            let rejected = h.emit(accounts[to].stream, "TransferRejected", [
+                "transferId": .string(transferID), "fromAccount": .string(accounts[from].stream), "amountCents": .int(amount),
+                "reason": .string(reason),
+            ], metadata: ["correlationId": .string(transferID), "causationId": .string(sent.id.description), "actor": "payments-engine"])
+            guard outcome == .rejectedAndRefunded else { return }
+            h.wait(1...4)
+            accounts[from].balance += amount
+            h.emit(accounts[from].stream, "TransferRefunded", [
+                "transferId": .string(transferID), "toAccount": .string(accounts[to].stream), "amountCents": .int(amount),
+                "reason": .string(reason),
+            ], metadata: ["correlationId": .string(transferID), "causationId": .string(rejected.id.description), "actor": "payments-engine"])
+            return
+        }
+        accounts[to].balance += amount
         h.emit(accounts[to].stream, "TransferReceived", [
             "transferId": .string(transferID), "fromAccount": .string(accounts[from].stream), "amountCents": .int(amount),
             "reference": .string(reference),
@@ -150,5 +199,6 @@ struct BankWorld: SampleWorld {
 
     private static let tellers = ["anna", "bruno", "carla", "dev", "eero"]
     private static let employers = ["Northwind GmbH", "Contoso SA", "Fabrikam BV", "Tailspin Lda", "Globex Oy"]
+    private static let rejections = ["recipient account blocked", "payee name does not match the account"]
     private static let references = ["Rent", "Dinner last night", "Birthday present", "Holiday flat", "Car share", "Concert tickets", "Loan back", "Groceries"]
 }
