@@ -17,6 +17,10 @@ struct LogIndex {
         /// them, or a sealed segment loaded from its persisted index and then walked whole
         /// (`IndexCheck`). Readers check the batches of an unchecked segment before serving them.
         var checked = true
+        /// For a segment loaded from its persisted index and not yet checked: the streams of its
+        /// runs, in file order, from which a walk builds its `SegmentCheckTable`; emptied once
+        /// checked.
+        var runStreams: [Int32] = []
 
         var eventCount: Int { batchOffsets.count }
         var endPosition: UInt64 { basePosition + UInt64(batchOffsets.count) }  // one past the last
@@ -114,7 +118,7 @@ struct LogIndex {
     /// Bytes held by the index arrays (capacity, not count): the figure benchmarks report.
     var memoryBytes: Int {
         var total = 0
-        for s in segments { total += s.batchOffsets.capacity * 4 + s.streamOfEvent.capacity * 4 }
+        for s in segments { total += s.batchOffsets.capacity * 4 + s.streamOfEvent.capacity * 4 + s.runStreams.capacity * 4 }
         for s in streams { total += s.positions.capacity * 8 + s.name.utf8.count + 48 }
         total += streamIDs.capacity * 24
         return total

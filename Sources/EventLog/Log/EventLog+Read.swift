@@ -158,18 +158,32 @@ extension EventLog {
             // first batch of a walk that starts inside the segment).
             var expected: UInt64? = begin == LogFormat.segmentHeaderSize ? segment.base : nil
             var mismatch: (offset: Int, reason: String)?
+            // The segment's check table, once this walk has checked enough batches the slow way
+            // to show it is a long one (or one cached by an earlier walk).
+            var table = segment.checked ? nil : cachedCheckTable(number: segment.number)
+            var slowChecks = 0
             let (stop, _) = try reader.scan(handles[i], from: begin, limit: segment.length) { header, buffer, offset in
                 if !segment.checked {
                     if let e = expected, header.firstPosition != e {
                         mismatch = (offset, "batch starts at position \(header.firstPosition), expected \(e) (the segment does not match its index)")
                         return false
                     }
-                    let claim = LogIndex.BatchClaim(
+                    let matched = table?.matches(
                         offset: offset, stream: header.stream, firstPosition: header.firstPosition,
-                        firstVersion: header.firstVersion, count: header.eventCount)
-                    if let why = checkAgainstIndex(claim, segment: k, number: segment.number) {
-                        mismatch = (offset, why)
-                        return false
+                        firstVersion: header.firstVersion, count: header.eventCount) ?? false
+                    if !matched {
+                        // No table yet, or a mismatch: the index itself decides, and says why.
+                        let claim = LogIndex.BatchClaim(
+                            offset: offset, stream: header.stream, firstPosition: header.firstPosition,
+                            firstVersion: header.firstVersion, count: header.eventCount)
+                        if let why = checkAgainstIndex(claim, segment: k, number: segment.number) {
+                            mismatch = (offset, why)
+                            return false
+                        }
+                        slowChecks += 1
+                        if table == nil, slowChecks == Self.checkTableAfterBatches {
+                            table = makeCheckTable(segment: k, number: segment.number)
+                        }
                     }
                     expected = header.lastPosition + 1
                 }
@@ -205,6 +219,29 @@ extension EventLog {
         }
     }
 
+    /// Batches a walk of an unchecked segment checks one by one (`checkAgainstIndex`) before it
+    /// builds the segment's `SegmentCheckTable`: a read of a few events should not pay for a
+    /// table of the whole segment; a scan pays for it once.
+    static let checkTableAfterBatches = 64
+
+    /// The check table kept by an earlier walk of segment `number`, if any.
+    private func cachedCheckTable(number: UInt32) -> SegmentCheckTable? {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return checkTable?.number == number ? checkTable?.table : nil
+    }
+
+    /// Builds segment `k`'s check table under the monitor and keeps it (one at a time, for the
+    /// next walk of a segment read in parts); nil when the index has changed or has no runs.
+    private func makeCheckTable(segment k: Int, number: UInt32) -> SegmentCheckTable? {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard k < index.segments.count, index.segments[k].number == number, !index.segments[k].checked,
+              let table = SegmentCheckTable(index: index, segment: k) else { return nil }
+        checkTable = (number, table)
+        return table
+    }
+
     /// `LogIndex.mismatch` under the monitor; the segment is found again by number.
     private func checkAgainstIndex(_ claim: LogIndex.BatchClaim, segment k: Int, number: UInt32) -> String? {
         monitor.lock()
@@ -218,7 +255,11 @@ extension EventLog {
     /// Records that segment `k` was walked whole and matches the index.
     func markChecked(segment k: Int, number: UInt32) {
         monitor.lock()
-        if k < index.segments.count, index.segments[k].number == number { index.segments[k].checked = true }
+        if k < index.segments.count, index.segments[k].number == number {
+            index.segments[k].checked = true
+            index.segments[k].runStreams = []
+        }
+        if checkTable?.number == number { checkTable = nil }
         monitor.unlock()
     }
 

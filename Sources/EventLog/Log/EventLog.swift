@@ -63,6 +63,10 @@ public final class EventLog: @unchecked Sendable {
     /// nothing past it until the import commits.
     var readCap: UInt64?
 
+    /// The check table of the unchecked sealed segment a walk read last, by segment number
+    /// (monitor held): kept for the next walk of a segment read in parts, dropped once checked.
+    var checkTable: (number: UInt32, table: SegmentCheckTable)?
+
     /// The last position readers may see (monitor held).
     var visibleHead: UInt64 { min(index.head, readCap ?? .max) }
     let lock: PidLockFile?

@@ -248,11 +248,15 @@ extension EventLog {
         index.segments[last].length = file.segmentLength
         // Trusted for the summary (streams, versions); its batches are checked when first read.
         index.segments[last].checked = false
+        var runStreams: [Int32] = []
+        runStreams.reserveCapacity(file.streams.count)
         for (i, run) in file.streams.enumerated() {
             let id = ids[i] ?? index.id(for: run.name)
             index.streams[Int(id)].positions.append(contentsOf: run.positions)
             index.streams[Int(id)].lastRecordedMicros = run.lastRecordedMicros
+            runStreams.append(id)
         }
+        index.segments[last].runStreams = runStreams
         index.head = file.basePosition + UInt64(file.batchOffsets.count) - 1
         return true
     }

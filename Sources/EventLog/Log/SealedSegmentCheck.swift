@@ -149,7 +149,9 @@ extension EventLog {
             if case .passed = verdict, !cancel.isCancelled {
                 for k in todo where k < log.index.segments.count && log.index.segments[k].number == snapshot.segments[k].number {
                     log.index.segments[k].checked = true
+                    log.index.segments[k].runStreams = []
                 }
+                log.checkTable = nil
             }
             if cancel.isCancelled, case .passed = verdict { verdict = .failed(.closed) }
             log.writer?.sealedCheck = verdict
