@@ -56,7 +56,11 @@ public final class EventFinder {
     public let predicate: String
     public let options: FindOptions
     public let analysis: PredicateAnalysis.Result
-    private let program: JQProgram
+    /// nil when the analysis decides the predicate exactly (`.type == "T"`, `.stream == "S"`
+    /// and their `and`/`or`): jq never runs then, and libjq's compile (its builtins are parsed
+    /// again on every compile: about a tenth of the CPU of such a search over a million events)
+    /// is not paid. Such a predicate is one the analysis parsed whole, so jq would compile it.
+    private let program: JQProgram?
     private let keys = EventJVKeys()
     private let typeBytes: [[UInt8]]
     private var globCache: [String: Bool] = [:]
@@ -66,8 +70,8 @@ public final class EventFinder {
     public init(predicate: String, options: FindOptions = FindOptions(), limits: JQLimits = .standard) throws {
         self.predicate = predicate
         self.options = options
-        program = try JQProgram(predicate, bindsEvent: false, limits: limits)
         analysis = options.prefilter ? PredicateAnalysis.analyse(predicate) : .init(requirement: .anything, exact: false)
+        program = analysis.exact ? nil : try JQProgram(predicate, bindsEvent: false, limits: limits)
         typeBytes = options.types.map { Array($0.utf8) }
     }
 
@@ -104,10 +108,10 @@ public final class EventFinder {
                 // Built even when the requirement decides: data that is not JSON fails the
                 // predicate (jq never sees the event) whatever its type.
                 let input = try EventJV.make(view, keys: keys)
-                if exact {
-                    matched = true
-                } else {
+                if let program {
                     matched = try program.anyTruthy(input: input)
+                } else {
+                    matched = true
                 }
             } catch let error as JQError {
                 summary.errors += 1
