@@ -8,7 +8,7 @@ import Glibc
 
 let config: BenchConfig
 do {
-    guard let parsed = try BenchConfig.parse(ReplayOptions.extract(ProjectionBenchOptions.extract(TraceBenchOptions.extract(ProjectionStateBenchOptions.extract(FindBenchOptions.extract(Array(CommandLine.arguments.dropFirst()))))))) else {
+    guard let parsed = try BenchConfig.parse(ReplayOptions.extract(ProjectionBenchOptions.extract(TraceBenchOptions.extract(ProjectionStateBenchOptions.extract(FindBenchOptions.extract(SagaBenchOptions.extract(Array(CommandLine.arguments.dropFirst())))))))) else {
         print(BenchConfig.usage)
         exit(0)
     }
@@ -74,6 +74,7 @@ if config.wants("open") { measure("open") { [try OpenWorkload.run(config, worksp
 if ReplayOptions.current.wants("replay") { measure("replay") { try ReplayWorkloads.run(config, workspace, ReplayOptions.current) } }
 if ReplayOptions.current.wants("rebuild") { measure("rebuild") { [try RebuildWorkload.run(config, workspace, ReplayOptions.current)] } }
 if FindBenchOptions.current.enabled { measure("find") { try FindWorkload.run(config, workspace, FindBenchOptions.current) } }
+if SagaBenchOptions.current.enabled { measure("sagas") { try SagaWorkload.run(config, workspace, SagaBenchOptions.current) } }
 if ProjectionBenchOptions.current.enabled { measure("project") { try ProjectionWorkload.run(config, workspace, ProjectionBenchOptions.current) } }
 if TraceBenchOptions.current.enabled { measure("trace") { [try TraceWorkload.run(TraceBenchOptions.current)] } }
 if ProjectionStateBenchOptions.current.stateEnabled {
