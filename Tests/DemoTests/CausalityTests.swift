@@ -31,13 +31,15 @@ struct CausalityTests {
             let amount = try #require(e.int("amountCents"), "\(e.type) without a whole amountCents")
             #expect(amount > 0)
             switch e.type {
-            case "MoneyDeposited", "TransferReceived":
+            case "MoneyDeposited", "TransferReceived", "TransferRefunded":
                 balance[e.stream] = current + amount
             case "MoneyWithdrawn", "TransferSent":
                 #expect(amount <= available, "\(e.stream) overdrawn at event \(i + 1)")
                 balance[e.stream] = current - amount
             case "WithdrawalRejected":
                 #expect(amount > available && e.int("availableCents") == max(0, available))
+            case "TransferRejected":
+                break  // the recipient's account refused the credit: its balance does not move
             default:
                 Issue.record("unexpected type \(e.type)")
             }
@@ -45,19 +47,31 @@ struct CausalityTests {
                 let id = try #require(e.string("transferId"))
                 #expect(e.meta("correlationId") == id)
                 sent[id] = e
-                // The other leg comes next, on the account it names.
-                let next = try #require(events.indices.contains(i + 1) ? events[i + 1] : nil)
-                #expect(next.type == "TransferReceived" && next.stream == e.string("toAccount") && next.stream != e.stream)
+                // The credit (or its rejection) comes next, on the account it names, unless the
+                // transfer is held (the saga's stuck instance): then nothing of it follows.
+                if let next = events.indices.contains(i + 1) ? events[i + 1] : nil, next.meta("correlationId") == id {
+                    #expect(["TransferReceived", "TransferRejected"].contains(next.type) && next.stream == e.string("toAccount") && next.stream != e.stream)
+                } else {
+                    #expect(!events[(i + 1)...].contains { $0.meta("correlationId") == id }, "transfer \(id) continues later")
+                }
             }
-            if e.type == "TransferReceived" {
+            if e.type == "TransferReceived" || e.type == "TransferRejected" {
                 let id = try #require(e.string("transferId"))
-                let leg = try #require(sent[id], "a transfer received that was never sent")
+                let leg = try #require(sent[id], "a transfer credited or rejected that was never sent")
                 #expect(e.meta("correlationId") == id && e.meta("causationId") == leg.id.description)
                 #expect(e.int("amountCents") == leg.int("amountCents") && e.string("fromAccount") == leg.stream)
             }
+            if e.type == "TransferRefunded" {
+                // Refunded to the sender, caused by the rejection just before it.
+                let id = try #require(e.string("transferId"))
+                let leg = try #require(sent[id], "a refund of a transfer never sent")
+                let rejection = try #require(i > 0 ? events[i - 1] : nil)
+                #expect(rejection.type == "TransferRejected" && e.meta("causationId") == rejection.id.description)
+                #expect(e.stream == leg.stream && e.int("amountCents") == leg.int("amountCents") && e.meta("correlationId") == id)
+            }
         }
         #expect(balance.values.allSatisfy { $0 >= -250_000 })
-        for type in ["AccountOpened", "MoneyDeposited", "MoneyWithdrawn", "TransferSent", "TransferReceived", "WithdrawalRejected"] {
+        for type in ["AccountOpened", "MoneyDeposited", "MoneyWithdrawn", "TransferSent", "TransferReceived", "WithdrawalRejected", "TransferRejected", "TransferRefunded"] {
             #expect((types[type] ?? 0) > 0, "no \(type) in 1,000 events")
         }
     }
