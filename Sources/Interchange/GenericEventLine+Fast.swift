@@ -141,5 +141,5 @@ private func isNullLiteral(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Boo
 }
 
 #if canImport(Glibc)
-import Glibc
+import Glibc  // memcmp only: no system calls
 #endif

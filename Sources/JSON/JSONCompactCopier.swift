@@ -192,7 +192,7 @@ public struct JSONCompactCopier {
 }
 
 #if canImport(Glibc)
-import Glibc
+import Glibc  // memcmp only: no system calls
 #elseif canImport(Darwin)
-import Darwin
+import Darwin  // memcmp only: no system calls
 #endif
