@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Replay
 import TerminalUI
 import Testing
 @testable import Dashboard
@@ -87,7 +88,7 @@ import Testing
         let second = Dashboard.startFind(&state, ".type == \"X\"")
         #expect(second == [.request(.find(FindQuery(id: 2, predicate: ".type == \"X\"")))])
         // An answer for the old search is ignored.
-        _ = Dashboard.update(&state, .findUpdated(FindUpdate(id: 1, newMatches: [FindMatch(position: 1, stream: "s", version: 1, type: "T", micros: 0)])))
+        _ = Dashboard.update(&state, .findUpdated(FindUpdate(id: 1, newMatches: [EventRef(position: 1, stream: "s", version: 1, type: "T", micros: 0)])))
         #expect(state.find?.matches.isEmpty == true)
         let esc = Dashboard.update(&state, .key(.escape))
         #expect(esc == [.request(.find(FindQuery(id: 2, predicate: "")))])

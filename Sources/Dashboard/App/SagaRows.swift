@@ -27,7 +27,7 @@ struct SagaRows {
 
     /// The event whose trace stands for the instance: its first step, else its failure, else
     /// its first compensation.
-    static func anchor(of instance: SagaInstance) -> SagaEventRef? {
+    static func anchor(of instance: SagaInstance) -> EventRef? {
         let candidates = instance.stepEvents.compactMap(\.first) + [instance.failure].compactMap { $0 } + instance.compensationEvents.compactMap(\.first)
         return candidates.min { $0.position < $1.position }
     }

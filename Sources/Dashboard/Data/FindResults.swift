@@ -1,3 +1,5 @@
+import Replay
+
 /// A `:find` search as the dashboard asks for it: `id` tells its answers from an older search's.
 /// An empty predicate cancels the search in progress.
 public struct FindQuery: Sendable, Equatable {
@@ -9,27 +11,11 @@ public struct FindQuery: Sendable, Equatable {
     }
 }
 
-/// One event a search matched: enough to list it and to open it in its stream.
-public struct FindMatch: Sendable, Equatable {
-    public var position: UInt64
-    public var stream: String
-    public var version: UInt64
-    public var type: String
-    public var micros: Int64
-    public init(position: UInt64, stream: String, version: UInt64, type: String, micros: Int64) {
-        self.position = position
-        self.stream = stream
-        self.version = version
-        self.type = type
-        self.micros = micros
-    }
-}
-
 /// Progress of a search, posted by the worker as it goes: the matches found since the last
 /// update, how far it got, and, at the end, whether it finished, was stopped, or failed.
 public struct FindUpdate: Sendable, Equatable {
     public var id: Int
-    public var newMatches: [FindMatch]
+    public var newMatches: [EventRef]
     public var reached: UInt64
     public var head: UInt64
     public var done: Bool
@@ -41,7 +27,7 @@ public struct FindUpdate: Sendable, Equatable {
     /// True when it stopped at the dashboard's cap on matches kept.
     public var capped: Bool
 
-    public init(id: Int, newMatches: [FindMatch] = [], reached: UInt64 = 0, head: UInt64 = 0, done: Bool = false,
+    public init(id: Int, newMatches: [EventRef] = [], reached: UInt64 = 0, head: UInt64 = 0, done: Bool = false,
                 errors: Int = 0, firstError: String? = nil, failure: String? = nil, capped: Bool = false) {
         self.id = id
         self.newMatches = newMatches
@@ -61,7 +47,7 @@ public struct FindResults: Sendable, Equatable {
     public static let cap = 10_000
 
     public var query: FindQuery
-    public var matches: [FindMatch] = []
+    public var matches: [EventRef] = []
     public var reached: UInt64 = 0
     public var head: UInt64 = 0
     public var done = false

@@ -23,7 +23,7 @@ extension LogSource {
                 return !shouldStop()
             }) { view in
                 found += 1
-                update.newMatches.append(FindMatch(
+                update.newMatches.append(EventRef(
                     position: view.position, stream: view.stream, version: view.version, type: view.type, micros: view.originalMicros))
                 if update.newMatches.count >= 200 {
                     update.reached = view.position

@@ -32,7 +32,7 @@ public struct SagaFold: Sendable {
     public func concerns(type: String) -> Bool { roles[type] != nil }
 
     /// Adds one event of the saga's types to the instance `id` (events arrive in global order).
-    public mutating func add(instance id: String, _ event: SagaEventRef) {
+    public mutating func add(instance id: String, _ event: EventRef) {
         guard let role = roles[event.type] else { return }
         let slot: Int
         if let s = slots[id] {
@@ -47,7 +47,7 @@ public struct SagaFold: Sendable {
         Self.apply(role, event, to: &instances[slot], steps: definition.steps)
     }
 
-    private static func apply(_ role: Role, _ event: SagaEventRef, to instance: inout SagaInstance, steps: [String]) {
+    private static func apply(_ role: Role, _ event: EventRef, to instance: inout SagaInstance, steps: [String]) {
         instance.eventCount += 1
         instance.lastPosition = event.position
         instance.lastMicros = max(instance.lastMicros, event.micros)

@@ -13,15 +13,15 @@ public struct SagaInstance: Sendable, Equatable {
     /// One line for people: why the status is what it is.
     public var reason = ""
     /// Per step (the definition's order): the first events that ran it, and how many did.
-    public var stepEvents: [[SagaEventRef]]
+    public var stepEvents: [[EventRef]]
     public var stepCounts: [Int]
     /// Per step: the first events that compensated it, and how many did.
-    public var compensationEvents: [[SagaEventRef]]
+    public var compensationEvents: [[EventRef]]
     public var compensationCounts: [Int]
     /// Steps in the order their first compensation happened (each once).
     public var compensationOrder: [Int] = []
     /// The first failure event, and how many there were.
-    public var failure: SagaEventRef?
+    public var failure: EventRef?
     public var failureCount = 0
     /// For a compensated instance whose compensations did not run in reverse order of the
     /// completed steps: the first compensation out of place (nil: in order).

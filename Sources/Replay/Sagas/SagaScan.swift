@@ -39,7 +39,7 @@ public enum SagaScan {
                     guard let c = correlation ?? nil else { continue }
                     id = c
                 }
-                folds[k].add(instance: id, SagaEventRef(position: view.position, stream: view.stream, version: view.version, type: type, micros: micros))
+                folds[k].add(instance: id, EventRef(position: view.position, stream: view.stream, version: view.version, type: type, micros: micros))
             }
             return true
         }

@@ -64,12 +64,12 @@ struct SagaPrinter {
         }
     }
 
-    static func eventObject(_ e: SagaEventRef) -> JSONValue {
+    static func eventObject(_ e: EventRef) -> JSONValue {
         .object(["position": .integer(Int64(e.position)), "stream": .string(e.stream), "version": .integer(Int64(e.version)),
                  "type": .string(e.type), "time": .string(time(e.micros))])
     }
 
-    static func eventText(_ e: SagaEventRef) -> String {
+    static func eventText(_ e: EventRef) -> String {
         "\(time(e.micros))  @\(e.position) \(SafeText.preview(e.stream, columns: 40)) v\(e.version) \(SafeText.preview(e.type, columns: 40))"
     }
 

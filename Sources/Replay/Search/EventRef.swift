@@ -1,5 +1,6 @@
-/// One event behind a saga step, compensation or failure: where it is and when it happened.
-public struct SagaEventRef: Sendable, Equatable {
+/// One event as a list shows it and a jump opens it: a saga's step, compensation or failure, or a
+/// `find` match. Where it is (position, stream, version), its type, and when it happened.
+public struct EventRef: Sendable, Equatable {
     public var position: UInt64
     public var stream: String
     public var version: UInt64
