@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "Dashboard", dependencies: ["Platform", "JSON", "EventLog", "Replay", "SafeText", "TerminalUI"], path: "Sources/Dashboard"),
         // The samples' generators (deterministic histories of any size) and the live demo
         // session (a writer and projections at different speeds).
-        .target(name: "Demo", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange"], path: "Sources/Demo"),
+        .target(name: "Demo", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange", "PostgresStore"], path: "Sources/Demo"),
         // ncursesw headers plus a shim for the macros and globals Swift cannot import
         // (Debian: apt-get install libncurses-dev).
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -118,6 +118,8 @@ let package = Package(
         // Benchmarks are programs that print figures: `swift run -c release rewind-bench`.
         .executableTarget(name: "rewind-dashboard-bench", dependencies: ["Platform", "JSON", "Dashboard", "EventLog", "Replay", "TerminalUI"], path: "Benchmarks/DashboardBench"),
         .executableTarget(name: "rewind-bench", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Benchmarks/RewindBench"),
+        // The PostgreSQL store's figures (Benchmarks/postgres-bench.sh runs it against a loaded server).
+        .executableTarget(name: "rewind-pg-bench", dependencies: ["EventLog", "PostgresStore"], path: "Benchmarks/PostgresBench"),
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"], path: "Tests/SafeTextTests"),
         .testTarget(name: "TOMLSupportTests", dependencies: ["SafeText", "TOMLSupport", "Demo"], path: "Tests/TOMLSupportTests"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
@@ -129,12 +131,12 @@ let package = Package(
         .target(name: "TmuxHarness", path: "Tests/TmuxHarness"),
         // A throwaway PostgreSQL server (initdb, a private socket and port) shared by one test process.
         .target(name: "PostgresHarness", dependencies: ["TmuxHarness"], path: "Tests/PostgresHarness"),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["Platform", "PostgresStore", "PostgresHarness"], path: "Tests/PostgresStoreTests"),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["Platform", "EventLog", "Replay", "PostgresStore", "PostgresHarness"], path: "Tests/PostgresStoreTests"),
         .testTarget(name: "NCursesTerminalTests", dependencies: ["NCursesTerminal", "SafeText", "TerminalUI", "TmuxHarness", "rewind-term-check"], path: "Tests/NCursesTerminalTests"),
         .testTarget(name: "ReplayTests", dependencies: ["Platform", "JSON", "EventLog", "Replay"], path: "Tests/ReplayTests"),
         .testTarget(name: "InterchangeTests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange"], path: "Tests/InterchangeTests"),
-        .testTarget(name: "DemoTests", dependencies: ["Platform", "JSON", "Demo", "EventLog", "Replay", "Interchange"], path: "Tests/DemoTests"),
-        .testTarget(name: "RewindCLITests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange", "SafeText", "TmuxHarness", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
+        .testTarget(name: "DemoTests", dependencies: ["Platform", "JSON", "Demo", "EventLog", "Replay", "Interchange", "PostgresStore", "PostgresHarness"], path: "Tests/DemoTests"),
+        .testTarget(name: "RewindCLITests", dependencies: ["Platform", "JSON", "EventLog", "Replay", "Interchange", "SafeText", "TmuxHarness", "PostgresHarness", "PostgresStore", "rewind", "rewind-crash-writer"], path: "Tests/RewindCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

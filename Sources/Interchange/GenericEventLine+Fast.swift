@@ -34,6 +34,12 @@ extension GenericEventLine {
     /// plainly right (then `decode` gives the same event, or the error), never a different
     /// result. Simple strings, canonical integers and `JSONCompactCopier`'s text only.
     static func decodeFast(_ bytes: UnsafeRawBufferPointer, copier: inout JSONCompactCopier) -> Decoded? {
+        var types = RecentStrings()
+        return decodeFast(bytes, copier: &copier, types: &types)
+    }
+
+    /// `decodeFast`, taking the type's String from `types` when the same type came recently.
+    static func decodeFast(_ bytes: UnsafeRawBufferPointer, copier: inout JSONCompactCopier, types: inout RecentStrings) -> Decoded? {
         guard let raw = bytes.baseAddress else { return nil }
         let p = raw.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
@@ -74,7 +80,7 @@ extension GenericEventLine {
                 let text = UnsafeBufferPointer(start: p + i + 1, count: end - i - 2)
                 switch member {
                 case .stream: stream = String(decoding: text, as: UTF8.self)
-                case .type: type = String(decoding: text, as: UTF8.self)
+                case .type: type = types.string(text)
                 case .id:
                     guard let parsed = EventID(utf8: text) else { return nil }
                     id = parsed
@@ -112,7 +118,13 @@ extension GenericEventLine {
                 if member == .metadata && c != UInt8(ascii: "{") { return nil }
                 copier.output.removeAll(keepingCapacity: true)
                 guard let end = copier.copyValue(p, count: n, from: i) else { return nil }
-                if member == .data { data = copier.output } else if member == .metadata { metadata = copier.output }
+                // An exact-size copy: the copier's buffer stays its own (no reallocation per
+                // event) and a queued event holds no spare capacity.
+                if member == .data {
+                    data = copier.output.withUnsafeBufferPointer { Array($0) }
+                } else if member == .metadata {
+                    metadata = copier.output.withUnsafeBufferPointer { Array($0) }
+                }
                 i = end
             }
             i = JSONCompactCopier.skipSpace(p, n, i)

@@ -111,3 +111,23 @@ import Testing
         #expect(folded.rows.count == 5)
     }
 }
+
+/// A database store's held-back events (a gap in positions that may still fill) are said in
+/// the status bar while the gap lasts, and the hints come back once it fills.
+@Suite struct HeldBackNoticeTests {
+    func statusLine(_ state: DashboardState) -> String {
+        var buffer = ScreenBuffer(size: state.size)
+        DashboardView.render(state, theme: .monochrome, into: &buffer)
+        return buffer.line(state.size.height - 1)
+    }
+
+    @Test func theStatusBarSaysWhatIsHeldBackUntilTheGapFills() {
+        var state = DashboardState(logPath: "/l", size: Size(width: 120, height: 30), nowMicros: 1_000_000)
+        _ = Dashboard.update(&state, .logChanged(head: 5, streams: 2, heldBack: "1 event past position 5 is held back: position 6 is missing"))
+        #expect(state.heldBack != nil)
+        #expect(statusLine(state).contains("1 event past position 5 is held back: position 6 is missing"))
+        _ = Dashboard.update(&state, .logChanged(head: 7, streams: 3))
+        #expect(state.heldBack == nil)
+        #expect(statusLine(state).contains("? help"))
+    }
+}

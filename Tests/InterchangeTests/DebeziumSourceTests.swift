@@ -101,6 +101,26 @@ extension DebeziumSourceTests {
         #expect(records.last?.ignoredReason?.contains("tombstone") == true)
     }
 
+    /// An events table without its type and its data columns: one error that names both
+    /// options (with guesses from the row's columns), not one now and the other on the next run.
+    @Test func anEventsTableMissingTypeAndDataGetsOneErrorNamingBothOptions() throws {
+        let row = #"{"stream_id":"account-1","event_kind":"MoneyDeposited","body":"{\"amountCents\": 5}"}"#
+        let bare = #"{"stream_id":"account-1","seq":4}"#
+        let text = Self.change("c", after: row) + "\n" + Self.change("c", after: bare)
+        let errors = try ImportScratch().records(.debezium, text).compactMap(\.error)
+        #expect(errors.map(\.location) == [.line(1), .line(2)])
+        #expect(errors[0].reason.contains("no event type") && errors[0].reason.contains("no data column"))
+        #expect(errors[0].needs.map(\.option) == ["--type-from", "--data-from"])
+        #expect(errors[0].needs.map(\.suggestion) == ["column:event_kind", "column:body"])
+        #expect(errors[1].needs.map(\.suggestion) == ["column:NAME", "column:NAME"])
+        let advice = try #require(NeededOption.advice(NeededOption.collected(from: errors)))
+        #expect(advice.contains("run again with: --type-from column:event_kind --data-from column:body"))
+        // With the two options, the first row imports.
+        let options = try ImportOptions.with(type: "column:event_kind", data: "column:body")
+        let records = try ImportScratch().records(.debezium, Self.change("c", after: row), options: options)
+        #expect(records.first?.event?.type == "MoneyDeposited" && records.first?.event?.data == ["amountCents": 5])
+    }
+
     /// The same overflow as kcat's `ts` (found by its fuzz target), in `source.ts_ms`.
     @Test func aCommitTimeTooLargeForMillisecondsIsABadRecordNotATrap() throws {
         let row = #"{"seq":9,"stream":"s-1","type":"T","data":"{}"}"#

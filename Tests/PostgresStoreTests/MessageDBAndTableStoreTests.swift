@@ -43,7 +43,7 @@ import Testing
                                      body jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now() - interval '1 minute');
             INSERT INTO app_events (sid, v, kind, body) VALUES ('cart-1', 1, 'Added', '{"sku":"a"}'), ('cart-1', 2, 'Removed', '{"sku":"a"}');
             """, database: database)
-        let spec = GenericTableSpec(table: "app_events", position: "n", stream: "sid", version: "v", type: "kind", data: "body", time: "at")
+        let spec = EventTableSource(table: "app_events", position: "n", stream: "sid", version: "v", type: "kind", data: "body", time: "at")
         let store = try PostgresStoreOpener.open(url: server.url(database: database), stateDirectory: state, source: spec)
         defer { store.close() }
         #expect(store.streams().map(\.name) == ["cart-1"])
@@ -53,7 +53,7 @@ import Testing
 
     @Test func aSourceColumnThatIsMissingIsNamedWithTheColumnsThereAre() throws {
         try server.psql("CREATE TABLE app_events (n bigint, sid text, v int, kind text, body jsonb)", database: database)
-        let spec = GenericTableSpec(table: "app_events", position: "n", stream: "stream", version: "v", type: "kind", data: "body")
+        let spec = EventTableSource(table: "app_events", position: "n", stream: "stream", version: "v", type: "kind", data: "body")
         #expect {
             _ = try PostgresStoreOpener.open(url: server.url(database: database), stateDirectory: state, source: spec)
         } throws: { error in

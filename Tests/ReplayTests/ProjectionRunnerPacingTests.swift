@@ -58,11 +58,10 @@ struct ProjectionRunnerPacingTests {
         #expect(runner.progress().first?.checkpoint == 24)
         #expect(runner.progress().first?.status == .catchingUp)
         #expect(try F.saved(log, "balances").checkpoint == 24)
-        // stop() ends the 30 s wait at once.
-        let asked = Date()
+        // stop() ends the 30 s wait: well before it would have ended by itself (the bound is
+        // loose because a loaded 2-core machine can stall a thread for seconds).
         runner.stop()
-        #expect(runner.wait(timeout: 2))
-        #expect(Date().timeIntervalSince(asked) < 2)
+        #expect(runner.wait(timeout: 10))
         #expect(runner.wait() == nil)
         #expect(try F.saved(log, "balances").checkpoint == 24)
         #expect(try F.saved(log, "balances").status == .stopped)

@@ -7,7 +7,7 @@ import TmuxHarness
 @Suite(.serialized) struct DashboardLimitsE2ETests {
     func command(_ args: String) -> String { "'\(CLIRunner.executable("rewind").path)' \(args)" }
 
-    @Test func dashboardQuitsWithinASecondWhileAHandlerRuns() throws {
+    @Test func dashboardQuitsWhileAHandlerRunsWithoutWaitingForIt() throws {
         guard TmuxSession.isAvailable else { Issue.record("tmux is not installed; .ci/run installs it"); return }
         let dir = ScratchDirectory()
         // Ten minutes of budget: only quitting can stop the handler.
@@ -20,11 +20,11 @@ import TmuxHarness
         try tmux.waitFor("State")
         // The harness sees the screen a few tmux round-trips late, and on a loaded machine one
         // round-trip alone can take a few hundred milliseconds: that delay is not the
-        // dashboard's, so it is measured and added to the issue's one second.
+        // dashboard's, so it is measured and added to the bound (see QuitBound).
         let probe = Date()
         for _ in 0..<3 { _ = try tmux.capture() }
         let observation = Date().timeIntervalSince(probe)
-        let bound = (Double(ProcessInfo.processInfo.environment["REWIND_TEST_QUIT_SECONDS"] ?? "") ?? 1) + observation
+        let bound = (Double(ProcessInfo.processInfo.environment["REWIND_TEST_QUIT_SECONDS"] ?? "") ?? QuitBound.seconds) + observation
         let sent = Date()
         try tmux.send("q")
         let status = try? tmux.exitStatus(timeout: bound)

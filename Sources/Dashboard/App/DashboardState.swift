@@ -67,6 +67,9 @@ public struct DashboardState: Sendable {
     // The log
     public var head: UInt64 = 0
     public var streamCount = 0
+    /// A database's events held back behind a gap in positions that may still fill (the
+    /// store's notice): shown in the status bar while it lasts, so nothing is hidden silently.
+    public var heldBack: String?
 
     // Streams
     public var streamQuery = StreamQuery()

@@ -9,8 +9,9 @@ public enum Message: Sendable {
     case resize(Size)
     /// The clock: drives playback, refreshes and the relative ages shown.
     case tick(micros: Int64)
-    /// The log grew (or was first read): its head and how many streams it has.
-    case logChanged(head: UInt64, streams: Int)
+    /// The log grew (or was first read): its head and how many streams it has; for a database,
+    /// why events past the head are held back (a gap in positions that may still fill), if they are.
+    case logChanged(head: UInt64, streams: Int, heldBack: String? = nil)
     case streamsLoaded(StreamList)
     case eventsLoaded(stream: String, from: UInt64, rows: [EventRow], lastVersion: UInt64)
     case stateLoaded(StateView, eventMicros: Int64?)

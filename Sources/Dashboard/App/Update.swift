@@ -28,10 +28,11 @@ public enum Dashboard {
             return effects
         case .tick(let now):
             return tick(&state, now: now)
-        case .logChanged(let head, let streams):
+        case .logChanged(let head, let streams, let heldBack):
             let grew = head != state.head
             state.head = head
             state.streamCount = streams
+            state.heldBack = heldBack
             guard grew else { return [] }
             var effects: [Effect] = [.request(.streams(state.streamQuery))]
             if let s = state.selectedStream {

@@ -91,7 +91,7 @@ public final class LogSource {
     /// Re-reads the log's tail; `update` compares the head with what it had.
     private func refresh() throws -> Message {
         if !log.isWritable { _ = try log.refresh() }
-        return .logChanged(head: log.head, streams: log.streamCount)
+        return .logChanged(head: log.head, streams: log.streamCount, heldBack: log.notice)
     }
 
     private func streams(_ query: StreamQuery) throws -> StreamList {

@@ -35,6 +35,10 @@ enum StatusBar {
             buffer.write(" " + n.text, x: area.x, y: area.y, style: theme[n.isError ? .error : .info], maxWidth: leftWidth)
             return
         }
+        if let held = state.heldBack {
+            buffer.write(" ⏸ " + SafeText.escape(held), x: area.x, y: area.y, style: theme[.warning], maxWidth: leftWidth)
+            return
+        }
         var spans: [Span] = []
         for (k, what) in hints {
             spans.append(Span(" \(k)", theme[.key]))

@@ -18,6 +18,9 @@ extension DemoSession {
         public var seed: UInt64 = Sample.defaultSeed
         /// How the slower projections and the poison events behave.
         public var timing = Timing()
+        /// A PostgreSQL URL to copy the demo into, as Marten's tables (`rewind demo --postgres`):
+        /// created when absent, refused when they exist with another shape or hold events.
+        public var postgres: String?
 
         public init(sample: String = "bank", rate: Double = 20, keep: Bool = false, directory: String? = nil, initialEvents: Int? = nil) {
             self.sample = sample

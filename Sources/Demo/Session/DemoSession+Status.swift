@@ -43,6 +43,12 @@ extension DemoSession {
             if !positions.isEmpty { poison += "; appended at " + positions.map { "\($0)" }.joined(separator: ", ") }
         }
         lines.append(poison)
+        if let mirror = postgresMirror {
+            let stats = mirror.stats
+            var line = "postgres: copying the log into Marten's tables at \(mirror.redactedURL) (mt_events, mt_streams, mt_event_progression); \(stats.copied) events copied"
+            if let failure = stats.failure { line += "; stopped: \(failure)" }
+            lines.append(line)
+        }
         lines.append("external consumer \(consumerName): writes \(ExternalCheckpoints.directory(logPath: logPath))/\(consumerName).json every \(Self.number(timing.consumerInterval)) s, about one interval behind")
         if options.directory != nil {
             lines.append("directory \(directory): yours, kept after the demo")

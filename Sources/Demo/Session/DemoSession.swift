@@ -38,7 +38,10 @@ public final class DemoSession: Sendable {
     public let importedEvents: UInt64
 
     private let removesDirectory: Bool
+    /// The copy into PostgreSQL (`options.postgres`), if asked for.
+    let postgresMirror: PostgresMirror?
     private let stopSignal = StopSignal()
+    private let mirrorStop = StopSignal()
     private let running: Monitor<Running>
 
     enum Phase { case ready, running, stopping, stopped }
@@ -50,6 +53,8 @@ public final class DemoSession: Sendable {
         var history: SampleHistory?
         var writer: LiveWriter?
         var threads: [JoinableThread] = []
+        /// The copy into PostgreSQL: stopped after the writer, so it copies the last event too.
+        var mirrorThread: JoinableThread?
         var runners: [(role: String, runner: ProjectionRunner)] = []
         var projectionLock: ProjectionStore.Lock?
         var monitor: LagMonitor?
@@ -70,6 +75,8 @@ public final class DemoSession: Sendable {
         if let n = options.initialEvents, n < 0 { throw DemoError("the initial history needs a number of events ≥ 0, not \(n)") }
         do { sample = try SampleCatalog.named(options.sample) } catch { throw DemoError(error.description) }
         self.options = options
+        // Connect and check the tables first: a database that cannot take the demo fails fast.
+        postgresMirror = try options.postgres.map { try PostgresMirror(url: $0) }
 
         let root: String
         if let given = options.directory {
@@ -216,6 +223,14 @@ public final class DemoSession: Sendable {
             let consumer = SimulatedConsumer(name: roles.consumer, log: log, interval: timing.consumerInterval, stop: stopSignal)
             r.threads.append(JoinableThread(name: "rewind-demo-writer") { writer.run() })
             r.threads.append(JoinableThread(name: "rewind-demo-consumer") { consumer.run() })
+            if let mirror = postgresMirror {
+                let runners = r.runners.map(\.runner)
+                let log = self.log
+                let stop = mirrorStop
+                r.mirrorThread = JoinableThread(name: "rewind-demo-postgres") {
+                    mirror.run(log: log, progress: { runners.flatMap { $0.progress() } }, stop: stop)
+                }
+            }
             r.phase = .running
         }
     }
@@ -225,15 +240,17 @@ public final class DemoSession: Sendable {
     /// see the type's notes for where it may be called from.
     public func stop() {
         // A second caller waits while the first stops, then finds the session stopped.
-        let work: (threads: [JoinableThread], runners: [ProjectionRunner])? = running.wait(until: { $0.phase != .stopping }) { r, _ in
+        let work: (threads: [JoinableThread], mirror: JoinableThread?, runners: [ProjectionRunner])? = running.wait(until: { $0.phase != .stopping }) { r, _ in
             guard r.phase != .stopped else { return nil }
             r.phase = .stopping
-            return (r.threads, r.runners.map(\.runner))
+            return (r.threads, r.mirrorThread, r.runners.map(\.runner))
         }
         guard let work else { return }
 
         stopSignal.request()
         for t in work.threads { t.join() }
+        mirrorStop.request()
+        work.mirror?.join()
         for r in work.runners { r.stop() }
         for r in work.runners { r.wait() }
         running.read { $0.projectionLock }?.release()
@@ -281,8 +298,8 @@ public final class DemoSession: Sendable {
     /// True when every thread the session started has ended (the writer, the consumer and
     /// every runner's): what `stop()` promises, for tests.
     var allThreadsFinished: Bool {
-        let (threads, runners) = running.read { ($0.threads, $0.runners.map(\.runner)) }
-        return threads.allSatisfy(\.isFinished) && runners.allSatisfy(\.isFinished)
+        let (threads, mirror, runners) = running.read { ($0.threads, $0.mirrorThread, $0.runners.map(\.runner)) }
+        return threads.allSatisfy(\.isFinished) && (mirror?.isFinished ?? true) && runners.allSatisfy(\.isFinished)
     }
 
     var consumerName: String { sample.roles.consumer }

@@ -79,6 +79,9 @@ public enum LogFormat {
 
     public static func segmentFileName(_ number: UInt32) -> String { pad12(number) + ".seg" }
     public static func indexFileName(_ number: UInt32) -> String { pad12(number) + ".idx" }
+    /// The checkpoint of the active segment's index (`ActiveIndexCheckpoint`): the index of its
+    /// first bytes, written by the writer at a clean close so that readers scan only what follows.
+    public static func activeIndexFileName(_ number: UInt32) -> String { pad12(number) + ".part" }
     /// The derived correlation/causation index of a sealed segment, beside its stream index
     /// (written and read by Replay's `TraceIndex`; the engine never reads it).
     public static func traceIndexFileName(_ number: UInt32) -> String { pad12(number) + ".trc" }

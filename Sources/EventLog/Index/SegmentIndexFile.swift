@@ -10,6 +10,10 @@
 ///     crc      = crc32c(everything before it)
 ///
 /// It is derived data: a missing or damaged file is rebuilt from the segment.
+///
+/// The active segment's checkpoint (`index/NNNNNNNNNNNN.part`, `ActiveIndexCheckpoint`) has the
+/// same grammar with magic "RWNDPRT\u{1}": `segmentLength` is then the end of the last batch it
+/// covers, and the reserved u32 at offset 44 (`tag`) holds that batch's stored CRC.
 struct SegmentIndexFile {
     static let magic: [UInt8] = Array("RWNDIDX".utf8) + [1]
     static let headerSize = 48
@@ -26,10 +30,13 @@ struct SegmentIndexFile {
     var segmentLength: Int
     var batchOffsets: [UInt32]
     var streams: [StreamRun]
+    /// The header's reserved u32 at offset 44: 0 in a sealed segment's index; in an active
+    /// segment's checkpoint, the stored CRC of the last batch it covers.
+    var tag: UInt32 = 0
 
-    func encoded() -> [UInt8] {
+    func encoded(magic: [UInt8] = Self.magic) -> [UInt8] {
         var w = ByteWriter(capacity: Self.headerSize + batchOffsets.count * 12 + streams.count * 64 + 4)
-        w.raw(Self.magic)
+        w.raw(magic)
         w.u16(LogFormat.formatVersion)
         w.u16(0)
         w.u32(number)
@@ -37,7 +44,7 @@ struct SegmentIndexFile {
         w.u64(UInt64(batchOffsets.count))
         w.u64(UInt64(segmentLength))
         w.u32(UInt32(streams.count))
-        w.u32(0)
+        w.u32(tag)
         batchOffsets.withUnsafeBytes { raw in
             if Int(littleEndian: 1) == 1 { w.raw(raw) } else { for o in batchOffsets { w.u32(o) } }
         }
@@ -64,10 +71,10 @@ struct SegmentIndexFile {
     /// count is bounded by the bytes that are really there before anything is allocated, every
     /// number is range-checked before it is converted or added, every batch offset must lie
     /// inside the segment, in order, and stream names obey the batch reader's length limit.
-    static func decode(_ bytes: [UInt8]) -> Result<SegmentIndexFile, IndexProblem> {
+    static func decode(_ bytes: [UInt8], magic expected: [UInt8] = Self.magic) -> Result<SegmentIndexFile, IndexProblem> {
         bytes.withUnsafeBytes { raw -> Result<SegmentIndexFile, IndexProblem> in
             guard raw.count >= headerSize + 4 else { return .failure(.init("index file is too short")) }
-            guard Array(raw[0..<8]) == magic else { return .failure(.init("index file has a bad magic")) }
+            guard Array(raw[0..<8]) == expected else { return .failure(.init("index file has a bad magic")) }
             guard raw.u16(at: 8) == LogFormat.formatVersion else { return .failure(.init("index file has an unknown format version")) }
             let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 4)])
             guard Checksum.crc32c(body) == raw.u32(at: raw.count - 4) else {
@@ -78,6 +85,7 @@ struct SegmentIndexFile {
             let eventCount = raw.u64(at: 24)
             let storedLength = raw.u64(at: 32)
             let streamCount = Int(raw.u32(at: 40))
+            let tag = raw.u32(at: 44)
             var cursor = headerSize
             let room = body.count - cursor
             guard eventCount <= UInt64(room / 4) else {
@@ -144,7 +152,7 @@ struct SegmentIndexFile {
             }
             guard cursor == body.count else { return .failure(.init("index file has \(body.count - cursor) stray bytes")) }
             return .success(SegmentIndexFile(
-                number: number, basePosition: base, segmentLength: length, batchOffsets: offsets, streams: streams))
+                number: number, basePosition: base, segmentLength: length, batchOffsets: offsets, streams: streams, tag: tag))
         }
     }
 

@@ -225,6 +225,10 @@ extension EventLog {
         } catch {
             throw EventLogError.wrap(error)
         }
+        // The sealed index replaces the checkpoint. An import keeps it: if the import is rolled
+        // back this segment is active again, and the checkpoint still covers its first bytes
+        // (the next writer's open removes it once the segment is sealed for good).
+        if w.transaction == nil { removeActiveCheckpoint(number: w.activeNumber) }
         let newHandle = try Self.createSegment(log: path, number: number, base: nextBase)
         monitor.lock()
         index.segments.append(LogIndex.Segment(number: number, basePosition: nextBase, length: LogFormat.segmentHeaderSize))
@@ -263,6 +267,10 @@ extension EventLog {
         }
         let last = loaded.index.segments.count - 1
         let segment = loaded.index.segments[last]
+        // Checkpoints of sealed segments are never read; remove any an import left behind.
+        for sealed in loaded.index.segments.dropLast() {
+            try? FileJail(root: log).remove(activeIndexFile(sealed.number))
+        }
         let handle: SystemFile
         do {
             handle = try FileJail(root: log).open(segmentFile(segment.number), flags: .readWrite)

@@ -137,8 +137,10 @@ public final class EventLog: @unchecked Sendable {
             if trimmed && w.transaction == nil {
                 // The data durable first (no-sync appends are not yet), then the final record.
                 if w.durability == .noSync { try? handle.syncData() }
-                if (try? ActiveTail.writeRecord(CommitRecord(end: w.writeOffset, final: true), to: handle)) != nil {
-                    try? handle.syncData()
+                if (try? ActiveTail.writeRecord(CommitRecord(end: w.writeOffset, final: true), to: handle)) != nil,
+                   (try? handle.syncData()) != nil, index.segments.last?.length == w.writeOffset {
+                    // Every byte is acknowledged and durable: the next reader may skip scanning them.
+                    writeActiveCheckpoint(handle: handle)
                 }
             } else if w.durability == .fsync {
                 try? handle.syncData()

@@ -176,6 +176,9 @@ extension EventLog {
             }
             for n in numbers where n >= marker.segment {
                 try jail.remove(indexFile(n))
+                // The checkpoint of segment N covers at most where the import began (it was
+                // written at a clean close before it); those of the segments removed go with them.
+                if n > marker.segment { try jail.remove(activeIndexFile(n)) }
             }
             let p = jail.path(segmentFile(marker.segment))
             if FileSystem.exists(p) {

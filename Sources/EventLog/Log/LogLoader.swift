@@ -116,9 +116,15 @@ extension EventLog {
             if !isLast, try loadPersistedIndex(log: log, number: number, segmentSize: size, cap: cap, into: &loaded.index) {
                 continue
             }
-            // Scan: the last segment always, a sealed one whose index could not be used.
+            // A reader takes the active segment's checkpoint when it holds up, and scans only
+            // what follows it; the writer always scans (its recovery judges every byte).
+            if isLast, !repair {
+                loadActiveCheckpoint(log: log, number: number, handle: handle, segmentSize: size, cap: cap, into: &loaded.index)
+                report.activeCheckpointEvents = loaded.index.segments[i].eventCount
+            }
+            // Scan: the last segment always (past its checkpoint), a sealed one whose index could not be used.
             var capped = false
-            let stop = try scanSegment(handle, from: LogFormat.segmentHeaderSize, limit: size, reader: &reader, index: &loaded.index, trackStreams: repair, cap: cap, capped: &capped)
+            let stop = try scanSegment(handle, from: loaded.index.segments[i].length, limit: size, reader: &reader, index: &loaded.index, trackStreams: repair, cap: cap, capped: &capped)
             if capped { break segments }
             if !isLast {
                 if case .end = stop {} else {
@@ -222,6 +228,14 @@ extension EventLog {
         guard case .success(let file) = SegmentIndexFile.decode(bytes),
               file.number == number, file.basePosition == index.head + 1,
               file.segmentLength == segmentSize else { return false }
+        return adoptIndexFile(file, cap: cap, into: &index)
+    }
+
+    /// Puts a decoded index file (a sealed segment's, or the active segment's checkpoint) into
+    /// the last segment of `index` when its stream runs continue the streams before it; false
+    /// (and nothing changed) when they do not. Its batches are left unchecked: a walk compares
+    /// them with the index before serving them (`readAll`), as a stream read does every batch.
+    static func adoptIndexFile(_ file: SegmentIndexFile, cap: UInt64?, into index: inout LogIndex) -> Bool {
         if let cap, file.basePosition + UInt64(file.batchOffsets.count) - 1 > cap { return false }
         // Check the stream runs continue the streams before committing anything to the index;
         // one dictionary lookup per run (the dominant cost of opening a large log).

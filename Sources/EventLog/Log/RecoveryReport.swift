@@ -8,6 +8,10 @@ public struct RecoveryReport: Sendable, Equatable {
     public var rebuiltIndexes: [UInt32] = []
     /// Bytes removed because an import was interrupted before it committed.
     public var rolledBackBytes: Int = 0
+    /// For a reader: events of the active segment taken from its index checkpoint
+    /// (`index/NNNNNNNNNNNN.part`) instead of scanned; 0 when there was none it could use. Not
+    /// news for the user (a checkpoint that does not hold up costs a scan, nothing else).
+    public var activeCheckpointEvents: Int = 0
     /// One sentence per thing done, for the user.
     public var messages: [String] = []
 

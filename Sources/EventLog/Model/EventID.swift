@@ -21,18 +21,25 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Parses "8-4-4-4-12" hex (either case) or 32 hex digits without dashes, from UTF-8 bytes
     /// (the same rule as `init?(_: String)`, without a copy).
     public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let p = bytes.baseAddress else { return nil }
         let dashed = bytes.count == 36
         guard dashed || bytes.count == 32 else { return nil }
+        if dashed {
+            let dash = UInt8(ascii: "-")
+            guard p[8] == dash, p[13] == dash, p[18] == dash, p[23] == dash else { return nil }
+        }
+        // Digits 0–15 make `high`, 16–31 `low`; with dashes, digit k sits after the dashes before it.
         var high: UInt64 = 0, low: UInt64 = 0
-        var n = 0
-        for (i, c) in bytes.enumerated() {
-            if dashed && (i == 8 || i == 13 || i == 18 || i == 23) {
-                guard c == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            guard let v = EventID.hexValue(c) else { return nil }
-            if n < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
-            n += 1
+        var i = 0
+        for k in 0..<32 {
+            if dashed && (i == 8 || i == 13 || i == 18 || i == 23) { i += 1 }
+            let c = p[i]
+            i += 1
+            let digit = c &- UInt8(ascii: "0")
+            let letter = (c | 0x20) &- UInt8(ascii: "a")
+            let v: UInt8
+            if digit < 10 { v = digit } else if letter < 6 { v = letter + 10 } else { return nil }
+            if k < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
         }
         self.init(high: high, low: low)
     }

@@ -100,9 +100,12 @@ public enum StreamName {
         if name.utf8.count > LogFormat.maxStreamNameBytes {
             return "a stream name is at most \(LogFormat.maxStreamNameBytes) bytes (this one is \(name.utf8.count))"
         }
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return "a stream name cannot contain control characters"
-        }
+        // C0 controls and DEL are single bytes in UTF-8 (every byte of a longer sequence is
+        // 0x80 or more), so the bytes say it without decoding scalars: this runs per event.
+        let control = name.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 < 0x20 || $0 == 0x7F }
+        } ?? name.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+        if control { return "a stream name cannot contain control characters" }
         return nil
     }
 }

@@ -156,21 +156,35 @@ struct DebeziumSource: EventSource {
             case .failure(let why): return invalid("no stream: \(why)")
             }
         }
-        let type: String
+        // Type and data are looked for together: a row that lacks both gets one error naming
+        // both options, not one error now and the other on the next run.
+        var problems: [String] = []
+        var needs: [NeededOption] = []
+        let names = Array(row.keys).filter { !c.stream.contains($0) && !c.id.contains($0) && !c.version.contains($0) }
+        var type = ""
         switch resolve(options.type, c.type, "type", option: "--type-from") {
         case .success(let t): type = t
-        case .failure(let why): return invalid("no event type: \(why)")
-        }
-        let dataValue: JSONValue
-        if let spec = options.data {
-            guard let v = spec.single.flatMap(lookup) else { return invalid("no data: \(spec) is missing") }
-            dataValue = v
-        } else {
-            guard let v = column(outbox ? ["payload", "data"] : c.data) else {
-                return invalid("the row has no data column (looked for \((outbox ? ["payload", "data"] : c.data).joined(separator: ", "))); name it with --data-from column:NAME")
+        case .failure(let why):
+            problems.append("no event type: \(why)")
+            if options.type == nil {
+                let guess = FieldGuess.name(in: names, hints: ["type", "kind", "event", "name"]).map { "column:" + $0 } ?? "column:NAME"
+                needs.append(NeededOption("--type-from", guess, because: "the rows of \(table) have no type column (looked for \(c.type.joined(separator: ", ")))"))
             }
-            dataValue = v
         }
+        var dataValue = JSONValue.null
+        if let spec = options.data {
+            if let v = spec.single.flatMap(lookup) { dataValue = v } else { problems.append("no data: \(spec) is missing") }
+        } else {
+            let dataColumns = outbox ? ["payload", "data"] : c.data
+            if let v = column(dataColumns) {
+                dataValue = v
+            } else {
+                problems.append("the row has no data column (looked for \(dataColumns.joined(separator: ", "))); name it with --data-from column:NAME")
+                let guess = FieldGuess.name(in: names, hints: ["data", "payload", "body", "json", "content"]).map { "column:" + $0 } ?? "column:NAME"
+                needs.append(NeededOption("--data-from", guess, because: "the rows of \(table) have no data column (looked for \(dataColumns.joined(separator: ", ")))"))
+            }
+        }
+        if !problems.isEmpty { return .invalid(RecordError(location, problems.joined(separator: "; "), needs: needs)) }
         var version: UInt64?
         if options.version != nil || (!outbox && column(c.version) != nil) {
             guard case .success(let text) = resolve(options.version, c.version, "version", option: "--version-from"),

@@ -18,16 +18,17 @@ struct GenericLinesSource: EventSource {
 
     func scan(_ visit: (SourceRecord, Int) throws -> Void) throws {
         var copier = JSONCompactCopier()
+        var types = RecentStrings()
         try file.forEachRecord { framed in
-            try visit(Self.record(framed, copier: &copier), framed.bytesRead)
+            try visit(Self.record(framed, copier: &copier, types: &types), framed.bytesRead)
         }
     }
 
-    static func record(_ framed: JSONRecordFramer.Record, copier: inout JSONCompactCopier) -> SourceRecord {
+    static func record(_ framed: JSONRecordFramer.Record, copier: inout JSONCompactCopier, types: inout RecentStrings) -> SourceRecord {
         let start = framed.start
         if let problem = framed.problem { return .invalid(RecordError(start.location, problem + " (" + JSONRecordFramer.hint + ")")) }
         let bytes = framed.bytes
-        if let decoded = GenericEventLine.decodeFast(bytes, copier: &copier) { return event(decoded, start, bytes) }
+        if let decoded = GenericEventLine.decodeFast(bytes, copier: &copier, types: &types) { return event(decoded, start, bytes) }
         let value: JSONValue
         do throws(JSONParseError) { value = try JSONValue.parse(bytes) } catch {
             let e = start.invalidJSON(error)

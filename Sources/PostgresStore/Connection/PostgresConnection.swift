@@ -91,10 +91,33 @@ public final class PostgresConnection: Sendable {
     public func query(_ query: PostgresQuery, timeout: Duration? = nil) throws -> [PostgresRow] {
         if mode == .readOnly { try ReadOnlyStatementGuard.check(query.sql) }
         return try withSession { conn in
-            try self.inTransaction(conn) {
-                try self.run(conn, query, timeout: timeout).rows
-            }
+            guard self.mode == .readOnly else { return try self.run(conn, query, timeout: timeout).rows }
+            return try self.inQueuedTransaction(conn, query, timeout: timeout)
         }
+    }
+
+    /// `START TRANSACTION READ ONLY`, the query and `ROLLBACK` handed to the event loop at once,
+    /// then one wait: the loop runs them back to back instead of waking this thread between
+    /// them (on a busy machine each wake-up can cost milliseconds; a random jump is one query).
+    /// The order on the wire is the order given, so the query still runs inside the read-only
+    /// transaction (and the session is read-only by default besides).
+    private func inQueuedTransaction(_ conn: PostgresNIO.PostgresConnection, _ query: PostgresQuery, timeout: Duration?) throws -> [PostgresRow] {
+        if conn.isClosed {
+            throw PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
+        }
+        let begin = conn.query("START TRANSACTION READ ONLY", logger: Self.logger)
+        let result = conn.query(query, logger: Self.logger)
+        let end = conn.query("ROLLBACK", logger: Self.logger)
+        let rows: [PostgresRow]
+        do {
+            _ = try Self.wait(begin, timeout: timeout, endpoint: endpoint, closing: conn)
+            rows = try Self.wait(result, timeout: timeout, endpoint: endpoint, closing: conn).rows
+        } catch {
+            _ = try? Self.wait(end, timeout: connectTimeout, endpoint: endpoint, closing: conn)
+            throw error
+        }
+        _ = try Self.wait(end, timeout: timeout, endpoint: endpoint, closing: conn)
+        return rows
     }
 
     /// Runs one statement through a server-side cursor and hands its rows over in chunks of at

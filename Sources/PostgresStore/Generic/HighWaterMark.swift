@@ -72,9 +72,9 @@ struct HighWaterMark: Sendable, Equatable {
     var notice: String? {
         guard let hole, heldBack > 0 else { return nil }
         let seconds = staleAfterMicros % 1_000_000 == 0 ? "\(staleAfterMicros / 1_000_000)" : "\(Double(staleAfterMicros) / 1e6)"
-        let n = heldBack == 1 ? "1 event" : "\(heldBack) events"
-        return "\(n) past position \(mark) are held back: position \(hole.missing) is missing "
-            + "(a transaction still open may fill it); they show once it commits, or once they are "
+        let (n, are, they) = heldBack == 1 ? ("1 event", "is", ("it shows", "it is")) : ("\(heldBack) events", "are", ("they show", "they are"))
+        return "\(n) past position \(mark) \(are) held back: position \(hole.missing) is missing "
+            + "(a transaction still open may fill it); \(they.0) once it commits, or once \(they.1) "
             + "\(seconds) s old (a rolled-back transaction's gap never fills)"
     }
 }

@@ -10,9 +10,10 @@ import Platform
 /// `message_store`).
 public enum PostgresStoreOpener {
     /// Opens `url`. Derived data goes to `stateDirectory`, or to `StateDirectory.default`.
+    /// - Parameter sourceOrigin: how errors about `source` name where it came from.
     /// - Throws: `PostgresStoreError` (never with the password).
     public static func open(
-        url text: String, stateDirectory: String? = nil, source: GenericTableSpec? = nil, staleAfterMicros: Int64 = 3_000_000
+        url text: String, stateDirectory: String? = nil, source: EventTableSource? = nil, sourceOrigin: String = "[source]", staleAfterMicros: Int64 = 3_000_000
     ) throws -> SQLEventStore {
         let url = try PostgresURL(parsing: text)
         let connection = try PostgresConnection(url: url, mode: .readOnly)
@@ -22,7 +23,7 @@ public enum PostgresStoreOpener {
             var consumers: (@Sendable (PostgresConnection) throws -> [StoreConsumer])?
             if let source {
                 let schema = source.schema ?? url.schema ?? "public"
-                mapping = try source.mapping(try SchemaColumns.read(connection, schemas: [schema]), defaultSchema: schema)
+                mapping = try source.mapping(try SchemaColumns.read(connection, schemas: [schema]), defaultSchema: schema, origin: sourceOrigin)
             } else {
                 let martenSchema = url.schema ?? "public"
                 let messageSchema = url.schema ?? MessageDBMapping.defaultSchema
@@ -38,7 +39,7 @@ public enum PostgresStoreOpener {
                         .unsupported,
                         "\(endpoint.redacted) holds no event store Rewind knows: no \(martenSchema).mt_events (Marten) and no "
                             + "\(messageSchema).messages (Message DB). Found \(columns.summary(of: schemas)). "
-                            + "Point ?schema= at the right schema, or describe your table in a [source] section of rewind.toml (docs/SOURCES.md)")
+                            + "Point ?schema= at the right schema, or describe your table with --source table=NAME … or a [source] section of rewind.toml (docs/SOURCES.md)")
                 }
             }
             let state = stateDirectory ?? StateDirectory.default(for: endpoint, schema: source?.schema ?? url.schema)

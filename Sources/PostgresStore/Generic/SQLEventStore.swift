@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// Thread safety: every method may be called from any thread. The catalog and the mark sit
 /// behind a mutex; statements run one at a time on the connection.
-public final class SQLEventStore: EventStore {
+public final class SQLEventStore: FilteringEventStore {
     public let mapping: TableMapping
     public let connection: PostgresConnection
     /// The state directory (snapshots, projection runs, caches): see `StateDirectory`.
@@ -89,17 +89,25 @@ public final class SQLEventStore: EventStore {
         return UInt64(clamping: max(0, try RowDecoder.int8(cell)))
     }
 
-    /// Loads every stream with events at or below `mark`, in the order they first appeared.
-    private func loadCatalog(through mark: UInt64) throws {
-        let m = mapping
+    /// The catalog query that groups the events table: stream, tenant, version, first and last
+    /// position, last time, archived, label; `$1` is the mark.
+    static func groupedCatalogQuery(_ m: TableMapping) -> String {
         let time = m.time.map { "(extract(epoch from max(\($0))) * 1000000)::int8" } ?? "0::int8"
         let archived = m.archived.map { "bool_or(\($0))" } ?? "false"
         let group = [m.streamColumn, m.tenantColumn].compactMap { $0 }.joined(separator: ", ")
-        let sql = """
+        return """
             SELECT \(m.streamText), \(m.tenantColumn.map { "\($0)::text" } ?? "NULL::text"), max(\(m.version)), \
             min(\(m.position))::int8, max(\(m.position))::int8, \(time), \(archived), \(m.labelText) \
             FROM \(m.table) e WHERE \(m.position) <= $1 GROUP BY \(group) ORDER BY min(\(m.position))
             """
+    }
+
+    /// Loads every stream with events at or below `mark`, in the order they first appeared:
+    /// from the mapping's per-stream table when it has one (`TableMapping.catalogQuery`), else
+    /// by grouping the events table.
+    private func loadCatalog(through mark: UInt64) throws {
+        let m = mapping
+        let sql = m.catalogQuery ?? Self.groupedCatalogQuery(m)
         var binds = PostgresBindings()
         binds.append(Int64(clamping: mark))
         var catalog = StoreCatalog()
@@ -165,7 +173,14 @@ public final class SQLEventStore: EventStore {
     public func waitForEvents(after position: UInt64, timeout: Double) throws -> UInt64 {
         let deadline = WallClock.nowMicros() + Int64(timeout * 1_000_000)
         while true {
-            try refresh()
+            do {
+                try refresh()
+            } catch let error as PostgresStoreError where error.kind == .connectionLost {
+                // The poll that found the connection gone fails; the next one reconnects. A
+                // restarted server or a recycled connection must not end a follower; one that
+                // stays away fails this second poll with its own error.
+                try refresh()
+            }
             let head = self.head
             if head > position || state.withLock({ $0.closed }) || WallClock.nowMicros() >= deadline { return head }
             Sleep.milliseconds(Int(min(250, max(1, (deadline - WallClock.nowMicros()) / 1000))))
@@ -177,22 +192,40 @@ public final class SQLEventStore: EventStore {
     public func readAll(
         from position: UInt64, limit: Int, streams wanted: (String) -> Bool, _ visit: (EventView) throws -> Bool
     ) throws {
+        try readRows(from: position, limit: limit, filter: nil, streams: wanted, visit)
+    }
+
+    /// `readAll` with `filter`'s condition in the WHERE clause (`FilterSQL`).
+    public func readAll(
+        from position: UInt64, limit: Int, filter: StoreFilter, streams wanted: (String) -> Bool, _ visit: (EventView) throws -> Bool
+    ) throws {
+        try readRows(from: position, limit: limit, filter: filter, streams: wanted, visit)
+    }
+
+    /// Keyset pages in position order: the first small (a search with `--limit`, or a reader
+    /// that stops early, pays for little), then doubling up to `pageRows`.
+    private func readRows(
+        from position: UInt64, limit: Int, filter: StoreFilter?, streams wanted: (String) -> Bool, _ visit: (EventView) throws -> Bool
+    ) throws {
         guard limit > 0 else { return }
         let m = mapping
         let head = self.head
         var next = max(position, 1)
         var remaining = limit
         var encoder = EventViewEncoder()
-        // Names by key as of now: every row at or below the head has its stream in the catalog.
-        let names = state.withLock { $0.catalog.names }
-        let sql = "SELECT \(m.eventColumns) FROM \(m.table) e WHERE \(m.position) >= $1 AND \(m.position) <= $2 ORDER BY \(m.position) LIMIT $3"
+        // Names and keys as of now: every row at or below the head has its stream in the catalog.
+        let (names, catalog) = state.withLock { ($0.catalog.names, $0.catalog) }
+        var page = min(1_000, pageRows)
         while next <= head {
-            let page = pageRows
             var binds = PostgresBindings()
             binds.append(Int64(clamping: next))
             binds.append(Int64(clamping: head))
             binds.append(Int64(page))
-            let rows = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds))
+            // The filter's parameters follow the page's ($4…); its text is the same every page.
+            var translated = FilterSQL(mapping: m, key: { catalog.key($0) }, binds: binds)
+            let condition = filter.map { " AND " + translated.condition($0) } ?? ""
+            let sql = "SELECT \(m.eventColumns) FROM \(m.table) e WHERE \(m.position) >= $1 AND \(m.position) <= $2\(condition) ORDER BY \(m.position) LIMIT $3"
+            let rows = try connection.query(PostgresQuery(unsafeSQL: sql, binds: translated.binds))
             for row in rows {
                 var stop = false
                 try decode(row, encoder: &encoder, names: names) { view in
@@ -204,6 +237,7 @@ public final class SQLEventStore: EventStore {
                 if stop { return }
             }
             if rows.count < page { return }
+            page = min(page * 2, pageRows)
         }
     }
 

@@ -38,11 +38,20 @@ public struct TableMapping: Sendable, Equatable {
     /// so the stream is named `TYPE-GUID` (`stream-GUID` without one) as `rewind import
     /// --format marten` names it; nil keeps ids as they are. The table is aliased `e`.
     public var streamLabel: String?
+    /// A query listing the streams at open from a table that keeps one row per stream (Marten's
+    /// `mt_streams`), selecting what the grouped query over the events table selects, in the
+    /// same order (`$1` is the high-water mark); nil groups the events table. Why: grouping
+    /// 10 M events takes seconds, two index probes per stream do not.
+    public var catalogQuery: String?
+    /// The data as `jsonb` (the column itself, for `StoreFilter`'s data conditions), or nil when
+    /// it is stored otherwise (then those conditions are not pushed down).
+    public var jsonbData: String?
 
     public init(
         kind: String, table: String, position: String, streamColumn: String, streamType: String,
         tenantColumn: String? = nil, defaultTenant: String? = nil, versionColumn: String, versionOffset: Int64 = 0,
-        type: String, data: String, metadata: String?, time: String?, id: String?, archived: String? = nil, streamLabel: String? = nil
+        type: String, data: String, metadata: String?, time: String?, id: String?, archived: String? = nil, streamLabel: String? = nil,
+        catalogQuery: String? = nil, jsonbData: String? = nil
     ) {
         self.kind = kind
         self.table = table
@@ -60,6 +69,8 @@ public struct TableMapping: Sendable, Equatable {
         self.id = id
         self.archived = archived
         self.streamLabel = streamLabel
+        self.catalogQuery = catalogQuery
+        self.jsonbData = jsonbData
     }
 
     /// The version as Rewind counts it (1-based).

@@ -26,6 +26,7 @@ public enum MessageDBMapping {
         return TableMapping(
             kind: "Message DB", table: try PostgresIdentifier.quoted(schema) + ".messages", position: "global_position",
             streamColumn: "stream_name", streamType: "text", versionColumn: "position", versionOffset: 1,
-            type: "type", data: "data::text", metadata: "metadata::text", time: "\"time\"", id: idIsUUID ? "id" : nil)
+            type: "type", data: "data::text", metadata: "metadata::text", time: "\"time\"", id: idIsUUID ? "id" : nil,
+            jsonbData: messages.first { $0.name == "data" }?.type == "jsonb" ? "data" : nil)
     }
 }

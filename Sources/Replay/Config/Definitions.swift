@@ -1,4 +1,5 @@
 import Collections
+import EventLog
 
 /// An aggregate: which streams it folds, its initial state and one jq handler per event type.
 ///
@@ -124,7 +125,7 @@ public struct RewindConfig: Sendable, Equatable {
     public var limits: JQLimits
     /// `[source]`: the events table to read when the log is a database URL; nil: detect Marten
     /// or Message DB.
-    public var source: SourceDefinition?
+    public var source: EventTableSource?
     /// Where it was read from (nil: no file, the defaults).
     public var path: String?
 

@@ -12,7 +12,8 @@ public struct FindOptions: Sendable, Equatable {
     public var untilMicros: Int64?
     /// Stop after this many matches.
     public var limit: Int
-    /// Look at the stored bytes before jq (false runs jq on every event: for tests that compare).
+    /// Look at the stored bytes before jq, and let a database store filter rows itself (false
+    /// runs jq on every event: for tests that compare).
     public var prefilter: Bool
 
     public init(streamGlob: String? = nil, types: [String] = [], sinceMicros: Int64? = nil, untilMicros: Int64? = nil, limit: Int = .max, prefilter: Bool = true) {
@@ -63,6 +64,9 @@ public final class EventFinder {
     private let program: JQProgram?
     private let keys = EventJVKeys()
     private let typeBytes: [[UInt8]]
+    /// What a database store is asked to check itself (`FilteringEventStore`): the options and
+    /// the simple parts of the predicate, a necessary condition, so every check below still runs.
+    public let storeFilter: StoreFilter?
     private var globCache: [String: Bool] = [:]
 
     /// Compiles `predicate`.
@@ -73,6 +77,7 @@ public final class EventFinder {
         analysis = options.prefilter ? PredicateAnalysis.analyse(predicate) : .init(requirement: .anything, exact: false)
         program = analysis.exact ? nil : try JQProgram(predicate, bindsEvent: false, limits: limits)
         typeBytes = options.types.map { Array($0.utf8) }
+        storeFilter = StoreFilterAnalysis.filter(predicate: predicate, options: options)
     }
 
     /// Walks `log` from position `from`, calling `match` for each matching event in order
@@ -90,7 +95,7 @@ public final class EventFinder {
         let checkRequirement = !requirement.isAnything
         let exact = analysis.exact
         var sinceProgress = 0
-        try log.readAll(from: position, limit: .max, streams: { [self] stream in wants(stream: stream) }) { view in
+        func visit(_ view: EventView) throws -> Bool {
             summary.scanned += 1
             summary.reached = view.position
             sinceProgress += 1
@@ -122,6 +127,12 @@ public final class EventFinder {
             summary.matches += 1
             guard try match(view) else { return false }
             return summary.matches < options.limit
+        }
+        let streams = { [self] (stream: String) in wants(stream: stream) }
+        if let storeFilter, let filtering = log as? any FilteringEventStore {
+            try filtering.readAll(from: position, limit: .max, filter: storeFilter, streams: streams, visit)
+        } else {
+            try log.readAll(from: position, limit: .max, streams: streams, visit)
         }
         return summary
     }

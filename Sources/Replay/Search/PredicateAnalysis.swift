@@ -29,6 +29,11 @@ public enum PredicateAnalysis {
 
     private typealias Tokens = ArraySlice<PredicateToken>
 
+    /// Operators at depth 0 that bind looser than `or`: the level is not an and/or of atoms.
+    private static let breakers: Set<String> = [
+        "|", ",", "//", "?//", "=", "|=", "+=", "-=", "*=", "/=", "%=", "//=", "?//=", ";", ":",
+    ]
+
     /// Words that start constructs in which `and`/`or` do not split the level.
     private static let stoppers: Set<String> = [
         "if", "then", "elif", "else", "end", "reduce", "foreach", "try", "catch", "label", "def", "as",
@@ -40,31 +45,9 @@ public enum PredicateAnalysis {
     private static func level(_ tokens: Tokens) -> Result {
         guard !tokens.isEmpty else { return Result(requirement: .anything, exact: false) }
         if let piped = pipedAtom(tokens) { return piped }
-        var disjuncts: [[Tokens]] = [[]]
-        var depth = 0
-        var start = tokens.startIndex
-        for i in tokens.indices {
-            switch tokens[i] {
-            case .punct("("), .punct("["), .punct("{"): depth += 1
-            case .punct(")"), .punct("]"), .punct("}"):
-                depth -= 1
-                if depth < 0 { return Result(requirement: .anything, exact: false) }
-            case .punct(let p) where depth == 0 && ["|", ",", "//", "?//", "=", "|=", "+=", "-=", "*=", "/=", "%=", "//=", "?//=", ";", ":"].contains(p):
-                return Result(requirement: .anything, exact: false)
-            case .identifier(let w) where depth == 0 && stoppers.contains(w):
-                return Result(requirement: .anything, exact: false)
-            case .identifier("or") where depth == 0:
-                disjuncts[disjuncts.count - 1].append(tokens[start..<i])
-                disjuncts.append([])
-                start = i + 1
-            case .identifier("and") where depth == 0:
-                disjuncts[disjuncts.count - 1].append(tokens[start..<i])
-                start = i + 1
-            default: break
-            }
+        guard let disjuncts = PredicateToken.andOrLevel(tokens, breakers: breakers, stoppers: stoppers) else {
+            return Result(requirement: .anything, exact: false)
         }
-        guard depth == 0 else { return Result(requirement: .anything, exact: false) }
-        disjuncts[disjuncts.count - 1].append(tokens[start...])
         var anyOf: [FindRequirement] = []
         var exact = true
         for conjunction in disjuncts {
@@ -84,10 +67,10 @@ public enum PredicateAnalysis {
         let unknown = Result(requirement: .anything, exact: false)
         guard !a.isEmpty else { return unknown }
         // ( E ) and select( E ), when the parentheses enclose the whole atom.
-        if a.first == .punct("("), closes(a, from: 0) == a.count - 1 {
+        if a.first == .punct("("), PredicateToken.closing(a, from: 0) == a.count - 1 {
             return level(t.dropFirst().dropLast())
         }
-        if a.count >= 3, a[0] == .identifier("select"), a[1] == .punct("("), closes(a, from: 1) == a.count - 1 {
+        if a.count >= 3, a[0] == .identifier("select"), a[1] == .punct("("), PredicateToken.closing(a, from: 1) == a.count - 1 {
             return level(Array(a[2..<(a.count - 1)])[...])
         }
         // PATH == "literal", or "literal" == PATH.
@@ -161,21 +144,6 @@ public enum PredicateAnalysis {
             if c.isASCII { return c.properties.isAlphabetic || ("0"..."9").contains(c) || " -_:@/,'".unicodeScalars.contains(c) }
             return c.properties.isAlphabetic
         }
-    }
-
-    /// The index of the bracket closing the one at `from`, or nil.
-    private static func closes(_ a: [PredicateToken], from: Int) -> Int? {
-        var depth = 0
-        for i in from..<a.count {
-            switch a[i] {
-            case .punct("("), .punct("["), .punct("{"): depth += 1
-            case .punct(")"), .punct("]"), .punct("}"):
-                depth -= 1
-                if depth == 0 { return i }
-            default: break
-            }
-        }
-        return nil
     }
 
     /// Flattens and drops what requires nothing: `all` without knowledge is `anything`, `any`

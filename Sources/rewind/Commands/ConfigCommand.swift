@@ -23,26 +23,29 @@ struct ConfigCheckCommand: ParsableCommand {
             A mistake is reported with the file, key and line, and the exit code is 1. See docs/CONFIG.md.
             """)
 
-    @Argument(help: "The log directory.") var log: String
+    @Argument(help: "The log directory, or a postgresql:// URL (its rewind.toml is in the state directory).") var log: String
+    @OptionGroup var database: DatabaseOptions
     @Option(name: .long, help: ArgumentHelp("The rewind.toml to check (default: LOG/rewind.toml).", valueName: "file")) var config: String?
 
     func run() throws {
         try runReporting {
-            if config == nil && !FileSystem.isDirectory(log) {
+            if config == nil && !StoreOpener.isURL(log) && !FileSystem.isDirectory(log) {
                 throw CLIError("no log directory at \(StoreOpener.shown(log)); give the log's directory, or the file with --config")
             }
-            let loaded = try RewindConfig.load(forLog: log, configPath: config)
-            let streams = Self.streamNames(of: log)
-            for line in ConfigSummary.lines(loaded, defaultPath: RewindConfig.defaultPath(forLog: log), streams: streams) {
+            let root = StoreOpener.root(log, stateDirectory: database.stateDir)
+            let loaded = try RewindConfig.load(forLog: root, configPath: config)
+            let streams = streamNames()
+            for line in ConfigSummary.lines(loaded, defaultPath: RewindConfig.defaultPath(forLog: root), streams: streams) {
                 Output.standard.line(line)
             }
         }
     }
 
-    /// The log's stream names, to count what each glob matches; nil when the log cannot be
-    /// opened (checking a config does not need a log).
-    static func streamNames(of log: String) -> [String]? {
-        guard FileSystem.isDirectory(log), let eventLog = try? StoreOpener.openReadOnly(log) else { return nil }
+    /// The log's stream names, to count what each glob matches; nil when the log (or the
+    /// database) cannot be opened: checking a config does not need one.
+    func streamNames() -> [String]? {
+        guard StoreOpener.isURL(log) || FileSystem.isDirectory(log),
+              let eventLog = try? StoreOpener.openReadOnly(log, database, config: config) else { return nil }
         defer { eventLog.close() }
         return eventLog.streams().map(\.name)
     }
@@ -130,6 +133,12 @@ enum ConfigSummary {
         if let every = config.snapshots.everyEvents { policy.append("every \(plural(every, "event"))") }
         if let millis = config.snapshots.maxReplayMillis { policy.append("when a replay would take over \(Self.number(millis)) ms") }
         out.append("snapshots: " + (policy.isEmpty ? "never automatically" : policy.joined(separator: ", or ")))
+        if let s = config.source {
+            let columns = ["position": s.position, "stream": s.stream, "version": s.version, "type": s.type, "data": s.data,
+                           "metadata": s.metadata, "time": s.time, "id": s.id]
+            let named = EventTableSource.keys.compactMap { key in columns[key].flatMap { $0 }.map { "\(key) \(clean($0))" } }
+            out.append("source: table \(s.schema.map { clean($0) + "." } ?? "")\(clean(s.table)) (\(named.joined(separator: ", ")))")
+        }
         return out
     }
 

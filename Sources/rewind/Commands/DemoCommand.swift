@@ -30,6 +30,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the log directory after the demo.") var keep = false
     @Flag(name: .long, help: "No dashboard: print the status and a lag table every second.") var headless = false
     @Option(name: .long, help: "Stop after this many seconds (default: run until Ctrl-C).") var seconds: Double?
+    @Option(name: .long, help: "Also copy the demo into Marten's tables of this PostgreSQL database (postgresql://user:pass@host/db?schema=NAME): created when absent, never dropped; then 'rewind open URL'.") var postgres: String?
     @Option(name: .long, help: "The dashboard's theme: dark, light, high-contrast, monochrome, or a theme file.") var theme: String?
 
     func validate() throws {
@@ -51,6 +52,7 @@ struct DemoCommand: ParsableCommand {
     private func execute() throws {
         var options = DemoSession.Options(sample: sample, rate: rate, keep: keep)
         options.initialEvents = events
+        options.postgres = postgres
         let session: DemoSession
         do { session = try DemoSession(options: options) } catch let error as DemoError { throw CLIError(error.message) }
         // Ctrl-C, SIGTERM and a closed terminal stop the demo and clean up; so does a reader of

@@ -11,15 +11,15 @@ struct ExportCommand: ParsableCommand {
             """)
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
     @Option(name: .long, help: "Export only this stream.") var stream: String?
     @OptionGroup var rewrite: RewriteOptions
 
     func run() throws {
         try runReporting {
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: rewrite.config)
             defer { eventLog.close() }
-            let rewriter = try rewrite.rewriter(forLog: StoreOpener.root(log, stateDirectory: stateDir))
+            let rewriter = try rewrite.rewriter(forLog: StoreOpener.root(log, stateDirectory: database.stateDir))
             var printer = EventPrinter(json: true, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {

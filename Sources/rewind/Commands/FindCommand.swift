@@ -18,7 +18,8 @@ struct FindCommand: ParsableCommand {
             """)
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .long, help: ArgumentHelp("For a database URL: the rewind.toml whose [source] describes the table (default: the state directory's).", valueName: "file")) var config: String?
     @Argument(help: "A jq expression; '.' is the event.") var predicate: String
     @Option(name: .long, help: "Only streams matching this glob (account-*, order-1?).") var stream: String?
     @Option(name: .long, help: "Only events of this type (repeat for several).") var type: [String] = []
@@ -45,7 +46,7 @@ struct FindCommand: ParsableCommand {
                 Console.error("the predicate does not compile: \(error.message)")
                 throw ExitCode(ExitStatus.usage)
             }
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
             defer { eventLog.close() }
             let head = eventLog.head
             let bar = ProgressBar(label: "find", unit: " events")

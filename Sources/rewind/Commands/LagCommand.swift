@@ -5,6 +5,7 @@ import SafeText
 
 import JSON
 import Platform
+import PostgresStore
 
 /// `rewind lag`: how far each projection and external consumer is behind the head.
 struct LagCommand: ParsableCommand {
@@ -23,7 +24,7 @@ struct LagCommand: ParsableCommand {
             """)
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
     @Flag(name: [.short, .long], help: "Refresh every second until Ctrl-C.") var watch = false
     @Flag(name: .long, help: "Print JSON.") var json = false
     @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
@@ -37,8 +38,8 @@ struct LagCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let rewindConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let rewindConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: config)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
             defer { eventLog.close() }
             let monitor = LagMonitor(log: eventLog, config: rewindConfig, settings: .init(stallAfter: stalledAfter, rateWindow: max(10, interval * 3)))
             guard watch else {
@@ -50,7 +51,13 @@ struct LagCommand: ParsableCommand {
             defer { interrupt.cancel() }
             var frame = 0
             while !interrupt.fired {
-                print(try monitor.sample(), frame: frame)
+                let lags: [ConsumerLag]
+                do {
+                    lags = try monitor.sample()
+                } catch let error as PostgresStoreError where error.kind == .connectionLost {
+                    lags = try monitor.sample()  // reconnects once: see docs/SOURCES.md, "A dropped connection"
+                }
+                print(lags, frame: frame)
                 if let notice = eventLog.notice, !json { Output.standard.line(SafeText.escape(notice)); Output.standard.flush() }
                 frame += 1
                 var slept = 0.0
@@ -78,7 +85,7 @@ struct LagCommand: ParsableCommand {
         if lags.isEmpty {
             if frame == 0 || watch {
                 Output.standard.flush()
-                Console.note("no consumers: define projections in rewind.toml, or have programs write \(ExternalCheckpoints.directory(logPath: StoreOpener.root(log, stateDirectory: stateDir)))/NAME.json")
+                Console.note("no consumers: define projections in rewind.toml, or have programs write \(ExternalCheckpoints.directory(logPath: StoreOpener.root(log, stateDirectory: database.stateDir)))/NAME.json")
             }
             return
         }

@@ -18,7 +18,7 @@ struct OpenCommand: ParsableCommand {
             """)
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
     @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
     @Option(name: .long, help: "A theme name (dark, light, high-contrast, monochrome) or a theme file.") var theme: String?
     @Flag(name: .long, help: "Allow actions that write snapshots (the log itself is never written).") var writable = false
@@ -30,7 +30,7 @@ struct OpenCommand: ParsableCommand {
     }
 
     func run() throws {
-        let interrupted = try Dashboard.open(log: log, stateDirectory: stateDir, config: config, theme: theme, writable: writable, mouse: !noMouse)
+        let interrupted = try Dashboard.open(log: log, database: database, config: config, theme: theme, writable: writable, mouse: !noMouse)
         // SIGINT/SIGTERM: the terminal is restored; end as the signal would have (143 for SIGTERM).
         interrupted?.exitForInterrupt()
     }
@@ -42,14 +42,14 @@ extension Dashboard {
     /// - Returns: the terminal when SIGINT or SIGTERM ended it (call `exitForInterrupt()` to end
     ///   the process as the signal would have), else nil.
     @discardableResult
-    static func open(log path: String, stateDirectory: String? = nil, config: String?, theme: String?, writable: Bool, mouse: Bool,
+    static func open(log path: String, database: DatabaseOptions? = nil, config: String?, theme: String?, writable: Bool, mouse: Bool,
                      commandName: String = "rewind open", whileOpen: () -> Bool = { true }) throws -> NCursesTerminal? {
         var interrupted = false
         var term: NCursesTerminal?
         try runReporting {
             let chosen: Theme
             do { chosen = try ThemeLoader.resolve(theme) } catch { throw CLIError("\(error)") }
-            let eventLog = try StoreOpener.openReadOnly(path, stateDirectory: stateDirectory)
+            let eventLog = try StoreOpener.openReadOnly(path, stateDirectory: database?.stateDir, config: config, flags: database)
             defer { eventLog.close() }
             let configuration = try RewindConfig.load(forLog: eventLog.path, configPath: config)
             let terminal: NCursesTerminal

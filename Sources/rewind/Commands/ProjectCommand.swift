@@ -22,7 +22,7 @@ struct ProjectCommand: ParsableCommand {
     /// Options shared by `run` and `rebuild`.
     struct RunOptions: ParsableArguments {
         @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "Projections to run (default: every projection in the configuration).") var names: [String] = []
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: [.short, .long], help: "Keep running and apply new events as they are appended, until Ctrl-C.") var follow = false
@@ -76,16 +76,16 @@ struct ProjectCommand: ParsableCommand {
                 """)
 
         @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "Only these projections.") var names: [String] = []
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: .long, help: "Print a JSON array, one object per projection.") var json = false
 
         func run() throws {
             try runReporting {
-                let rewindConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
-                try ProjectionNames.check(names, in: rewindConfig, log: log)
-                let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+                let rewindConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: config)
+                try ProjectionNames.check(names, in: rewindConfig, log: StoreOpener.root(log, stateDirectory: database.stateDir))
+                let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
                 defer { eventLog.close() }
                 let rows = ProjectionOverview.all(log: eventLog, projections: rewindConfig.projections, upcasters: rewindConfig.upcasters, names: names)
                 if json {
@@ -93,7 +93,7 @@ struct ProjectCommand: ParsableCommand {
                     return
                 }
                 if rows.isEmpty {
-                    Console.note("no projections: define one in \(rewindConfig.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(log, stateDirectory: stateDir))) ([projections.NAME] with from and on; see docs/PROJECTIONS.md)")
+                    Console.note("no projections: define one in \(rewindConfig.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(log, stateDirectory: database.stateDir))) ([projections.NAME] with from and on; see docs/PROJECTIONS.md)")
                     return
                 }
                 for line in Self.table(rows, log: log) { Output.standard.line(line) }
@@ -127,6 +127,7 @@ struct ProjectCommand: ParsableCommand {
 
 /// Checks projection names given on the command line.
 enum ProjectionNames {
+    /// - Parameter log: where rewind.toml is looked for (a URL's state directory, never the URL: it may hold a password).
     static func check(_ names: [String], in config: RewindConfig, log: String) throws {
         let known = config.projections.map(\.name)
         let unknown = names.filter { !known.contains($0) }
@@ -161,12 +162,12 @@ struct ProjectionSession {
     var rebuildStale: Bool
 
     func execute() throws {
-        let config = try RewindConfig.load(forLog: StoreOpener.root(options.log, stateDirectory: options.stateDir), configPath: options.config)
-        try ProjectionNames.check(options.names, in: config, log: options.log)
+        let config = try RewindConfig.load(forLog: StoreOpener.root(options.log, stateDirectory: options.database.stateDir), configPath: options.config)
+        try ProjectionNames.check(options.names, in: config, log: StoreOpener.root(options.log, stateDirectory: options.database.stateDir))
         guard !config.projections.isEmpty else {
-            throw CLIError("\(config.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(options.log, stateDirectory: options.stateDir))) defines no projections; add a [projections.NAME] table with from and on (see docs/PROJECTIONS.md)")
+            throw CLIError("\(config.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(options.log, stateDirectory: options.database.stateDir))) defines no projections; add a [projections.NAME] table with from and on (see docs/PROJECTIONS.md)")
         }
-        let eventLog = try StoreOpener.openReadOnly(options.log, stateDirectory: options.stateDir)
+        let eventLog = try StoreOpener.openReadOnly(options.log, options.database, config: options.config)
         defer { eventLog.close() }
         let chosen = options.names.isEmpty ? config.projections.map(\.name) : options.names
         let runnerOptions = ProjectionRunner.Options(

@@ -25,7 +25,7 @@ extension ProjectCommand {
                 """)
 
         @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "The projection's name in both files.") var name: String
         @Option(name: .long, help: "The other rewind.toml (the current one is LOG/rewind.toml).") var config: String
         @Option(name: .long, help: "The last point to compare: a global position (or @position) or an instant (default: the head).") var to: String?
@@ -39,10 +39,10 @@ extension ProjectCommand {
         func run() throws {
             var differ = false
             try runReporting(jsonErrors: json) {
-                let currentConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: nil)
-                try ProjectionNames.check([name], in: currentConfig, log: log)
-                let otherConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
-                let currentFile = currentConfig.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(log, stateDirectory: stateDir))
+                let currentConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: nil)
+                try ProjectionNames.check([name], in: currentConfig, log: StoreOpener.root(log, stateDirectory: database.stateDir))
+                let otherConfig = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: config)
+                let currentFile = currentConfig.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(log, stateDirectory: database.stateDir))
                 guard let current = currentConfig.projections.first(where: { $0.name == name }) else { return }
                 guard let other = otherConfig.projections.first(where: { $0.name == name }) else {
                     let known = otherConfig.projections.map(\.name)
@@ -53,7 +53,7 @@ extension ProjectCommand {
                 if key != nil && current.partition == nil && other.partition == nil {
                     throw CLIError("projection \(SafeText.escape(name)) has no partition in either file, so --key does not apply; run it without --key")
                 }
-                let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+                let eventLog = try StoreOpener.openReadOnly(log, database, config: nil)
                 defer { eventLog.close() }
                 let head = eventLog.head
                 var target = head

@@ -19,7 +19,7 @@ extension ProjectCommand {
                 """)
 
         @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "The projection's name in rewind.toml.") var name: String
         @Option(name: .long, help: "The earlier point: a global position (or @position) or an instant.") var from: String
         @Option(name: .long, help: "The later point (default: the head).") var to: String?
@@ -59,9 +59,9 @@ extension ProjectCommand {
 
         func run() throws {
             try runReporting(jsonErrors: json) {
-                let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
-                let definition = try ProjectionNames.definition(name, in: configuration, log: log, key: key)
-                let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+                let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: config)
+                let definition = try ProjectionNames.definition(name, in: configuration, log: StoreOpener.root(log, stateDirectory: database.stateDir), key: key)
+                let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
                 defer { eventLog.close() }
                 let head = eventLog.head
                 func position(_ text: String?, option: String) throws -> UInt64 {

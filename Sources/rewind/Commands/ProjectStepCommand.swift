@@ -22,7 +22,7 @@ extension ProjectCommand {
                 """)
 
         @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "The projection's name in rewind.toml.") var name: String
         @Option(name: .long, help: "The first global position to look at (1 = the first event).") var position: UInt64
         @Option(name: .long, help: "How many handled events to show.") var count: Int = 10
@@ -37,9 +37,9 @@ extension ProjectCommand {
 
         func run() throws {
             try runReporting(jsonErrors: json) {
-                let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
-                let definition = try ProjectionNames.definition(name, in: configuration, log: log, key: key)
-                let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+                let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: config)
+                let definition = try ProjectionNames.definition(name, in: configuration, log: StoreOpener.root(log, stateDirectory: database.stateDir), key: key)
+                let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
                 defer { eventLog.close() }
                 let head = eventLog.head
                 guard position <= head else {

@@ -13,7 +13,7 @@ struct ReadCommand: ParsableCommand {
             """)
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The stream to read; omit it to read the whole log.") var stream: String?
     @Option(name: .long, help: "First version (with a stream) or global position (without).") var from: UInt64?
     @Option(name: .long, help: "At most this many events.") var limit: Int?
@@ -28,9 +28,9 @@ struct ReadCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: rewrite.config)
             defer { eventLog.close() }
-            let rewriter = try rewrite.rewriter(forLog: StoreOpener.root(log, stateDirectory: stateDir))
+            let rewriter = try rewrite.rewriter(forLog: StoreOpener.root(log, stateDirectory: database.stateDir))
             var printer = EventPrinter(json: json, rewriter: rewriter)
             if let stream {
                 guard eventLog.streamInfo(stream) != nil else {

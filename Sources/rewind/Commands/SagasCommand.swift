@@ -19,7 +19,7 @@ struct SagasCommand: ParsableCommand {
             """)
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The saga (a [sagas.NAME] of rewind.toml); every saga when left out.") var name: String?
     @Option(name: .long, help: ArgumentHelp("Only instances with this status: \(SagaStatus.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "status"))
     var status: SagaStatus?
@@ -38,9 +38,9 @@ struct SagasCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(jsonErrors: json) {
-            let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
+            let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: config)
             guard !configuration.sagas.isEmpty else {
-                throw CLIError("\(configuration.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(log, stateDirectory: stateDir))) defines no sagas; add a [sagas.NAME] section (see docs/SAGAS.md)")
+                throw CLIError("\(configuration.path ?? RewindConfig.defaultPath(forLog: StoreOpener.root(log, stateDirectory: database.stateDir))) defines no sagas; add a [sagas.NAME] section (see docs/SAGAS.md)")
             }
             var definitions = configuration.sagas
             if let name {
@@ -50,7 +50,7 @@ struct SagasCommand: ParsableCommand {
                 }
                 definitions = [saga]
             }
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
             defer { eventLog.close() }
             let reports = try SagaScan.run(definitions, log: eventLog)
             var printer = SagaPrinter(json: json)

@@ -22,7 +22,7 @@ struct SnapshotCommand: ParsableCommand {
 
     struct Options: ParsableArguments {
         @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "A stream, or a glob such as 'account-*' (default: every stream).") var stream: String?
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: .long, help: "Print JSON Lines, one object per snapshot.") var json = false
@@ -50,8 +50,8 @@ struct SnapshotCommand: ParsableCommand {
         let streams: [String]
 
         init(_ options: Options) throws {
-            eventLog = try StoreOpener.openReadOnly(options.log, stateDirectory: options.stateDir)
-            let config = try RewindConfig.load(forLog: StoreOpener.root(options.log, stateDirectory: options.stateDir), configPath: options.config)
+            eventLog = try StoreOpener.openReadOnly(options.log, options.database, config: options.config)
+            let config = try RewindConfig.load(forLog: StoreOpener.root(options.log, stateDirectory: options.database.stateDir), configPath: options.config)
             manager = try SnapshotManager(log: eventLog, config: config)
             let all = eventLog.streams().map(\.name)
             if let pattern = options.stream {
@@ -209,7 +209,7 @@ struct SnapshotCommand: ParsableCommand {
                 never used. All or nothing: a bad line refuses the file. Exits 1 when any snapshot drifts.
                 """)
         @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-        @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "The JSON Lines file.") var file: String
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: .long, help: "Print JSON Lines, one object per snapshot.") var json = false
@@ -217,9 +217,9 @@ struct SnapshotCommand: ParsableCommand {
         func run() throws {
             try runReporting {
                 guard FileSystem.exists(file) else { throw CLIError("\(file) does not exist; give the JSON Lines file of snapshots") }
-                let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+                let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
                 defer { eventLog.close() }
-                let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
+                let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: config)
                 let manager = try SnapshotManager(log: eventLog, config: configuration)
                 let checks: [SnapshotCheck]
                 do {

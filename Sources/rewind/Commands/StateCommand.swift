@@ -30,7 +30,7 @@ struct StateCommand: ParsableCommand {
             """)
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The stream.") var stream: String
     @Option(name: .long, help: "The version (0 = the initial state).") var version: UInt64?
     @Option(name: .long, help: "An instant: RFC 3339, or a date and time in UTC.") var time: String?
@@ -72,12 +72,12 @@ struct StateCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
             defer { eventLog.close() }
             guard eventLog.version(of: stream) > 0 else {
                 throw CLIError("no stream named '\(SafeText.escape(stream))' in \(StoreOpener.shown(log)); 'rewind streams \(StoreOpener.shown(log))' lists them")
             }
-            let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: stateDir), configPath: config)
+            let configuration = try RewindConfig.load(forLog: StoreOpener.root(log, stateDirectory: database.stateDir), configPath: config)
             let manager = try SnapshotManager(log: eventLog, config: configuration)
             let timeline = try manager.timeline(for: stream, useSnapshots: true, options: .init(snapshotsFirst: true))
             if let diff {

@@ -21,7 +21,8 @@ struct StreamsCommand: ParsableCommand {
     }
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .long, help: ArgumentHelp("For a database URL: the rewind.toml whose [source] describes the table (default: the state directory's).", valueName: "file")) var config: String?
     @Option(name: .long, help: "Only streams whose name matches this glob, e.g. 'account-*'.") var match: String?
     @Option(name: .long, help: "Order: name, count (largest first), time (most recent first) or created.") var sort: Sort = .name
     @Flag(name: .long, help: "Print JSON Lines.") var json = false
@@ -34,7 +35,7 @@ struct StreamsCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
             defer { eventLog.close() }
             var infos = eventLog.streams()
             if let match { infos = infos.filter { StreamGlob.matches(match, $0.name) } }

@@ -9,14 +9,15 @@ struct TailCommand: ParsableCommand {
         discussion: "Follow mode polls the log every 20 ms, so a new event shows within 100 ms of its append, across segment rolls; a database every 250 ms (its high-water mark: see docs/SOURCES.md). Stop it with Ctrl-C.")
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .long, help: ArgumentHelp("For a database URL: the rewind.toml whose [source] describes the table (default: the state directory's).", valueName: "file")) var config: String?
     @Option(name: [.customShort("n"), .long], help: "How many of the newest events to show first.") var lines: Int = 10
     @Flag(name: [.short, .long], help: "Keep running and print events as they are appended.") var follow = false
     @Flag(name: .long, help: "Print JSON Lines.") var json = false
 
     func run() throws {
         try runReporting {
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
             defer { eventLog.close() }
             var printer = EventPrinter(json: json)
             let head = eventLog.head

@@ -18,7 +18,8 @@ struct TraceCommand: ParsableCommand {
             """)
 
     @Argument(help: "The log directory, or a postgresql:// URL (read only).") var log: String
-    @Option(name: .customLong("state-dir"), help: "For a database URL: where derived data goes (default: ~/.local/state/rewind/HOST-PORT-DB-SCHEMA).") var stateDir: String?
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .long, help: ArgumentHelp("For a database URL: the rewind.toml whose [source] describes the table (default: the state directory's).", valueName: "file")) var config: String?
     @Argument(help: ArgumentHelp("An event id, or @P for the event at global position P.", valueName: "event")) var event: String?
     @Option(name: .long, help: ArgumentHelp("Show every event with this correlation id.", valueName: "id")) var correlation: String?
     @Flag(name: .long, help: "Print JSON Lines.") var json = false
@@ -56,7 +57,7 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(jsonErrors: json) {
-            let eventLog = try StoreOpener.openReadOnly(log, stateDirectory: stateDir)
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
             defer { eventLog.close() }
             let index = try TraceIndex(log: eventLog)
             for note in index.takeNotes() { Console.note(note) }

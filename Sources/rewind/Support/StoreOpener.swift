@@ -6,22 +6,39 @@ import Replay
 ///
 /// Why one place: every read command takes the same argument, and the rules (read-only, where
 /// derived data goes, how the location is shown without a password) must be the same for all.
-/// For a URL, `rewind.toml` (with its `[source]`, when the table is a hand-made one) is read
-/// from the state directory, like every other piece of derived data.
+/// For a URL, the table to read comes from `--source` flags laid over `[source]` of the
+/// rewind.toml in use (`--config FILE`, else the state directory's); with neither, Marten or
+/// Message DB is detected.
 enum StoreOpener {
     /// True when `log` is a database URL rather than a directory.
     static func isURL(_ log: String) -> Bool {
         PostgresURL.looksLikeURL(log)
     }
 
+    /// Opens `log` for reading only, with a command's `--state-dir`, `--source` and `--config`. Close it when done.
+    static func openReadOnly(_ log: String, _ database: DatabaseOptions, config: String?) throws -> any EventStore {
+        try openReadOnly(log, stateDirectory: database.stateDir, config: config, flags: database)
+    }
+
     /// Opens `log` for reading only. Close it when done.
-    /// - Parameter stateDirectory: for a URL, where derived data goes (`--state-dir`).
-    static func openReadOnly(_ log: String, stateDirectory: String? = nil) throws -> any EventStore {
-        guard isURL(log) else { return try EventLog.openReadOnly(at: log) }
+    /// - Parameters:
+    ///   - stateDirectory: for a URL, where derived data goes (`--state-dir`).
+    ///   - config: the rewind.toml whose `[source]` applies (nil: the state directory's).
+    ///   - flags: `--source` flags, laid over that `[source]`.
+    static func openReadOnly(_ log: String, stateDirectory: String? = nil, config: String? = nil, flags: DatabaseOptions? = nil) throws -> any EventStore {
+        let given = flags?.source ?? []
+        guard isURL(log) else {
+            if !given.isEmpty {
+                throw CLIError("--source describes a table of a database; \(log) is a log directory: give a postgresql:// URL, or leave out --source")
+            }
+            return try EventLog.openReadOnly(at: log)
+        }
         let root = self.root(log, stateDirectory: stateDirectory)
-        let source = try RewindConfig.load(forLog: root, configPath: nil).source
+        let configuration = try RewindConfig.load(forLog: root, configPath: config)
+        let table = try flags?.table(over: configuration.source) ?? configuration.source
+        let origin = given.isEmpty ? "[source] in \(configuration.path ?? RewindConfig.defaultPath(forLog: root))" : "--source"
         do {
-            return try PostgresStoreOpener.open(url: log, stateDirectory: root, source: source.map(spec))
+            return try PostgresStoreOpener.open(url: log, stateDirectory: root, source: table, sourceOrigin: origin)
         } catch let error as PostgresStoreError {
             throw CLIError(error.message)
         }
@@ -52,11 +69,5 @@ enum StoreOpener {
     static func fileLog(_ store: any EventStore, feature: String) throws -> EventLog {
         if let log = store as? EventLog { return log }
         throw CLIError("\(feature) \(store.fileOnlyRefusal ?? "works on a Rewind log directory only")")
-    }
-
-    private static func spec(_ s: SourceDefinition) -> GenericTableSpec {
-        GenericTableSpec(
-            schema: s.schema, table: s.table, position: s.position, stream: s.stream, version: s.version, type: s.type,
-            data: s.data, metadata: s.metadata, time: s.time, id: s.id)
     }
 }

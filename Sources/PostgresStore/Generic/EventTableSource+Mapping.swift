@@ -1,33 +1,8 @@
-/// A hand-made events table, as `[source]` in rewind.toml (or flags) names it: the table and
-/// which of its columns hold each field. Checked against the database before anything is read.
-public struct GenericTableSpec: Sendable, Equatable {
-    public var schema: String?
-    public var table: String
-    public var position: String
-    public var stream: String
-    public var version: String
-    public var type: String
-    public var data: String
-    public var metadata: String?
-    public var time: String?
-    public var id: String?
+import EventLog
 
-    public init(
-        schema: String? = nil, table: String, position: String = "position", stream: String = "stream", version: String = "version",
-        type: String = "type", data: String = "data", metadata: String? = nil, time: String? = nil, id: String? = nil
-    ) {
-        self.schema = schema
-        self.table = table
-        self.position = position
-        self.stream = stream
-        self.version = version
-        self.type = type
-        self.data = data
-        self.metadata = metadata
-        self.time = time
-        self.id = id
-    }
-
+/// How a hand-made events table (`[source]` in rewind.toml, or `--source` flags) becomes SQL:
+/// each named column is checked against the database's catalog before anything is read.
+extension EventTableSource {
     static let integerTypes: Set<String> = ["int2", "int4", "int8", "numeric"]
     static let textTypes: Set<String> = ["text", "varchar", "bpchar", "name", "uuid", "citext"]
     static let dataTypes: Set<String> = ["json", "jsonb", "text", "varchar", "bytea"]
@@ -35,23 +10,24 @@ public struct GenericTableSpec: Sendable, Equatable {
 
     /// The mapping, or an error naming the first column that is missing or of the wrong type
     /// (and the columns the table has).
-    public func mapping(_ columns: SchemaColumns, defaultSchema: String) throws -> TableMapping {
+    /// - Parameter origin: how errors name where the description came from (`[source]`, `--source`).
+    public func mapping(_ columns: SchemaColumns, defaultSchema: String, origin: String = "[source]") throws -> TableMapping {
         let schema = self.schema ?? defaultSchema
         guard let have = columns.columns(schema, table) else {
             throw PostgresStoreError(
                 .unsupported,
-                "[source] names table \(schema).\(table), which does not exist (or this user cannot see it); tables found: \(columns.summary(of: [schema]))")
+                "\(origin) names table \(schema).\(table), which does not exist (or this user cannot see it); tables found: \(columns.summary(of: [schema]))")
         }
         func column(_ key: String, _ name: String, _ allowed: Set<String>) throws -> (sql: String, type: String) {
             guard let c = have.first(where: { $0.name == name }) else {
                 throw PostgresStoreError(
                     .unsupported,
-                    "[source] \(key) = \"\(name)\": \(schema).\(table) has no such column (it has \(have.map(\.name).joined(separator: ", ")))")
+                    "\(origin) \(key) = \"\(name)\": \(schema).\(table) has no such column (it has \(have.map(\.name).joined(separator: ", ")))")
             }
             guard allowed.contains(c.type) else {
                 throw PostgresStoreError(
                     .unsupported,
-                    "[source] \(key) = \"\(name)\": the column is of type \(c.type); use a column of type \(allowed.sorted().joined(separator: ", "))")
+                    "\(origin) \(key) = \"\(name)\": the column is of type \(c.type); use a column of type \(allowed.sorted().joined(separator: ", "))")
             }
             return (try PostgresIdentifier.quoted(name), c.type)
         }

@@ -1,0 +1,63 @@
+@testable import Demo
+import Foundation
+import PostgresHarness
+import PostgresNIO
+import PostgresStore
+import Testing
+
+/// `rewind demo --postgres URL`: the demo copied into Marten's tables of a real PostgreSQL.
+@Suite("Demo into PostgreSQL")
+struct PostgresDemoTests {
+    typealias F = DemoFixtures
+
+    @Test func demoWritesMartenTablesWithProgressAtEachProjectionsSpeed() throws {
+        let server = try PostgresServer.shared()
+        let db = try server.createDatabase("demo")
+        var options = DemoSessionTests.quick("bank")
+        options.postgres = server.url(database: db) + "&schema=bank_demo"
+        let session = try DemoSession(options: options)
+        defer { session.stop() }
+        try session.start()
+        let reader = try PostgresConnection(url: PostgresURL(parsing: server.url(database: db)))
+        func scalar(_ sql: String) throws -> Int {
+            try reader.query(PostgresQuery(unsafeSQL: sql)).first?.decode(Int?.self) ?? 0
+        }
+        // Every imported event and then live ones arrive, with seq_id = the log's position.
+        #expect(try F.waitUntil(20) { try scalar("SELECT count(*) FROM bank_demo.mt_events") > Int(session.importedEvents) + 20 })
+        // The stalling projection's row stays behind the high-water mark while it grows.
+        #expect(try F.waitUntil(20) {
+            let high = try scalar("SELECT last_seq_id FROM bank_demo.mt_event_progression WHERE name = 'HighWaterMark'")
+            let stalled = try scalar("SELECT min(last_seq_id) FROM bank_demo.mt_event_progression WHERE name <> 'HighWaterMark'")
+            return high > stalled + 10
+        })
+        session.stop()
+        let copied = try scalar("SELECT max(seq_id) FROM bank_demo.mt_events")
+        #expect(UInt64(copied) == session.log.head)
+        #expect(try scalar("SELECT count(*) FROM bank_demo.mt_events") == copied)
+        let streamVersions = try scalar("SELECT sum(version)::bigint FROM bank_demo.mt_streams")
+        #expect(streamVersions == copied)
+        #expect(try scalar("SELECT count(*) FROM bank_demo.mt_event_progression WHERE name LIKE '%:All'") >= 4)
+        #expect(session.status.contains { $0.hasPrefix("postgres: copying") && !$0.contains(server.password) })
+    }
+
+    @Test func demoRefusesTablesOfAnotherShapeAndTablesWithEvents() throws {
+        let server = try PostgresServer.shared()
+        let db = try server.createDatabase("demoshape")
+        try server.psql(MartenSchema(schema: "guids", streamIdentity: .guid).createSQL(), database: db)
+        var options = DemoSessionTests.quick("bank")
+        options.postgres = server.url(database: db) + "&schema=guids"
+        #expect {
+            _ = try DemoSession(options: options)
+        } throws: { error in
+            guard let e = error as? DemoError else { return false }
+            return e.message.contains("another shape") && e.message.contains("Guid stream ids") && !e.message.contains(server.password)
+        }
+        try server.psql(MartenSchema(schema: "filled", streamIdentity: .string).createSQL()
+            + "INSERT INTO filled.mt_streams (id, version) VALUES ('a-1', 1);", database: db)
+        options.postgres = server.url(database: db) + "&schema=filled"
+        #expect {
+            _ = try DemoSession(options: options)
+        } throws: { ($0 as? DemoError)?.message.contains("already holds Marten events") == true }
+        #expect(try server.psql("SELECT count(*) FROM filled.mt_streams", database: db).trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+}
