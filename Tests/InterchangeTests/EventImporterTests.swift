@@ -39,6 +39,32 @@ struct EventImporterTests {
         #expect(third.events == 1 && third.alreadyPresent == 4 && log.version(of: "b-1") == 2)
     }
 
+    /// Thousands of interleaved events make many groups of one-event batches (written to disk
+    /// as they go): a bad record after them still writes nothing; the good input imports at the
+    /// right versions, and a second time imports nothing.
+    @Test func aBadRecordAfterManyGroupsWritesNothing() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        let pad = String(repeating: "p", count: 400)
+        let good = (0..<12_000).map { Self.line("acct-\($0 % 37)", "Booked", data: "{\"n\":\($0),\"pad\":\"\(pad)\"}") }
+        let bad = (good + [Self.line("acct-1", "")]).joined(separator: "\n")
+        let failure = #expect(throws: ImportFailure.self) { try Self.run(bad, into: log, in: scratch) }
+        #expect(failure?.badRecords == 1 && failure?.errors.first?.location == .line(12_001))
+        #expect(log.head == 0 && log.streams().isEmpty)
+        let text = good.joined(separator: "\n")
+        let first = try Self.run(text, into: log, in: scratch)
+        #expect(first.events == 12_000 && first.streams == 37 && first.firstPosition == 1 && first.lastPosition == 12_000)
+        let second = try Self.run(text, into: log, in: scratch)
+        #expect(second.events == 0 && second.alreadyPresent == 12_000 && log.head == 12_000)
+        for s in [0, 36] {
+            let events = try log.events(in: "acct-\(s)")
+            #expect(events.map(\.version) == Array(1...UInt64(events.count)))
+            let numbers = events.map { String(String(decoding: $0.data, as: UTF8.self).split(separator: ",")[0]) }
+            #expect(numbers == stride(from: s, to: 12_000, by: 37).map { "{\"n\":\($0)" })
+        }
+    }
+
     @Test func anIdAlreadyUsedElsewhereIsAnErrorAndNothingIsWritten() throws {
         let scratch = ImportScratch()
         let log = try scratch.log()

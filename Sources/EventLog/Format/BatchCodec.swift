@@ -34,7 +34,7 @@ enum BatchCodec {
     }
 
     /// Bytes a framed batch of these events takes.
-    static func frameSize(stream: String, events: [NewEvent]) -> Int {
+    static func frameSize(stream: String, events: ArraySlice<NewEvent>) -> Int {
         var size = LogFormat.batchFrameOverhead + LogFormat.batchBodyHeaderSize + stream.utf8.count
         for e in events { size += e.encodedSize }
         return size
@@ -45,7 +45,7 @@ enum BatchCodec {
     /// The frame's bytes are reserved at once and written through a pointer: appending field by
     /// field was most of an import's encoding cost (one append per field, about 15 per event).
     static func encode(
-        stream: String, firstPosition: UInt64, firstVersion: UInt64, events: [NewEvent],
+        stream: String, firstPosition: UInt64, firstVersion: UInt64, events: ArraySlice<NewEvent>,
         recordedMicros: Int64, into out: inout ByteWriter
     ) {
         let start = out.bytes.count

@@ -65,13 +65,22 @@ struct LogIndex {
         stream: String, firstPosition: UInt64, firstVersion: UInt64, count: Int,
         lastRecordedMicros: Int64, offset: Int, frameLength: Int, trackStreams: Bool
     ) throws {
+        try add(
+            streamID: id(for: stream), firstPosition: firstPosition, firstVersion: firstVersion, count: count,
+            lastRecordedMicros: lastRecordedMicros, offset: offset, frameLength: frameLength, trackStreams: trackStreams)
+    }
+
+    /// `add` for a stream already known by its id (`id(for:)`): no lookup by name.
+    mutating func add(
+        streamID id: Int32, firstPosition: UInt64, firstVersion: UInt64, count: Int,
+        lastRecordedMicros: Int64, offset: Int, frameLength: Int, trackStreams: Bool
+    ) throws {
         guard firstPosition == head + 1 else {
             throw Inconsistency(reason: "batch starts at position \(firstPosition) but the log's head is \(head)")
         }
-        let id = id(for: stream)
         let current = streams[Int(id)].count
         guard firstVersion == current + 1 else {
-            throw Inconsistency(reason: "batch of stream '\(stream)' starts at version \(firstVersion) but the stream is at version \(current)")
+            throw Inconsistency(reason: "batch of stream '\(streams[Int(id)].name)' starts at version \(firstVersion) but the stream is at version \(current)")
         }
         guard let off = UInt32(exactly: offset) else {
             throw Inconsistency(reason: "batch offset \(offset) is past the largest segment size")

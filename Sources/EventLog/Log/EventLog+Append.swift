@@ -24,7 +24,9 @@ extension EventLog {
         if let open = w.transaction, open != transaction {
             throw EventLogError.invalidArgument("an import into \(path) is in progress in this process; append after it commits")
         }
-        let current = w.pendingVersions[stream] ?? index.count(of: stream)
+        // A stream the transaction also appends to by handle keeps its version there.
+        let handle = transaction == nil ? nil : w.importStreamIndex[stream]
+        let current = handle.map { w.importStreams[Int($0)].version } ?? w.pendingVersions[stream] ?? index.count(of: stream)
         guard expected.accepts(current: current) else {
             throw EventLogError.wrongExpectedVersion(stream: stream, expected: expected, actual: current)
         }
@@ -35,9 +37,13 @@ extension EventLog {
         }
         let firstPosition = w.nextPosition
         w.nextPosition += n
-        w.pendingVersions[stream] = current + n
+        if let handle {
+            w.importStreams[Int(handle)].version = current + n
+        } else {
+            w.pendingVersions[stream] = current + n
+        }
         let start = w.pending.bytes.count
-        BatchCodec.encode(stream: stream, firstPosition: firstPosition, firstVersion: current + 1, events: events, recordedMicros: recorded, into: &w.pending)
+        BatchCodec.encode(stream: stream, firstPosition: firstPosition, firstVersion: current + 1, events: events[...], recordedMicros: recorded, into: &w.pending)
         w.issuedTicket += 1
         let ticket = w.issuedTicket
         w.batches.append(.init(
@@ -67,7 +73,7 @@ extension EventLog {
                 throw EventLogError.invalidArgument("an event type is at most \(LogFormat.maxTypeBytes) bytes (\(e.type.prefix(40))… has \(e.type.utf8.count))")
             }
         }
-        let size = BatchCodec.frameSize(stream: stream, events: events) - LogFormat.batchFrameOverhead
+        let size = BatchCodec.frameSize(stream: stream, events: events[...]) - LogFormat.batchFrameOverhead
         guard size <= LogFormat.maxBatchBodyBytes else {
             throw EventLogError.invalidArgument("an append is at most \(LogFormat.maxBatchBodyBytes >> 20) MiB (this one is \(size) bytes); split it into smaller appends")
         }
@@ -154,9 +160,22 @@ extension EventLog {
                 monitor.lock()
                 do {
                     for b in batches[i..<j] {
+                        let at = w.writeOffset + (b.start - runStart)
+                        if b.importStream >= 0 {
+                            // An import's batch: its stream's index id is looked up once, not per batch.
+                            var id = w.importStreams[Int(b.importStream)].indexID
+                            if id < 0 {
+                                id = index.id(for: b.stream)
+                                w.importStreams[Int(b.importStream)].indexID = id
+                            }
+                            try index.add(
+                                streamID: id, firstPosition: b.firstPosition, firstVersion: b.firstVersion, count: b.count,
+                                lastRecordedMicros: b.recordedMicros, offset: at, frameLength: b.length, trackStreams: true)
+                            continue
+                        }
                         try index.add(
                             stream: b.stream, firstPosition: b.firstPosition, firstVersion: b.firstVersion, count: b.count,
-                            lastRecordedMicros: b.recordedMicros, offset: w.writeOffset + (b.start - runStart),
+                            lastRecordedMicros: b.recordedMicros, offset: at,
                             frameLength: b.length, trackStreams: true)
                         if w.pendingVersions[b.stream] == index.count(of: b.stream) { w.pendingVersions[b.stream] = nil }
                     }

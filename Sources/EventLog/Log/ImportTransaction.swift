@@ -27,6 +27,22 @@ public final class ImportTransaction {
         return try log.append(to: stream, events, expected: expected, transaction: ObjectIdentifier(self))
     }
 
+    /// A handle for appending to `stream` with `append(_:)`: the name is checked once, here.
+    public func stream(_ name: String) throws -> ImportStream {
+        guard !finished else { throw EventLogError.invalidArgument("this import transaction has already finished") }
+        return try log.importStream(name, transaction: ObjectIdentifier(self))
+    }
+
+    /// Queues a group of batches (no fsync) under one lock: each run's first version must be its
+    /// stream's next one, counting everything before it including this transaction's earlier
+    /// appends; when one is not (`wrongExpectedVersion`) or a run is too large, nothing of the
+    /// group is queued. Returns the positions the group's events took (nil for an empty group).
+    @discardableResult
+    public func append(_ group: ImportBatches) throws -> ClosedRange<UInt64>? {
+        guard !finished else { throw EventLogError.invalidArgument("this import transaction has already finished") }
+        return try log.appendImport(group, transaction: ObjectIdentifier(self))
+    }
+
     /// Makes every queued append durable and the import permanent.
     public func commit() throws {
         guard !finished else { return }
@@ -89,6 +105,8 @@ extension EventLog {
         }
         let transaction = ImportTransaction(log: self)
         w.transaction = ObjectIdentifier(transaction)
+        w.importStreams = []
+        w.importStreamIndex = [:]
         readCap = index.head
         return transaction
     }
@@ -111,6 +129,8 @@ extension EventLog {
             throw EventLogError.wrap(error)
         }
         w.transaction = nil
+        w.importStreams = []
+        w.importStreamIndex = [:]
         readCap = nil
         monitor.broadcast()
     }
@@ -142,6 +162,8 @@ extension EventLog {
         w.durableTicket = w.issuedTicket
         w.failure = nil
         w.transaction = nil
+        w.importStreams = []
+        w.importStreamIndex = [:]
         readCap = nil
         monitor.broadcast()
     }

@@ -12,6 +12,17 @@ final class WriterState {
         var start: Int
         var length: Int
         var ticket: UInt64
+        /// The batch's stream in `importStreams` when an import transaction queued it, else -1.
+        var importStream: Int32 = -1
+    }
+
+    /// A stream an import transaction appends to, known by its place in `importStreams`.
+    struct ImportStreamState {
+        var name: String
+        /// The stream's version including the transaction's queued batches.
+        var version: UInt64
+        /// The stream's id in the index, or -1 until its first batch is indexed.
+        var indexID: Int32
     }
 
     let durability: EventLog.Durability
@@ -28,6 +39,10 @@ final class WriterState {
     var failure: EventLogError?
     /// The open import transaction, if any: only it may append.
     var transaction: ObjectIdentifier?
+    /// The streams of the open import transaction (`ImportTransaction.stream(_:)`); its
+    /// batches' versions are kept here instead of in `pendingVersions`.
+    var importStreams: [ImportStreamState] = []
+    var importStreamIndex: [String: Int32] = [:]
     /// The background walk of the sealed segments (`SealedSegmentCheck`): appends wait for it.
     var sealedCheck: SealedSegmentCheck.Status = .passed
 

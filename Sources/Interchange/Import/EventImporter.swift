@@ -44,10 +44,10 @@ public struct EventImporter {
         do {
             try source.scan { record, bytes in
                 let record = prepared(record)
-                if let version = try planner.add(record), case .event(let e) = record,
+                if let place = try planner.add(record), case .event(let e) = record,
                    planner.fatal.isEmpty, skipInvalid || planner.errorCount == 0 {
                     if writer == nil { writer = BatchWriter(transaction: try log.beginImport(), maxEvents: batchEvents, maxBytes: batchBytes) }
-                    try writer?.add(e.event, stream: e.stream, version: version)
+                    try writer?.add(e.event, stream: e.stream, at: place)
                 }
                 if let progress, planner.eventRecords - reportedAt >= 1024 {
                     reportedAt = planner.eventRecords
@@ -94,43 +94,48 @@ public struct EventImporter {
     }
 }
 
-/// Groups consecutive events of one stream into batches of an import transaction.
+/// Queues an import's events in groups (`ImportBatches`): consecutive events of one stream make
+/// a batch, and each group of batches is one call into the transaction.
 private struct BatchWriter {
+    /// Events and bytes of a group: a bank file interleaves its accounts, so a group holds
+    /// thousands of one-event batches.
+    static let groupEvents = 4096
     let transaction: ImportTransaction
-    let maxEvents: Int
     let maxBytes: Int
-    private var batch: [NewEvent] = []
-    private var stream = ""
-    private var firstVersion: UInt64 = 0
-    private var bytes = 0
+    private var group: ImportBatches
+    /// The transaction's handle of each stream, by the planner's stream index.
+    private var handles: [ImportStream?] = []
     private(set) var written = 0
     private(set) var firstPosition: UInt64 = 0
     private(set) var lastPosition: UInt64 = 0
 
     init(transaction: ImportTransaction, maxEvents: Int, maxBytes: Int) {
         self.transaction = transaction
-        self.maxEvents = maxEvents
         self.maxBytes = maxBytes
+        group = ImportBatches(maxRunEvents: maxEvents, maxRunBytes: maxBytes)
     }
 
-    mutating func add(_ event: NewEvent, stream name: String, version: UInt64) throws {
-        if name != stream || batch.count >= maxEvents || bytes >= maxBytes || version != firstVersion + UInt64(batch.count) {
-            try flush()
-            stream = name
-            firstVersion = version
+    mutating func add(_ event: NewEvent, stream name: String, at place: ImportPlanner.Placement) throws {
+        let s = Int(place.stream)
+        if s >= handles.count { handles.append(contentsOf: repeatElement(nil, count: s + 1 - handles.count)) }
+        let handle: ImportStream
+        if let known = handles[s] {
+            handle = known
+        } else {
+            handle = try transaction.stream(name)
+            handles[s] = handle
         }
-        batch.append(event)
-        bytes += event.data.count + event.metadata.count + 64
+        group.append(event, to: handle, version: place.version)
         written += 1
+        if group.count >= Self.groupEvents || group.bytes >= maxBytes { try flush() }
     }
 
     mutating func flush() throws {
-        guard !batch.isEmpty else { return }
-        let expected: ExpectedVersion = firstVersion == 1 ? .noStream : .exact(firstVersion - 1)
-        let result = try transaction.append(to: stream, batch, expected: expected)
-        if firstPosition == 0 { firstPosition = result.firstPosition }
-        lastPosition = result.lastPosition
-        batch.removeAll(keepingCapacity: true)
-        bytes = 0
+        guard !group.isEmpty else { return }
+        if let positions = try transaction.append(group) {
+            if firstPosition == 0 { firstPosition = positions.lowerBound }
+            lastPosition = positions.upperBound
+        }
+        group.removeAll()
     }
 }

@@ -37,10 +37,17 @@ struct ImportPlanner {
         self.maxReasons = maxReasons
     }
 
-    /// Checks one record; returns the stream version to write its event at, or nil when it is
-    /// not written (not an event, already present, or wrong).
+    /// Where a planned event goes: its stream's index (in the order the input first names the
+    /// streams) and version.
+    struct Placement {
+        var stream: Int32
+        var version: UInt64
+    }
+
+    /// Checks one record; returns where to write its event, or nil when it is not written (not
+    /// an event, already present, or wrong).
     @discardableResult
-    mutating func add(_ record: SourceRecord) throws -> UInt64? {
+    mutating func add(_ record: SourceRecord) throws -> Placement? {
         switch record {
         case .ignored(let location, let reason):
             ignoredCount += 1
@@ -77,11 +84,11 @@ struct ImportPlanner {
             receives[Int(s)] = true
             known[e.event.id] = IDPlacement(version: current + 1, line: e.location.line ?? 0, stream: s, fromLog: false)
             toImport += 1
-            return current + 1
+            return Placement(stream: s, version: current + 1)
         }
     }
 
-    private mutating func fail(_ error: RecordError) -> UInt64? {
+    private mutating func fail(_ error: RecordError) -> Placement? {
         errorCount += 1
         if errors.count < maxReasons { errors.append(error) }
         return nil
