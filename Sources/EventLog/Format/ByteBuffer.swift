@@ -15,6 +15,19 @@ struct ByteWriter {
     mutating func u64BigEndian(_ v: UInt64) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
     mutating func raw<C: Collection>(_ c: C) where C.Element == UInt8 { bytes.append(contentsOf: c) }
 
+    /// Appends `count` zero bytes, to be overwritten through a pointer (a copy from a block of
+    /// zeros: appending `repeatElement(0, count:)` went byte by byte).
+    mutating func appendZeros(_ count: Int) {
+        var left = count
+        while left > 0 {
+            let n = min(left, Self.zeros.count)
+            Self.zeros.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<n])) }
+            left -= n
+        }
+    }
+
+    private static let zeros = [UInt8](repeating: 0, count: 4096)
+
     /// Overwrites a u32 already written at `offset`.
     mutating func patchU32(_ v: UInt32, at offset: Int) {
         withUnsafeBytes(of: v.littleEndian) { src in

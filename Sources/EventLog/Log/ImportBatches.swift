@@ -96,44 +96,70 @@ extension EventLog {
         guard LogFormat.rangeIsValid(first: w.nextPosition, count: group.events.count) else {
             throw EventLogError.invalidArgument("the log is full: positions end at \(LogFormat.maxPosition)")
         }
-        // Check every run first, moving the streams' versions on; a refused run puts back the
-        // versions of the runs before it, so nothing of the group is queued.
-        var start = 0
-        for (r, run) in group.runs.enumerated() {
-            let problem = checkImportRun(run, events: group.events[start..<(start + run.count)], w)
-            if let problem {
-                for earlier in group.runs[0..<r] { w.importStreams[Int(earlier.stream.index)].version -= UInt64(earlier.count) }
-                throw problem
-            }
-            w.importStreams[Int(run.stream.index)].version += UInt64(run.count)
-            start += run.count
-        }
-        let first = w.nextPosition
-        start = 0
-        for run in group.runs {
-            let s = Int(run.stream.index)
-            let offset = w.pending.bytes.count
-            BatchCodec.encode(
-                stream: w.importStreams[s].name, firstPosition: w.nextPosition, firstVersion: run.firstVersion,
-                events: group.events[start..<(start + run.count)], recordedMicros: recorded, into: &w.pending)
-            w.issuedTicket += 1
-            w.batches.append(.init(
-                stream: w.importStreams[s].name, firstPosition: w.nextPosition, firstVersion: run.firstVersion, count: run.count,
-                recordedMicros: recorded, start: offset, length: w.pending.bytes.count - offset, ticket: w.issuedTicket,
-                importStream: run.stream.index))
-            w.nextPosition += UInt64(run.count)
-            start += run.count
-        }
+        // The writer's queues are moved out and back: each access to a field of the writer (a
+        // class) is an exclusivity check at run time, and this runs per batch.
+        var queue = ImportQueue(streams: [], pending: ByteWriter(), batches: [], nextPosition: w.nextPosition, ticket: w.issuedTicket)
+        swap(&queue.streams, &w.importStreams)
+        swap(&queue.pending, &w.pending)
+        swap(&queue.batches, &w.batches)
+        let first = queue.nextPosition
+        let refused = queue.add(group, recordedMicros: recorded)
+        swap(&queue.streams, &w.importStreams)
+        swap(&queue.pending, &w.pending)
+        swap(&queue.batches, &w.batches)
+        w.nextPosition = queue.nextPosition
+        w.issuedTicket = queue.ticket
+        if let refused { throw refused }
         // Imports write in large groups and sync once, at commit.
         if w.pending.bytes.count >= 4 << 20 { try waitDurable(w.issuedTicket, w, sync: false) }
         return first...(w.nextPosition - 1)
     }
+}
+
+/// The writer's queues while `appendImport` adds a group to them.
+private struct ImportQueue {
+    var streams: [WriterState.ImportStreamState]
+    var pending: ByteWriter
+    var batches: [WriterState.PendingBatch]
+    var nextPosition: UInt64
+    var ticket: UInt64
+
+    /// Queues each run of `group` as a batch: all of them, or (when one is refused) none.
+    mutating func add(_ group: ImportBatches, recordedMicros recorded: Int64) -> EventLogError? {
+        // Check every run first, moving the streams' versions on; a refused run puts back the
+        // versions of the runs before it, so nothing of the group is queued.
+        var start = 0
+        for (r, run) in group.runs.enumerated() {
+            if let problem = check(run, events: group.events[start..<(start + run.count)]) {
+                for earlier in group.runs[0..<r] { streams[Int(earlier.stream.index)].version -= UInt64(earlier.count) }
+                return problem
+            }
+            streams[Int(run.stream.index)].version += UInt64(run.count)
+            start += run.count
+        }
+        start = 0
+        for run in group.runs {
+            let s = Int(run.stream.index)
+            let offset = pending.bytes.count
+            BatchCodec.encode(
+                stream: streams[s].name, firstPosition: nextPosition, firstVersion: run.firstVersion,
+                events: group.events[start..<(start + run.count)], recordedMicros: recorded, into: &pending)
+            ticket += 1
+            batches.append(.init(
+                stream: streams[s].name, firstPosition: nextPosition, firstVersion: run.firstVersion, count: run.count,
+                recordedMicros: recorded, start: offset, length: pending.bytes.count - offset, ticket: ticket,
+                importStream: run.stream.index))
+            nextPosition += UInt64(run.count)
+            start += run.count
+        }
+        return nil
+    }
 
     /// Why a run of an import cannot be queued (its stream's version, sizes, types), or nil.
-    private func checkImportRun(_ run: ImportBatches.Run, events: ArraySlice<NewEvent>, _ w: WriterState) -> EventLogError? {
+    func check(_ run: ImportBatches.Run, events: ArraySlice<NewEvent>) -> EventLogError? {
         let s = Int(run.stream.index)
-        guard s >= 0, s < w.importStreams.count else { return .invalidArgument("an import stream of another transaction") }
-        let stream = w.importStreams[s]
+        guard s >= 0, s < streams.count else { return .invalidArgument("an import stream of another transaction") }
+        let stream = streams[s]
         let current = stream.version
         guard run.firstVersion == current + 1 else {
             let expected: ExpectedVersion = run.firstVersion <= 1 ? .noStream : .exact(run.firstVersion - 1)

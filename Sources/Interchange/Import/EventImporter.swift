@@ -43,9 +43,16 @@ public struct EventImporter {
         var writer: BatchWriter?
         do {
             try source.scan { record, bytes in
-                let record = prepared(record)
-                if let place = try planner.add(record), case .event(let e) = record,
-                   planner.fatal.isEmpty, skipInvalid || planner.errorCount == 0 {
+                // The event is taken out of its record once: each copy of a record retains and
+                // releases every string and array in it.
+                guard case .event(var e) = record else {
+                    try planner.add(record)
+                    return
+                }
+                if !typeMapping.isIdentity { e.event.type = typeMapping.map(e.event.type) }
+                if let problem = e.problem() {
+                    try planner.add(.invalid(RecordError(e.location, problem)))
+                } else if let place = try planner.add(event: e), planner.fatal.isEmpty, skipInvalid || planner.errorCount == 0 {
                     if writer == nil { writer = BatchWriter(transaction: try log.beginImport(), maxEvents: batchEvents, maxBytes: batchBytes) }
                     try writer?.add(e.event, stream: e.stream, at: place)
                 }
@@ -85,13 +92,6 @@ public struct EventImporter {
         }
     }
 
-    /// Applies the type mapping and turns events no log can store into invalid records.
-    private func prepared(_ record: SourceRecord) -> SourceRecord {
-        guard case .event(var e) = record else { return record }
-        if !typeMapping.isIdentity { e.event.type = typeMapping.map(e.event.type) }
-        if let problem = e.problem() { return .invalid(RecordError(e.location, problem)) }
-        return .event(e)
-    }
 }
 
 /// Queues an import's events in groups (`ImportBatches`): consecutive events of one stream make

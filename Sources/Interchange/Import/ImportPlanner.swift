@@ -61,31 +61,36 @@ struct ImportPlanner {
         case .invalid(let error):
             return fail(error)
         case .event(let e):
-            eventRecords += 1
-            // `EventImporter.prepared` has turned unstorable events into invalid records.
-            let s = try stream(e.stream)
-            if let placed = known[e.event.id] {
-                let sameStream = placed.stream == s && (e.version == nil || e.version == placed.version)
-                if sameStream {
-                    alreadyPresent += 1
-                    return nil
-                }
-                let place = "\(names[Int(placed.stream)]) version \(placed.version)"
-                let origin = placed.fromLog ? "the log already holds it as \(place)" : "line \(placed.line) of this input already puts it in \(place)"
-                let here = e.version.map { "\(e.stream) version \($0)" } ?? e.stream
-                return fail(RecordError(e.location, "event id \(e.event.id) is for \(here), but \(origin); an event id names one event"))
-            }
-            let current = versions[Int(s)]
-            if let v = e.version, v != current + 1 {
-                let now = current == 0 ? "does not exist yet" : "is at version \(current)"
-                return fail(RecordError(e.location, "event claims version \(v) of stream '\(e.stream)', but the stream \(now) (the next version is \(current + 1))"))
-            }
-            versions[Int(s)] = current + 1
-            receives[Int(s)] = true
-            known[e.event.id] = IDPlacement(version: current + 1, line: e.location.line ?? 0, stream: s, fromLog: false)
-            toImport += 1
-            return Placement(stream: s, version: current + 1)
+            return try add(event: e)
         }
+    }
+
+    /// `add` for an event record.
+    mutating func add(event e: SourceEvent) throws -> Placement? {
+        eventRecords += 1
+        // `EventImporter` has turned unstorable events into invalid records.
+        let s = try stream(e.stream)
+        if let placed = known[e.event.id] {
+            let sameStream = placed.stream == s && (e.version == nil || e.version == placed.version)
+            if sameStream {
+                alreadyPresent += 1
+                return nil
+            }
+            let place = "\(names[Int(placed.stream)]) version \(placed.version)"
+            let origin = placed.fromLog ? "the log already holds it as \(place)" : "line \(placed.line) of this input already puts it in \(place)"
+            let here = e.version.map { "\(e.stream) version \($0)" } ?? e.stream
+            return fail(RecordError(e.location, "event id \(e.event.id) is for \(here), but \(origin); an event id names one event"))
+        }
+        let current = versions[Int(s)]
+        if let v = e.version, v != current + 1 {
+            let now = current == 0 ? "does not exist yet" : "is at version \(current)"
+            return fail(RecordError(e.location, "event claims version \(v) of stream '\(e.stream)', but the stream \(now) (the next version is \(current + 1))"))
+        }
+        versions[Int(s)] = current + 1
+        receives[Int(s)] = true
+        known[e.event.id] = IDPlacement(version: current + 1, line: e.location.line ?? 0, stream: s, fromLog: false)
+        toImport += 1
+        return Placement(stream: s, version: current + 1)
     }
 
     private mutating func fail(_ error: RecordError) -> Placement? {
