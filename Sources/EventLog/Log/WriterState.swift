@@ -28,6 +28,10 @@ final class WriterState {
     let durability: EventLog.Durability
     var pending = ByteWriter(capacity: 1 << 16)
     var batches: [PendingBatch] = []
+    /// Emptied queues of the last group write, kept (up to `spareLimit` bytes) for the next one.
+    var spareBytes: [UInt8] = []
+    var spareBatches: [PendingBatch] = []
+    static let spareLimit = 16 << 20
     /// The position the next enqueued event gets.
     var nextPosition: UInt64
     /// Versions of streams with enqueued, not yet durable appends (including them).
