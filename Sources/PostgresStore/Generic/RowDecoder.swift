@@ -34,6 +34,12 @@ enum RowDecoder {
         }
     }
 
+    /// The bytes of a text cell, or nil for NULL.
+    static func withOptionalBytes<R>(_ cell: PostgresCell, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
+        guard let b = cell.bytes else { return try body(nil) }
+        return try b.withUnsafeReadableBytes { try body($0) }
+    }
+
     /// A timestamp or timestamptz cell in microseconds since 1970; nil for NULL.
     static func micros(_ cell: PostgresCell) throws -> Int64? {
         guard let b = cell.bytes else { return nil }

@@ -92,7 +92,7 @@ public final class SQLEventStore: FilteringEventStore {
     /// The catalog query that groups the events table: stream, tenant, version, first and last
     /// position, last time, archived, label; `$1` is the mark.
     static func groupedCatalogQuery(_ m: TableMapping) -> String {
-        let time = m.time.map { "(extract(epoch from max(\($0))) * 1000000)::int8" } ?? "0::int8"
+        let time = m.time.map { "max(\($0))" } ?? "NULL::timestamptz"
         let archived = m.archived.map { "bool_or(\($0))" } ?? "false"
         let group = [m.streamColumn, m.tenantColumn].compactMap { $0 }.joined(separator: ", ")
         return """
@@ -122,7 +122,7 @@ public final class SQLEventStore: FilteringEventStore {
                 catalog.add(StreamInfo(
                     name: name, category: StreamName.category(of: name), count: UInt64(clamping: max(0, try RowDecoder.int8(c2))),
                     firstPosition: UInt64(clamping: try RowDecoder.int8(c3)), lastPosition: UInt64(clamping: try RowDecoder.int8(c4)),
-                    lastRecordedMicros: (try? RowDecoder.int8(c5)) ?? 0, isArchived: RowDecoder.bool(c6)),
+                    lastRecordedMicros: try RowDecoder.micros(c5) ?? 0, isArchived: RowDecoder.bool(c6)),
                     key: StoreCatalog.Key(stream: stream, tenant: tenant))
             }
             return true
@@ -203,41 +203,53 @@ public final class SQLEventStore: FilteringEventStore {
     }
 
     /// Keyset pages in position order: the first small (a search with `--limit`, or a reader
-    /// that stops early, pays for little), then doubling up to `pageRows`.
+    /// that stops early, pays for little), then doubling up to `pageRows`. Pipelined
+    /// (`PostgresConnection.pages`): the next page is asked for as soon as this one's last
+    /// position is known, before its rows are decoded.
     private func readRows(
         from position: UInt64, limit: Int, filter: StoreFilter?, streams wanted: (String) -> Bool, _ visit: (EventView) throws -> Bool
     ) throws {
         guard limit > 0 else { return }
         let m = mapping
         let head = self.head
-        var next = max(position, 1)
+        let start = max(position, 1)
+        guard start <= head else { return }
         var remaining = limit
-        var encoder = EventViewEncoder()
+        var scratch = RowScratch()
         // Names and keys as of now: every row at or below the head has its stream in the catalog.
         let (names, catalog) = state.withLock { ($0.catalog.names, $0.catalog) }
         var page = min(1_000, pageRows)
-        while next <= head {
+        // The filter's parameters follow the page's ($4…); its text is the same every page.
+        func query(from next: UInt64, rows: Int) -> PostgresQuery {
             var binds = PostgresBindings()
             binds.append(Int64(clamping: next))
             binds.append(Int64(clamping: head))
-            binds.append(Int64(page))
-            // The filter's parameters follow the page's ($4…); its text is the same every page.
+            binds.append(Int64(rows))
             var translated = FilterSQL(mapping: m, key: { catalog.key($0) }, binds: binds)
             let condition = filter.map { " AND " + translated.condition($0) } ?? ""
             let sql = "SELECT \(m.eventColumns) FROM \(m.table) e WHERE \(m.position) >= $1 AND \(m.position) <= $2\(condition) ORDER BY \(m.position) LIMIT $3"
-            let rows = try connection.query(PostgresQuery(unsafeSQL: sql, binds: translated.binds))
+            return PostgresQuery(unsafeSQL: sql, binds: translated.binds)
+        }
+        try connection.pages(query(from: start, rows: page), next: { rows in
+            // A short page is the last; else the next starts after this one's last position.
+            guard rows.count == page, let last = rows.last else { return nil }
+            var cells = last.makeIterator()
+            guard let cell = cells.next() else { return nil }
+            let after = UInt64(clamping: max(0, try RowDecoder.int8(cell))) + 1
+            guard after <= head else { return nil }
+            page = min(page * 2, pageRows)
+            return query(from: after, rows: page)
+        }) { rows in
             for row in rows {
                 var stop = false
-                try decode(row, encoder: &encoder, names: names) { view in
-                    next = view.position + 1
+                try decode(row, scratch: &scratch, names: names) { view in
                     guard wanted(view.stream) else { return }
                     remaining -= 1
                     stop = try !visit(view) || remaining == 0
                 }
-                if stop { return }
+                if stop { return false }
             }
-            if rows.count < page { return }
-            page = min(page * 2, pageRows)
+            return true
         }
     }
 
@@ -254,7 +266,7 @@ public final class SQLEventStore: FilteringEventStore {
         case .backward: cursor = min(version, count)
         }
         var remaining = limit
-        var encoder = EventViewEncoder()
+        var scratch = RowScratch()
         let stored = "\(m.versionColumn)"
         let offset = m.versionOffset
         let condition = m.streamCondition(first: 1)
@@ -274,7 +286,7 @@ public final class SQLEventStore: FilteringEventStore {
             if rows.isEmpty { return }
             for row in rows {
                 var stop = false
-                try decode(row, encoder: &encoder, name: stream) { view in
+                try decode(row, scratch: &scratch, name: stream) { view in
                     remaining -= 1
                     stop = try !visit(view) || remaining == 0
                     cursor = direction == .forward ? view.version + 1 : view.version - 1
@@ -304,11 +316,23 @@ public final class SQLEventStore: FilteringEventStore {
         return found
     }
 
+    /// The time column of the rows at `positions`. A stream's last position is answered from
+    /// the catalog, which read that row's time (a store's recorded time is its events' own
+    /// time), so `rewind streams` asks the server nothing; other positions are read in chunks.
     public func originalMicros(at positions: [UInt64]) throws -> [Int64?] {
         var result = [Int64?](repeating: nil, count: positions.count)
         guard let time = mapping.time, !positions.isEmpty else { return result }
+        let known = state.withLock { s in
+            var last: [UInt64: Int64] = [:]
+            last.reserveCapacity(s.catalog.count)
+            for info in s.catalog.infos { last[info.lastPosition] = info.lastRecordedMicros }
+            return last
+        }
         var wanted: [UInt64: [Int]] = [:]
-        for (i, p) in positions.enumerated() { wanted[p, default: []].append(i) }
+        for (i, p) in positions.enumerated() {
+            if let micros = known[p] { result[i] = micros } else { wanted[p, default: []].append(i) }
+        }
+        guard !wanted.isEmpty else { return result }
         let all = Array(wanted.keys)
         let sql = "SELECT \(mapping.position)::int8, \(time) FROM \(mapping.table) e WHERE \(mapping.position) = ANY($1)"
         for chunk in stride(from: 0, to: all.count, by: 10_000) {
@@ -325,9 +349,15 @@ public final class SQLEventStore: FilteringEventStore {
         return result
     }
 
+    /// What decoding reuses from row to row: the view's buffer, and the metadata built on the client.
+    private struct RowScratch {
+        var encoder = EventViewEncoder()
+        var metadata: [UInt8] = []
+    }
+
     /// Decodes one event row into a view (valid inside `body`).
     private func decode(
-        _ row: PostgresRow, encoder: inout EventViewEncoder, name known: String? = nil, names: [StoreCatalog.Key: String] = [:],
+        _ row: PostgresRow, scratch: inout RowScratch, name known: String? = nil, names: [StoreCatalog.Key: String] = [:],
         _ body: (EventView) throws -> Void
     ) throws {
         var it = row.makeIterator()
@@ -346,9 +376,33 @@ public final class SQLEventStore: FilteringEventStore {
         let micros = try RowDecoder.micros(cTime) ?? 0
         let id = try RowDecoder.uuid(cID) ?? EventID(high: 0, low: position)
         let type = RowDecoder.text(cType) ?? ""
+        if mapping.martenMetadata != nil, cMeta.bytes == nil {
+            guard let cCorrelation = it.next(), let cCausation = it.next(), let cDotnet = it.next(), let cArchived = it.next() else {
+                throw PostgresStoreError(.decoding, "a row of \(mapping.table) lacks Marten's metadata columns")
+            }
+            RowDecoder.withOptionalBytes(cTenant) { tenant in
+                RowDecoder.withOptionalBytes(cCorrelation) { correlation in
+                    RowDecoder.withOptionalBytes(cCausation) { causation in
+                        RowDecoder.withOptionalBytes(cDotnet) { dotnet in
+                            MartenMetadata.write(
+                                .init(seqID: Int64(clamping: position), tenant: tenant, correlation: correlation, causation: causation,
+                                      dotnetType: dotnet, archived: RowDecoder.bool(cArchived)),
+                                into: &scratch.metadata)
+                        }
+                    }
+                }
+            }
+            let metadata = scratch.metadata
+            try RowDecoder.withBytes(cData) { data in
+                try scratch.encoder.withView(
+                    stream: name, version: version, position: position, id: id, type: type, recordedMicros: micros,
+                    originalMicros: micros, metadata: metadata, data: data, body)
+            }
+            return
+        }
         try RowDecoder.withBytes(cMeta) { metadata in
             try RowDecoder.withBytes(cData) { data in
-                try encoder.withView(
+                try scratch.encoder.withView(
                     stream: name, version: version, position: position, id: id, type: type, recordedMicros: micros,
                     originalMicros: micros, metadata: metadata, data: data, body)
             }

@@ -46,6 +46,9 @@ public struct TableMapping: Sendable, Equatable {
     /// The data as `jsonb` (the column itself, for `StoreFilter`'s data conditions), or nil when
     /// it is stored otherwise (then those conditions are not pushed down).
     public var jsonbData: String?
+    /// For Marten: the metadata is built on the client from raw columns (selected after the
+    /// nine of `eventColumns`) wherever `metadata` gives NULL; see `MartenMetadata`.
+    var martenMetadata: MartenMetadata?
 
     public init(
         kind: String, table: String, position: String, streamColumn: String, streamType: String,
@@ -53,6 +56,19 @@ public struct TableMapping: Sendable, Equatable {
         type: String, data: String, metadata: String?, time: String?, id: String?, archived: String? = nil, streamLabel: String? = nil,
         catalogQuery: String? = nil, jsonbData: String? = nil
     ) {
+        self.init(
+            kind: kind, table: table, position: position, streamColumn: streamColumn, streamType: streamType, tenantColumn: tenantColumn,
+            defaultTenant: defaultTenant, versionColumn: versionColumn, versionOffset: versionOffset, type: type, data: data, metadata: metadata,
+            time: time, id: id, archived: archived, streamLabel: streamLabel, catalogQuery: catalogQuery, jsonbData: jsonbData, martenMetadata: nil)
+    }
+
+    init(
+        kind: String, table: String, position: String, streamColumn: String, streamType: String,
+        tenantColumn: String? = nil, defaultTenant: String? = nil, versionColumn: String, versionOffset: Int64 = 0,
+        type: String, data: String, metadata: String?, time: String?, id: String?, archived: String? = nil, streamLabel: String? = nil,
+        catalogQuery: String? = nil, jsonbData: String? = nil, martenMetadata: MartenMetadata?
+    ) {
+        self.martenMetadata = martenMetadata
         self.kind = kind
         self.table = table
         self.position = position
@@ -83,12 +99,13 @@ public struct TableMapping: Sendable, Equatable {
     var tenantText: String { tenantColumn.map { "\($0)::text" } ?? "NULL::text" }
 
     /// The columns of an event row, in the order `RowDecoder` reads them:
-    /// position, stream, tenant, version, type, data, metadata, time, id.
+    /// position, stream, tenant, version, type, data, metadata, time, id, then
+    /// `martenMetadata`'s raw columns when it is set.
     var eventColumns: String {
-        [
+        ([
             "\(position)::int8", streamText, tenantText, version, "\(type)::text", data,
             metadata ?? "NULL::text", time ?? "NULL::timestamptz", id ?? "NULL::uuid",
-        ].joined(separator: ", ")
+        ] + (martenMetadata?.columns ?? [])).joined(separator: ", ")
     }
 
     /// The columns of a catalog row: position, stream, tenant, version, time, archived, label.

@@ -38,10 +38,12 @@ public enum MartenMapping {
         if has("mt_dotnet_type") { marten.append("'dotnetType', mt_dotnet_type") }
         if has("is_archived") { marten.append("'archived', CASE WHEN is_archived THEN true END") }
         meta.append("'marten', jsonb_strip_nulls(jsonb_build_object(\(marten.joined(separator: ", "))))")
-        var metadata = "jsonb_strip_nulls(jsonb_build_object(\(meta.joined(separator: ", "))))"
-        if has("headers") {
-            metadata = "(CASE WHEN jsonb_typeof(headers) = 'object' THEN headers ELSE '{}'::jsonb END || \(metadata))"
-        }
+        // The server builds the metadata only for rows with a headers object to merge; every other
+        // row's is built on the client from the raw columns (`MartenMetadata`), to the same bytes.
+        let built = "jsonb_strip_nulls(jsonb_build_object(\(meta.joined(separator: ", "))))"
+        let metadata = has("headers") ? "CASE WHEN jsonb_typeof(headers) = 'object' THEN (headers || \(built))::text END" : "NULL::text"
+        let clientMetadata = MartenMetadata(
+            correlation: has("correlation_id"), causation: has("causation_id"), dotnetType: has("mt_dotnet_type"), archived: has("is_archived"))
         let streamType = events.first { $0.name == "stream_id" }?.type == "uuid" ? "uuid" : "text"
         // Guid streams are named after their type (mt_streams.type), as the Marten importer names them.
         var label: String?
@@ -57,10 +59,10 @@ public enum MartenMapping {
         return TableMapping(
             kind: "Marten", table: table, position: "seq_id", streamColumn: "stream_id", streamType: streamType,
             tenantColumn: has("tenant_id") ? "tenant_id" : nil, defaultTenant: "*DEFAULT*",
-            versionColumn: "version", type: "type", data: "data::text", metadata: "\(metadata)::text",
+            versionColumn: "version", type: "type", data: "data::text", metadata: metadata,
             time: "\"timestamp\"", id: "id", archived: has("is_archived") ? "coalesce(is_archived, false)" : nil, streamLabel: label,
             catalogQuery: try catalogQuery(columns, schema: schema, events: events, guid: streamType == "uuid"),
-            jsonbData: events.first { $0.name == "data" }?.type == "jsonb" ? "data" : nil)
+            jsonbData: events.first { $0.name == "data" }?.type == "jsonb" ? "data" : nil, martenMetadata: clientMetadata)
     }
 
     /// The stream list from `mt_streams`: one row per stream there, and for each its first and
@@ -90,7 +92,7 @@ public enum MartenMapping {
         let label = !guid ? "NULL::text" : streamNames.contains("type") ? "s.type::text" : "NULL::text"
         return """
             SELECT s.id::text, \(tenants ? "l.tenant_id::text" : "NULL::text"), l.version::int8, f.seq_id::int8, l.seq_id::int8, \
-            (extract(epoch from l."timestamp") * 1000000)::int8, \(archived), \(label) \
+            l."timestamp", \(archived), \(label) \
             FROM \(q).mt_streams s \
             CROSS JOIN LATERAL (SELECT e.seq_id, e.version, e."timestamp"\(tenants ? ", e.tenant_id" : "")\(eventNames.contains("is_archived") ? ", e.is_archived" : "") \
             FROM \(q).mt_events e WHERE e.stream_id = s.id\(tenantMatch) AND e.seq_id <= $1 ORDER BY e.version DESC LIMIT 1) l \
