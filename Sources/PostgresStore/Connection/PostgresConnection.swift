@@ -268,7 +268,8 @@ public final class PostgresConnection: Sendable {
                     "SELECT current_setting('default_transaction_read_only'), (SELECT set_config('jit', 'off', false) FROM pg_settings WHERE name = 'jit')",
                     timeout: connectTimeout
                 ).rows
-                guard let value = try rows.first?.decode((String, String?).self).0, value == "on" else {
+                var cells = rows.first?.makeIterator()
+                guard let cell = cells?.next(), RowDecoder.text(cell) == "on" else {
                     throw PostgresStoreError(.readOnlyViolation, "the server at \(endpoint.redacted) did not make the session read-only; Rewind does not read over a writable session")
                 }
             } catch {
