@@ -17,6 +17,43 @@ import Testing
         #expect(RFC3339.parse("9999-12-31T23:59:59.999999Z") == 253_402_300_799_999_999)
     }
 
+    /// `parse(utf8:)` reads `YYYY-MM-DDThh:mm:ssZ` at fixed places: the same answers as the
+    /// scanner `parse(_:)` uses, valid or not.
+    @Test func wholeSecondsFromBytesParseAsFromStrings() {
+        var random = SystemRandomNumberGenerator()
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        var texts = ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1900-02-29T00:00:00Z", "2000-02-29T12:00:00Z",
+                     "2026-02-29T00:00:00Z", "2024-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
+                     "2026-04-31T00:00:00Z", "2026-01-00T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T23:60:00Z",
+                     "2026-01-01T23:59:60Z", "2026-01-01t10:00:00Z", "2026-01-01T10:00:00z", "2026-01-01 10:00:00Z",
+                     "2026-01-01T10:00:0aZ", "2026-01-01T10:00:00+", "2026/01/01T10:00:00Z", "2026-01-01T10:00:00.5Z"]
+        for _ in 0..<2000 {
+            let year = Int.random(in: 0...9999, using: &random)
+            let month = Int.random(in: 0...13, using: &random), day = Int.random(in: 0...32, using: &random)
+            let hour = Int.random(in: 0...24, using: &random), minute = Int.random(in: 0...60, using: &random)
+            let second = Int.random(in: 0...60, using: &random)
+            let y = String(repeating: "0", count: 4 - String(year).count) + String(year)
+            texts.append("\(y)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z")
+        }
+        // A byte that is not a digit in each digit's place.
+        for place in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] {
+            for bad: UInt8 in [0x2F, 0x3A, 0x20, 0xD9] {
+                var bytes = Array("2026-01-15T10:00:00Z".utf8)
+                bytes[place] = bad
+                let fromBytes = bytes.withUnsafeBufferPointer { RFC3339.parse(utf8: $0) }
+                #expect(fromBytes == nil, "byte \(bad) at \(place)")
+            }
+        }
+        var valid = 0
+        for text in texts {
+            var copy = text
+            let fromBytes = copy.withUTF8 { RFC3339.parse(utf8: $0) }
+            #expect(fromBytes == RFC3339.parse(text), "\(text)")
+            if fromBytes != nil { valid += 1 }
+        }
+        #expect(valid > 500)
+    }
+
     @Test func knownInstantsFormat() {
         #expect(RFC3339.format(microsecondsSinceEpoch: 0) == "1970-01-01T00:00:00.000000Z")
         #expect(RFC3339.format(microsecondsSinceEpoch: 1_768_471_200_000_000) == "2026-01-15T10:00:00.000000Z")

@@ -102,8 +102,37 @@ public enum RFC3339 {
 
     /// `parse(_:)` over UTF-8 bytes, without a copy.
     public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        if let seconds = parseWholeSecondsUTC(bytes) { return seconds }
         var scanner = Scanner(bytes: bytes)
         return scanner.dateTime(flexible: false)
+    }
+
+    /// `parse(utf8:)` for its most common shape, `YYYY-MM-DDThh:mm:ssZ`, read at fixed places
+    /// (an import parses a time per event). Nil for anything else, valid or not: `Scanner`
+    /// reads it then, and is the judge. Never a different value from `Scanner`'s.
+    @inline(__always)
+    private static func parseWholeSecondsUTC(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard bytes.count == 20, let p = bytes.baseAddress, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"),
+              p[10] == UInt8(ascii: "T"), p[13] == UInt8(ascii: ":"), p[16] == UInt8(ascii: ":"),
+              p[19] == UInt8(ascii: "Z") else { return nil }
+        @inline(__always) func two(_ i: Int) -> Int? {
+            let high = p[i] &- UInt8(ascii: "0"), low = p[i + 1] &- UInt8(ascii: "0")
+            guard high < 10, low < 10 else { return nil }
+            return Int(high) * 10 + Int(low)
+        }
+        guard let century = two(0), let yearOfCentury = two(2), let month = two(5), let day = two(8),
+              let hour = two(11), let minute = two(14), let second = two(17) else { return nil }
+        let year = century * 100 + yearOfCentury
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays: Int
+        switch month {
+        case 2: monthDays = leap ? 29 : 28
+        case 4, 6, 9, 11: monthDays = 30
+        default: monthDays = 31
+        }
+        guard month >= 1, month <= 12, day >= 1, day <= monthDays, hour < 24, minute < 60, second < 60 else { return nil }
+        let days = RFC3339.days(fromCivilYear: Int64(year), month: month, day: day)
+        return days * microsecondsPerDay + Int64(hour * 3600 + minute * 60 + second) * microsecondsPerSecond
     }
 
     /// Parses what users type for a time: RFC 3339, or the same without an offset (taken as UTC),

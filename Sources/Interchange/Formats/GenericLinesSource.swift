@@ -41,7 +41,7 @@ struct GenericLinesSource: EventSource {
         }
     }
 
-    private static func event(_ decoded: GenericEventLine.Decoded, _ start: RecordStart, _ bytes: UnsafeRawBufferPointer) -> SourceRecord {
+    private static func event(_ decoded: consuming GenericEventLine.Decoded, _ start: RecordStart, _ bytes: UnsafeRawBufferPointer) -> SourceRecord {
         var event = decoded.event
         if !decoded.hasExplicitID {
             let place = start.byLine ? String(start.line) : "\(start.line):\(start.column)"
