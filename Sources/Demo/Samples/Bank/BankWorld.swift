@@ -45,6 +45,8 @@ struct BankWorld: SampleWorld {
 
     var h: HistoryBuilder
     private var accounts: [Account] = []
+    /// The indices of the accounts holding at least 2,000 cents, for draws among them.
+    private var fundedAccounts = OrderedIndexSet()
     private var nextNumber = 1001
     private var transfers = 0
 
@@ -58,7 +60,7 @@ struct BankWorld: SampleWorld {
             open()
             return h.drain()
         }
-        let funded = accounts.contains { $0.balance >= 2_000 }
+        let funded = fundedAccounts.count > 0
         let canTransfer = budget >= 2 && funded
         switch h.rng.weighted([accounts.count < 14 ? 9 : 2, 34, funded ? 28 : 0, canTransfer ? 20 : 0, 3]) {
         case 0: open()
@@ -109,7 +111,7 @@ struct BankWorld: SampleWorld {
         case 2: (channel, amount) = ("card-refund", h.rng.int(299...18_999))
         default: (channel, amount) = ("cheque", h.rng.int(20...900) * 100)
         }
-        accounts[i].balance += amount
+        adjust(i, by: amount)
         var data: JSONObject = ["amountCents": .int(amount), "channel": .string(channel)]
         if channel == "salary" { data["payer"] = .string(h.rng.pick(Self.employers)) }
         h.emit(accounts[i].stream, "MoneyDeposited", data, metadata: metadata(channel: channel))
@@ -118,9 +120,11 @@ struct BankWorld: SampleWorld {
     /// A withdrawal within the available funds, or (overdrawing) one beyond them, rejected.
     private mutating func withdraw(overdrawing: Bool) {
         // People take money from accounts that have some; the overdrawing attempt from any.
-        let candidates = overdrawing ? Array(accounts.indices) : accounts.indices.filter { accounts[$0].balance >= 2_000 }
-        guard !candidates.isEmpty else { return deposit() }
-        let i = h.rng.pick(candidates)
+        // The same draw as picking from the ascending list of candidates.
+        let candidates = overdrawing ? accounts.count : fundedAccounts.count
+        guard candidates > 0 else { return deposit() }
+        let k = h.rng.below(candidates)
+        let i = overdrawing ? k : fundedAccounts.element(at: k)
         let channel = h.rng.pick(["atm", "atm", "card", "card", "card", "cash"])
         var amount: Int
         switch channel {
@@ -137,7 +141,7 @@ struct BankWorld: SampleWorld {
             ], metadata: metadata(channel: channel))
             return
         }
-        accounts[i].balance -= amount
+        adjust(i, by: -amount)
         h.emit(account.stream, "MoneyWithdrawn", ["amountCents": .int(amount), "channel": .string(channel)], metadata: metadata(channel: channel))
     }
 
@@ -146,8 +150,8 @@ struct BankWorld: SampleWorld {
     /// by the recipient's account (caused by the sent leg), then the refund to the sender
     /// (caused by the rejection); the rejection alone; the sent leg alone (held).
     private mutating func transfer(budget: Int) {
-        let funded = accounts.indices.filter { accounts[$0].balance >= 2_000 }
-        guard let from = funded.isEmpty ? nil : h.rng.pick(funded) else { return deposit() }
+        guard fundedAccounts.count > 0 else { return deposit() }
+        let from = fundedAccounts.element(at: h.rng.below(fundedAccounts.count))
         var to = h.rng.below(accounts.count - 1)
         if to >= from { to += 1 }
         let amount = max(1_000, accounts[from].balance * h.rng.int(5...85) / 100 / 100 * 100)
@@ -157,7 +161,7 @@ struct BankWorld: SampleWorld {
         var outcome = TransferOutcome.of(transfers)
         // A refunded rejection takes three events: with less room, the credit goes through.
         if outcome == .rejectedAndRefunded && budget < 3 { outcome = .credited }
-        accounts[from].balance -= amount
+        adjust(from, by: -amount)
         let sent = h.emit(accounts[from].stream, "TransferSent", [
             "transferId": .string(transferID), "toAccount": .string(accounts[to].stream), "amountCents": .int(amount),
             "reference": .string(reference),
@@ -172,18 +176,24 @@ struct BankWorld: SampleWorld {
             ], metadata: ["correlationId": .string(transferID), "causationId": .string(sent.id.description), "actor": "payments-engine"])
             guard outcome == .rejectedAndRefunded else { return }
             h.wait(1...4)
-            accounts[from].balance += amount
+            adjust(from, by: amount)
             h.emit(accounts[from].stream, "TransferRefunded", [
                 "transferId": .string(transferID), "toAccount": .string(accounts[to].stream), "amountCents": .int(amount),
                 "reason": .string(reason),
             ], metadata: ["correlationId": .string(transferID), "causationId": .string(rejected.id.description), "actor": "payments-engine"])
             return
         }
-        accounts[to].balance += amount
+        adjust(to, by: amount)
         h.emit(accounts[to].stream, "TransferReceived", [
             "transferId": .string(transferID), "fromAccount": .string(accounts[from].stream), "amountCents": .int(amount),
             "reference": .string(reference),
         ], metadata: ["correlationId": .string(transferID), "causationId": .string(sent.id.description), "actor": "payments-engine"])
+    }
+
+    /// Changes account `i`'s balance, keeping `fundedAccounts` in step.
+    private mutating func adjust(_ i: Int, by cents: Int) {
+        accounts[i].balance += cents
+        fundedAccounts.set(i, accounts[i].balance >= 2_000)
     }
 
     private mutating func metadata(channel: String) -> JSONObject {
