@@ -85,6 +85,9 @@ public enum LogFormat {
     /// The derived correlation/causation index of a sealed segment, beside its stream index
     /// (written and read by Replay's `TraceIndex`; the engine never reads it).
     public static func traceIndexFileName(_ number: UInt32) -> String { pad12(number) + ".trc" }
+    /// The checkpoint of the active segment's trace index (the keys of its first events),
+    /// written by a trace that scanned many of them so that the next one scans only what follows.
+    public static func traceCheckpointFileName(_ number: UInt32) -> String { pad12(number) + ".trp" }
 
     /// Parses "000000000007.seg" back to 7; nil for any other name.
     public static func segmentNumber(fromFileName name: String, suffix: String = ".seg") -> UInt32? {

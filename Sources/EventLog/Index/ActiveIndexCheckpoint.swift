@@ -35,8 +35,9 @@ enum ActiveIndexCheckpoint {
 
     /// Decodes a checkpoint and checks it names segment `number` starting at `basePosition`,
     /// covers at least one event and at most `segmentSize` bytes; nil otherwise.
-    static func decode(_ bytes: [UInt8], number: UInt32, basePosition: UInt64, segmentSize: Int) -> SegmentIndexFile? {
-        guard case .success(let file) = SegmentIndexFile.decode(bytes, magic: magic),
+    static func decode(_ bytes: [UInt8], number: UInt32, basePosition: UInt64, segmentSize: Int, positionsOnly: Bool = false) -> SegmentIndexFile? {
+        let decoded = positionsOnly ? SegmentIndexFile.decodeOffsets(bytes, magic: magic) : SegmentIndexFile.decode(bytes, magic: magic)
+        guard case .success(let file) = decoded,
               file.number == number, file.basePosition == basePosition,
               !file.batchOffsets.isEmpty, file.segmentLength <= segmentSize else { return nil }
         return file

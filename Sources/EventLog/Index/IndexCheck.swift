@@ -40,6 +40,8 @@ extension LogIndex {
         if i + claim.count < offsets.count, offsets[i + claim.count] == offset {
             return where_ + ", but the index expects this batch to go on past position \(last)"
         }
+        // A positions-only handle knows no streams: the batch's place and positions are all it checks.
+        if positionsOnly { return nil }
         guard let id = streamIDs[claim.stream] else {
             return where_ + ", a stream the index does not know"
         }

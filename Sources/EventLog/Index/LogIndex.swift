@@ -22,8 +22,13 @@ struct LogIndex {
         /// checked.
         var runStreams: [Int32] = []
 
-        var eventCount: Int { batchOffsets.count }
-        var endPosition: UInt64 { basePosition + UInt64(batchOffsets.count) }  // one past the last
+        /// For a sealed segment of a positions-only handle whose batch offsets are not loaded
+        /// yet (`EventLog.loadLazyOffsets`): its event count, from the next segment's base
+        /// position. Nil once loaded, and for every segment of a full handle.
+        var lazyCount: Int?
+
+        var eventCount: Int { lazyCount ?? batchOffsets.count }
+        var endPosition: UInt64 { basePosition + UInt64(eventCount) }  // one past the last
     }
 
     struct Stream {
@@ -39,6 +44,10 @@ struct LogIndex {
     }
 
     var segments: [Segment] = []
+    /// A handle that serves positions only (`EventLog.openReadOnly(at:positionsOnly:)`): batches
+    /// are indexed by position and offset, streams are not tracked (`streams` stays empty), and a
+    /// batch is checked for its place and positions, not its stream's versions.
+    var positionsOnly = false
     var streamIDs: [String: Int32] = [:]
     var streams: [Stream] = []
     /// The last position in the log (0 when empty).
@@ -65,6 +74,19 @@ struct LogIndex {
         stream: String, firstPosition: UInt64, firstVersion: UInt64, count: Int,
         lastRecordedMicros: Int64, offset: Int, frameLength: Int, trackStreams: Bool
     ) throws {
+        if positionsOnly {
+            guard firstPosition == head + 1 else {
+                throw Inconsistency(reason: "batch starts at position \(firstPosition) but the log's head is \(head)")
+            }
+            guard let off = UInt32(exactly: offset) else {
+                throw Inconsistency(reason: "batch offset \(offset) is past the largest segment size")
+            }
+            let last = segments.count - 1
+            segments[last].batchOffsets.append(contentsOf: repeatElement(off, count: count))
+            segments[last].length = offset + frameLength
+            head = firstPosition + UInt64(count) - 1
+            return
+        }
         try add(
             streamID: id(for: stream), firstPosition: firstPosition, firstVersion: firstVersion, count: count,
             lastRecordedMicros: lastRecordedMicros, offset: offset, frameLength: frameLength, trackStreams: trackStreams)
@@ -96,14 +118,21 @@ struct LogIndex {
         head = firstPosition + UInt64(count) - 1
     }
 
-    /// Where the batch holding `position` is: segment array index and byte offset.
-    func location(of position: UInt64) -> (segment: Int, offset: Int)? {
-        guard position >= 1, position <= head else { return nil }
+    /// The segment (array index) holding `position`, by base positions alone.
+    func segment(holding position: UInt64) -> Int? {
+        guard position >= 1, position <= head, !segments.isEmpty else { return nil }
         var lo = 0, hi = segments.count - 1
         while lo < hi {  // last segment whose base <= position
             let mid = (lo + hi + 1) / 2
             if segments[mid].basePosition <= position { lo = mid } else { hi = mid - 1 }
         }
+        return lo
+    }
+
+    /// Where the batch holding `position` is: segment array index and byte offset. Nil for a
+    /// segment whose offsets are not loaded (`lazyCount`): load them first.
+    func location(of position: UInt64) -> (segment: Int, offset: Int)? {
+        guard let lo = segment(holding: position) else { return nil }
         let s = segments[lo]
         let i = Int(position - s.basePosition)
         guard i >= 0, i < s.batchOffsets.count else { return nil }

@@ -72,6 +72,17 @@ struct SegmentIndexFile {
     /// number is range-checked before it is converted or added, every batch offset must lie
     /// inside the segment, in order, and stream names obey the batch reader's length limit.
     static func decode(_ bytes: [UInt8], magic expected: [UInt8] = Self.magic) -> Result<SegmentIndexFile, IndexProblem> {
+        decode(bytes, magic: expected, streams: true)
+    }
+
+    /// `decode` without the stream table: the header and the batch offsets, with the same
+    /// checks and the whole file's CRC, for a handle that serves positions only (`rewind trace`).
+    /// `streams` of the result is empty.
+    static func decodeOffsets(_ bytes: [UInt8], magic expected: [UInt8] = Self.magic) -> Result<SegmentIndexFile, IndexProblem> {
+        decode(bytes, magic: expected, streams: false)
+    }
+
+    private static func decode(_ bytes: [UInt8], magic expected: [UInt8], streams wantStreams: Bool) -> Result<SegmentIndexFile, IndexProblem> {
         bytes.withUnsafeBytes { raw -> Result<SegmentIndexFile, IndexProblem> in
             guard raw.count >= headerSize + 4 else { return .failure(.init("index file is too short")) }
             guard Array(raw[0..<8]) == expected else { return .failure(.init("index file has a bad magic")) }
@@ -120,6 +131,10 @@ struct SegmentIndexFile {
                 return .failure(.init("index file batch offsets are out of order or outside the segment"))
             }
             cursor += n * 4
+            guard wantStreams else {
+                return .success(SegmentIndexFile(
+                    number: number, basePosition: base, segmentLength: length, batchOffsets: offsets, streams: [], tag: tag))
+            }
             var streams: [StreamRun] = []
             streams.reserveCapacity(streamCount)
             for _ in 0..<streamCount {

@@ -12,7 +12,7 @@ extension EventLog {
     static func loadActiveCheckpoint(log: String, number: UInt32, handle: SystemFile, segmentSize: Int, cap: UInt64?, into index: inout LogIndex) {
         guard let last = index.segments.indices.last, index.segments[last].eventCount == 0 else { return }
         guard let bytes = try? FileSystem.readFile(log + "/" + activeIndexFile(number)),
-              let file = ActiveIndexCheckpoint.decode(bytes, number: number, basePosition: index.head + 1, segmentSize: segmentSize),
+              let file = ActiveIndexCheckpoint.decode(bytes, number: number, basePosition: index.head + 1, segmentSize: segmentSize, positionsOnly: index.positionsOnly),
               let lastOffset = file.batchOffsets.last.map(Int.init), lastOffset < file.segmentLength,
               let frame = try? handle.read(count: file.segmentLength - lastOffset, at: lastOffset),
               frame.count == file.segmentLength - lastOffset,

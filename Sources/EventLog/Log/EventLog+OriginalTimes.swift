@@ -28,6 +28,12 @@ extension EventLog {
         let limits = index.segments.map(\.length)
         for i in order {
             let p = positions[i]
+            if p >= 1, p <= head, let k = index.segment(holding: p) {
+                do { try loadLazyOffsets(k) } catch {
+                    monitor.unlock()
+                    throw error
+                }
+            }
             guard p >= 1, p <= head, let loc = index.location(of: p) else { continue }
             plan.append(Where(index: i, position: p, segment: loc.segment, offset: loc.offset))
         }

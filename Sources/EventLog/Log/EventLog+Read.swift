@@ -140,9 +140,15 @@ extension EventLog {
         guard limit > 0 else { return }
         monitor.lock()
         let head = visibleHead
+        if position <= head, let k = index.segment(holding: max(position, 1)) {
+            do { try loadLazyOffsets(k) } catch {
+                monitor.unlock()
+                throw error
+            }
+        }
         guard position <= head, let start = index.location(of: max(position, 1)) else { monitor.unlock(); return }
         let segments = index.segments[start.segment...].map {
-            (length: $0.length, number: $0.number, checked: $0.checked, base: $0.basePosition, end: $0.endPosition)
+            (length: $0.length, number: $0.number, checked: $0.checked, base: $0.basePosition, end: $0.endPosition, lazy: $0.lazyCount != nil)
         }
         let handles = Array(files[start.segment...])
         monitor.unlock()
@@ -153,6 +159,8 @@ extension EventLog {
         for (i, segment) in segments.enumerated() {
             let begin = i == 0 ? start.offset : LogFormat.segmentHeaderSize
             let k = start.segment + i
+            // A positions-only handle's next segment: its offsets, before its batches are checked against them.
+            if segment.lazy { try loadLazyOffsetsLocked(k) }
             var done = false
             // For an unchecked segment: the position the next batch must start at (nil until the
             // first batch of a walk that starts inside the segment).
@@ -265,6 +273,7 @@ extension EventLog {
 
     /// The event at a global position, or nil when there is none.
     public func event(at position: UInt64) throws -> RecordedEvent? {
+        if positionsOnly, let last = lastEventOfLazySegment(position) { return last }
         var found: RecordedEvent?
         try readAll(from: position, limit: 1) { view in
             if view.position == position { found = view.materialize() }

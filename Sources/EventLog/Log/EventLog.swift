@@ -50,6 +50,8 @@ public final class EventLog: @unchecked Sendable {
     public let path: String
     public let segmentBytes: Int
     public let isWritable: Bool
+    /// Opened with `positionsOnly`: no stream index (`knowsStreams`).
+    let positionsOnly: Bool
     /// What opening found and repaired.
     public let recovery: RecoveryReport
 
@@ -81,6 +83,7 @@ public final class EventLog: @unchecked Sendable {
         self.lock = lock
         self.writer = writer
         self.isWritable = writer != nil
+        self.positionsOnly = loaded.index.positionsOnly
         self.recovery = recovery
     }
 
@@ -115,9 +118,19 @@ public final class EventLog: @unchecked Sendable {
     }
 
     /// Opens the log at `path` for reading only: takes no lock, repairs nothing.
-    public static func openReadOnly(at path: String) throws -> EventLog {
-        try open(at: path, writer: nil)
+    /// - Parameter positionsOnly: serve events by global position only (`event(at:)`,
+    ///   `readAll`, `segmentSummaries`), without the stream index: opening a large log then
+    ///   reads each sealed segment's batch offsets and not its stream table, which is most of
+    ///   the time an open takes. Such a handle knows no streams (`streams()` is empty,
+    ///   `readStream` visits nothing, `knowsStreams` is false), and checks the batches it serves
+    ///   for their place and positions, not their stream's versions (`rewind verify` checks
+    ///   everything). For `rewind trace`, which reads a handful of events by position.
+    public static func openReadOnly(at path: String, positionsOnly: Bool = false) throws -> EventLog {
+        try open(at: path, writer: nil, positionsOnly: positionsOnly)
     }
+
+    /// False for a handle opened with `positionsOnly`: it has no stream index.
+    public var knowsStreams: Bool { !positionsOnly }
 
     /// Opens the log at `path` as its single writer: takes the lock, recovers (torn tail,
     /// interrupted import, damaged indexes) and reports what it did in `recovery`.

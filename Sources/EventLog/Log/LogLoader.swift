@@ -7,7 +7,7 @@ struct LoadedLog {
 }
 
 extension EventLog {
-    static func open(at rawPath: String, writer options: WriterOptions?) throws -> EventLog {
+    static func open(at rawPath: String, writer options: WriterOptions?, positionsOnly: Bool = false) throws -> EventLog {
         let path = FileSystem.absolutePath(rawPath)
         guard FileSystem.isDirectory(path) else {
             if FileSystem.exists(path) { throw EventLogError.notALog(path: path) }
@@ -33,7 +33,7 @@ extension EventLog {
         }
         do {
             if options != nil { try rollBackPendingImport(log: path, report: &report) }
-            var loaded = try loadSegments(log: path, repair: options != nil, report: &report)
+            var loaded = try loadSegments(log: path, repair: options != nil, positionsOnly: positionsOnly && options == nil, report: &report)
             var writerState: WriterState?
             if let options {
                 writerState = try prepareWriter(log: path, loaded: &loaded, options: options, report: &report)
@@ -66,8 +66,9 @@ extension EventLog {
     /// Reads every segment into an index: persisted indexes for sealed segments (rebuilt when
     /// missing or damaged), a scan of the last one. With `repair` (the writer), a torn tail is
     /// cut and rebuilt indexes are saved.
-    static func loadSegments(log: String, repair: Bool, report: inout RecoveryReport) throws -> LoadedLog {
+    static func loadSegments(log: String, repair: Bool, positionsOnly: Bool = false, report: inout RecoveryReport) throws -> LoadedLog {
         var loaded = LoadedLog()
+        loaded.index.positionsOnly = positionsOnly
         let numbers = try segmentNumbers(log: log)
         // A reader shows nothing of an import that has not committed (the writer rolled any
         // interrupted one back before calling this).
@@ -113,6 +114,16 @@ extension EventLog {
             loaded.index.segments.append(LogIndex.Segment(number: number, basePosition: header.basePosition, length: LogFormat.segmentHeaderSize))
             loaded.files.append(handle)
 
+            // A positions-only handle loads a sealed segment's batch offsets when a read first
+            // reaches it; its event count is where the next segment starts.
+            if !isLast, positionsOnly, cap == nil, let next = peekBasePosition(log: log, number: numbers[i + 1]),
+               next > header.basePosition, let count = Int(exactly: next - header.basePosition) {
+                loaded.index.segments[i].lazyCount = count
+                loaded.index.segments[i].length = size
+                loaded.index.segments[i].checked = false
+                loaded.index.head = next - 1
+                continue
+            }
             if !isLast, try loadPersistedIndex(log: log, number: number, segmentSize: size, cap: cap, into: &loaded.index) {
                 continue
             }
@@ -163,6 +174,17 @@ extension EventLog {
             }
         }
         return loaded
+    }
+
+    /// The base position segment `number`'s header names, or nil when it cannot be read or
+    /// checked (the caller then loads the segment before it the usual way).
+    static func peekBasePosition(log: String, number: UInt32) -> UInt64? {
+        let path = log + "/" + LogFormat.segmentsDirectory + "/" + LogFormat.segmentFileName(number)
+        guard let handle = try? SystemFile.open(path, flags: .readOnly) else { return nil }
+        defer { handle.close() }
+        guard let bytes = try? handle.read(count: LogFormat.segmentHeaderSize, at: 0),
+              case .success(let header) = SegmentHeader.decode(bytes), header.number == number else { return nil }
+        return header.basePosition
     }
 
     /// Scans batches into the index until the end or the first damage.
@@ -225,7 +247,8 @@ extension EventLog {
     static func loadPersistedIndex(log: String, number: UInt32, segmentSize: Int, cap: UInt64? = nil, into index: inout LogIndex) throws -> Bool {
         let path = log + "/" + LogFormat.indexDirectory + "/" + LogFormat.indexFileName(number)
         guard let bytes = try? FileSystem.readFile(path) else { return false }
-        guard case .success(let file) = SegmentIndexFile.decode(bytes),
+        let decoded = index.positionsOnly ? SegmentIndexFile.decodeOffsets(bytes) : SegmentIndexFile.decode(bytes)
+        guard case .success(let file) = decoded,
               file.number == number, file.basePosition == index.head + 1,
               file.segmentLength == segmentSize else { return false }
         return adoptIndexFile(file, cap: cap, into: &index)
@@ -237,6 +260,16 @@ extension EventLog {
     /// them with the index before serving them (`readAll`), as a stream read does every batch.
     static func adoptIndexFile(_ file: SegmentIndexFile, cap: UInt64?, into index: inout LogIndex) -> Bool {
         if let cap, file.basePosition + UInt64(file.batchOffsets.count) - 1 > cap { return false }
+        if index.positionsOnly {
+            // No stream table was read: positions and offsets only, checked when first read.
+            guard file.basePosition == index.head + 1 else { return false }
+            let last = index.segments.count - 1
+            index.segments[last].batchOffsets = file.batchOffsets
+            index.segments[last].length = file.segmentLength
+            index.segments[last].checked = false
+            index.head = file.basePosition + UInt64(file.batchOffsets.count) - 1
+            return true
+        }
         // Check the stream runs continue the streams before committing anything to the index;
         // one dictionary lookup per run (the dominant cost of opening a large log).
         var total = 0

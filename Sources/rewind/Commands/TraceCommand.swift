@@ -57,7 +57,8 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         try runReporting(jsonErrors: json) {
-            let eventLog = try StoreOpener.openReadOnly(log, database, config: config)
+            // A trace reads a handful of events by position: the stream index is not loaded.
+            let eventLog = try StoreOpener.openReadOnly(log, database, config: config, positionsOnly: true)
             defer { eventLog.close() }
             let index = try TraceIndex(log: eventLog)
             for note in index.takeNotes() { Console.note(note) }

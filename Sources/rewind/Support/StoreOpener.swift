@@ -16,8 +16,10 @@ enum StoreOpener {
     }
 
     /// Opens `log` for reading only, with a command's `--state-dir`, `--source` and `--config`. Close it when done.
-    static func openReadOnly(_ log: String, _ database: DatabaseOptions, config: String?) throws -> any EventStore {
-        try openReadOnly(log, stateDirectory: database.stateDir, config: config, flags: database)
+    /// - Parameter positionsOnly: a file log without its stream index (`EventLog.openReadOnly(at:positionsOnly:)`),
+    ///   for commands that read by position only.
+    static func openReadOnly(_ log: String, _ database: DatabaseOptions, config: String?, positionsOnly: Bool = false) throws -> any EventStore {
+        try openReadOnly(log, stateDirectory: database.stateDir, config: config, flags: database, positionsOnly: positionsOnly)
     }
 
     /// Opens `log` for reading only. Close it when done.
@@ -25,13 +27,13 @@ enum StoreOpener {
     ///   - stateDirectory: for a URL, where derived data goes (`--state-dir`).
     ///   - config: the rewind.toml whose `[source]` applies (nil: the state directory's).
     ///   - flags: `--source` flags, laid over that `[source]`.
-    static func openReadOnly(_ log: String, stateDirectory: String? = nil, config: String? = nil, flags: DatabaseOptions? = nil) throws -> any EventStore {
+    static func openReadOnly(_ log: String, stateDirectory: String? = nil, config: String? = nil, flags: DatabaseOptions? = nil, positionsOnly: Bool = false) throws -> any EventStore {
         let given = flags?.source ?? []
         guard isURL(log) else {
             if !given.isEmpty {
                 throw CLIError("--source describes a table of a database; \(log) is a log directory: give a postgresql:// URL, or leave out --source")
             }
-            return try EventLog.openReadOnly(at: log)
+            return try EventLog.openReadOnly(at: log, positionsOnly: positionsOnly)
         }
         let root = self.root(log, stateDirectory: stateDirectory)
         let configuration = try RewindConfig.load(forLog: root, configPath: config)
