@@ -69,6 +69,13 @@ struct DemoCLITests {
         let dir = try #require(Self.directory(in: text), "no directory line in: \(text)")
         #expect(FileManager.default.fileExists(atPath: dir + "/users/rewind.toml"))
         kill(process.processIdentifier, SIGTERM)
+        // A demo that ignores SIGTERM must fail this test, not hang the suite.
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("the demo did not stop within 60 s of SIGTERM")
+        }
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: dir))

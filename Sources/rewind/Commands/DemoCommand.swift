@@ -53,16 +53,16 @@ struct DemoCommand: ParsableCommand {
         var options = DemoSession.Options(sample: sample, rate: rate, keep: keep)
         options.initialEvents = events
         options.postgres = postgres
-        let session: DemoSession
-        do { session = try DemoSession(options: options) } catch let error as DemoError { throw CLIError(error.message) }
         // Ctrl-C, SIGTERM and a closed terminal stop the demo and clean up; so does a reader of
         // its output going away (SIGPIPE ignored: the write fails, and the view notices).
-        let interrupt = InterruptWatcher(signals: [.interrupt, .terminate, .hangup]) {}
+        let interrupt = SignalCatcher(signals: [.interrupt, .terminate, .hangup]) {}
         ProcessSignal.pipe.ignore()
         defer {
             interrupt.cancel()
             ProcessSignal.pipe.restoreDefault()
         }
+        let session: DemoSession
+        do { session = try DemoSession(options: options) } catch let error as DemoError { throw CLIError(error.message) }
         try session.start()
         let deadline: Int64? = seconds.map { WallClock.nowMicros() + Int64($0 * 1e6) }
         let stopRequested: () -> Bool = {

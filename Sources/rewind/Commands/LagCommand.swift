@@ -47,7 +47,7 @@ struct LagCommand: ParsableCommand {
                 if let notice = eventLog.notice, !json { Console.note(SafeText.escape(notice)) }
                 return
             }
-            let interrupt = InterruptWatcher {}
+            let interrupt = SignalCatcher(signals: [.interrupt, .terminate]) {}
             defer { interrupt.cancel() }
             var frame = 0
             while !interrupt.fired {

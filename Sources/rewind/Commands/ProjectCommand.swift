@@ -177,7 +177,7 @@ struct ProjectionSession {
         let runner = try ProjectionRunner(log: eventLog, config: config, names: options.names, options: runnerOptions)
         // Stop between events, and stop a handler that is running now (it may never return by
         // itself within its budget): Ctrl-C and SIGTERM end the run within a tick.
-        let interrupt = InterruptWatcher {
+        let interrupt = SignalCatcher(signals: [.interrupt, .terminate]) {
             runner.stop()
             JQWatchdog.shared.haltAll()
         }
@@ -264,44 +264,6 @@ struct LiveStatus {
         }
         drawnLines = progress.count
         Console.writeStandardError(text)
-    }
-}
-
-/// Turns SIGINT and SIGTERM (or the signals given) into a call, instead of killing the
-/// process, so a runner can save before it exits. `cancel()` restores the default behaviour.
-///
-/// The action runs on a dispatch queue (a signal source), not in a signal handler, so it may
-/// take locks.
-///
-/// Why `@unchecked Sendable` is safe: the only stored value that is not `Sendable` is the list of
-/// dispatch sources, set once in `init` and never changed; `cancel()` only calls
-/// `DispatchSource.cancel()`, which libdispatch makes thread-safe and idempotent.
-final class InterruptWatcher: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-    private let didFire = Monitor(false)
-    private let signals: [ProcessSignal]
-
-    init(signals: [ProcessSignal] = [.interrupt, .terminate], _ action: @escaping @Sendable () -> Void) {
-        self.signals = signals
-        var made: [any DispatchSourceSignal] = []
-        for sig in signals {
-            sig.ignore()
-            let source = DispatchSource.makeSignalSource(signal: sig.number, queue: .global())
-            source.setEventHandler { [didFire] in
-                didFire.update { $0 = true }
-                action()
-            }
-            source.resume()
-            made.append(source)
-        }
-        sources = made
-    }
-
-    var fired: Bool { didFire.read { $0 } }
-
-    func cancel() {
-        for s in sources { s.cancel() }
-        for sig in signals { sig.restoreDefault() }
     }
 }
 
