@@ -12,20 +12,25 @@
 # The first trace builds the sealed segments' index/*.trc files; one warm-up run of each build
 # comes first and is not counted. Correlations are drawn from the transfers' TransferSent
 # events with SEED (default 12), so both builds trace the same ids in the same order.
+#
+# BEFORE_LOG (environment, default LOG): the log the BEFORE build traces. Builds whose trace
+# index formats differ rebuild each other's index/*.trc files; give BEFORE a copy of the log
+# (`cp -al LOG COPY`: the segments are shared, index files are replaced by rename, not edited).
 set -euo pipefail
 before=$1 after=$2 log=$3 runs=${4:-100} seed=${5:-12}
+before_log=${BEFORE_LOG:-$log}
 ids=$(mktemp) out=$(mktemp)
 trap 'rm -f "$ids" "$out"' EXIT
 "$after" find "$log" '.type == "TransferSent"' --json \
   | sed -n 's/.*"correlationId":"\([^"]*\)".*/\1/p' \
   | shuf -n "$runs" --random-source=<(yes "$seed") > "$ids"
 first=$(head -n 1 "$ids")
-"$before" trace "$log" --correlation "$first" --json > /dev/null
+"$before" trace "$before_log" --correlation "$first" --json > /dev/null
 "$after" trace "$log" --correlation "$first" --json > /dev/null
 while read -r id; do
   for which in before after; do
-    bin=$before; [ "$which" = after ] && bin=$after
-    /usr/bin/time -f "$which %e %U %S" -a -o "$out" "$bin" trace "$log" --correlation "$id" --json > /dev/null
+    bin=$before dir=$before_log; [ "$which" = after ] && bin=$after dir=$log
+    /usr/bin/time -f "$which %e %U %S" -a -o "$out" "$bin" trace "$dir" --correlation "$id" --json > /dev/null
   done
 done < "$ids"
 # Percentiles with sort (not gawk's asort: Debian's default awk is mawk).
