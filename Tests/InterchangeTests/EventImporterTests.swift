@@ -65,6 +65,21 @@ struct EventImporterTests {
         }
     }
 
+    /// Stream names equal as strings but written with other bytes (a precomposed and a
+    /// decomposed "é", the Kelvin sign and "K") are one stream, as the log's index has them.
+    @Test func canonicallyEquivalentStreamNamesAreOneStream() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        let names = ["caf\u{E9}-1", "cafe\u{301}-1", "caf\u{E9}-1", "acct-K", "acct-\u{212A}", "other"]
+        let text = names.enumerated().map { Self.line($0.element, "T\($0.offset)") }.joined(separator: "\n")
+        let summary = try Self.run(text, into: log, in: scratch)
+        #expect(summary.events == 6 && summary.streams == 3)
+        #expect(try log.events(in: "caf\u{E9}-1").map(\.type) == ["T0", "T1", "T2"])
+        #expect(try log.events(in: "acct-K").map(\.type) == ["T3", "T4"])
+        #expect(try Self.run(text, into: log, in: scratch).alreadyPresent == 6)
+    }
+
     @Test func anIdAlreadyUsedElsewhereIsAnErrorAndNothingIsWritten() throws {
         let scratch = ImportScratch()
         let log = try scratch.log()

@@ -38,7 +38,7 @@ public struct ImportBatches {
     public var batchCount: Int { runs.count }
 
     /// Queues `event` as `version` of `stream`, continuing the last run when it can.
-    public mutating func append(_ event: NewEvent, to stream: ImportStream, version: UInt64) {
+    public mutating func append(_ event: consuming NewEvent, to stream: ImportStream, version: UInt64) {
         let size = event.data.count + event.metadata.count + 64
         if let last = runs.last, last.stream == stream, last.count < maxRunEvents, runBytes < maxRunBytes,
            last.firstVersion &+ UInt64(last.count) == version {

@@ -115,7 +115,7 @@ private struct BatchWriter {
         group = ImportBatches(maxRunEvents: maxEvents, maxRunBytes: maxBytes)
     }
 
-    mutating func add(_ event: NewEvent, stream name: String, at place: ImportPlanner.Placement) throws {
+    mutating func add(_ event: consuming NewEvent, stream name: String, at place: ImportPlanner.Placement) throws {
         let s = Int(place.stream)
         if s >= handles.count { handles.append(contentsOf: repeatElement(nil, count: s + 1 - handles.count)) }
         let handle: ImportStream
