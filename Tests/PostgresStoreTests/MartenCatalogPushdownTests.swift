@@ -4,8 +4,8 @@ import PostgresHarness
 import Testing
 @testable import PostgresStore
 
-/// The stream list read from `mt_streams` (two index probes per stream) equals the one grouped
-/// from every row of `mt_events`, on the same database.
+/// The stream list read from `mt_streams` (two index probes per stream, in two halves at once)
+/// equals the one grouped from every row of `mt_events`, on the same database.
 @Suite struct MartenCatalogPushdownTests {
     let server: PostgresServer
     let database: String
@@ -73,6 +73,39 @@ import Testing
         #expect(pushed.streams().count == 7)
         #expect(pushed.streams() == grouped.streams())
         #expect(pushed.streams().contains { $0.name.hasPrefix("cart-6f1c1f0e") })
+    }
+
+    /// Many streams, interleaved: the two halves read at once merge into the grouped order.
+    func loadInterleaved() throws {
+        try server.psql(MartenSchema(streamIdentity: .guid, tenancy: .conjoined).createSQL(), database: database)
+        try server.psql("""
+            INSERT INTO mt_streams (id, tenant_id, type, version)
+              SELECT md5('s' || k)::uuid, CASE WHEN k % 5 = 0 THEN 'acme' ELSE '*DEFAULT*' END, 't' || (k % 3), 1 FROM generate_series(0, 299) k;
+            INSERT INTO mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, is_archived)
+              SELECT x, gen_random_uuid(), md5('s' || ((x * 7919) % 300))::uuid, 1 + (x - 1) / 300, '{}', 'e', now() - interval '1 minute',
+                     CASE WHEN ((x * 7919) % 300) % 5 = 0 THEN 'acme' ELSE '*DEFAULT*' END, ((x * 7919) % 300) % 11 = 0
+              FROM generate_series(1, 3000) x;
+            """, database: database)
+    }
+
+    @Test func theHalvesReadAtOnceMergeIntoTheGroupedOrder() throws {
+        try loadInterleaved()
+        let (pushed, grouped) = try openBoth()
+        defer { pushed.close(); grouped.close() }
+        #expect(pushed.mapping.catalogQuery != nil)
+        #expect(pushed.streams().count == 300)
+        #expect(pushed.streams() == grouped.streams())
+    }
+
+    @Test func withOneConnectionAllowedTheWholeListIsReadOnIt() throws {
+        try loadInterleaved()
+        let role = "one_" + UUID().uuidString.prefix(8).lowercased()
+        try server.psql("CREATE ROLE \(role) LOGIN CONNECTION LIMIT 1; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)", database: database)
+        let limited = try PostgresStoreOpener.open(url: server.socketURL(database: database, user: role), stateDirectory: state)
+        defer { limited.close() }
+        let (pushed, grouped) = try openBoth()
+        defer { pushed.close(); grouped.close() }
+        #expect(limited.streams() == grouped.streams() && limited.streams().count == 300)
     }
 
     @Test func withoutMtStreamsTheEventsAreGrouped() throws {

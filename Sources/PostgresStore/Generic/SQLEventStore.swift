@@ -103,29 +103,12 @@ public final class SQLEventStore: FilteringEventStore {
     }
 
     /// Loads every stream with events at or below `mark`, in the order they first appeared:
-    /// from the mapping's per-stream table when it has one (`TableMapping.catalogQuery`), else
-    /// by grouping the events table.
+    /// from the mapping's per-stream table when it has one (`TableMapping.catalogQuery`, in two
+    /// halves at once: `CatalogLoader`), else by grouping the events table.
     private func loadCatalog(through mark: UInt64) throws {
-        let m = mapping
-        let sql = m.catalogQuery ?? Self.groupedCatalogQuery(m)
-        var binds = PostgresBindings()
-        binds.append(Int64(clamping: mark))
         var catalog = StoreCatalog()
-        try connection.stream(PostgresQuery(unsafeSQL: sql, binds: binds), chunkRows: 50_000) { rows in
-            for row in rows {
-                var it = row.makeIterator()
-                guard let c0 = it.next(), let c1 = it.next(), let c2 = it.next(), let c3 = it.next(),
-                      let c4 = it.next(), let c5 = it.next(), let c6 = it.next(), let c7 = it.next() else { continue }
-                let stream = RowDecoder.text(c0) ?? ""
-                let tenant = RowDecoder.text(c1)
-                let name = m.streamName(stream: stream, tenant: tenant, label: RowDecoder.text(c7))
-                catalog.add(StreamInfo(
-                    name: name, category: StreamName.category(of: name), count: UInt64(clamping: max(0, try RowDecoder.int8(c2))),
-                    firstPosition: UInt64(clamping: try RowDecoder.int8(c3)), lastPosition: UInt64(clamping: try RowDecoder.int8(c4)),
-                    lastRecordedMicros: try RowDecoder.micros(c5) ?? 0, isArchived: RowDecoder.bool(c6)),
-                    key: StoreCatalog.Key(stream: stream, tenant: tenant))
-            }
-            return true
+        for entry in try CatalogLoader.load(connection, mapping, mark: mark, grouped: Self.groupedCatalogQuery(mapping)) {
+            catalog.add(entry.info, key: entry.key)
         }
         state.withLock { $0.catalog = catalog }
     }

@@ -40,8 +40,10 @@ public struct TableMapping: Sendable, Equatable {
     public var streamLabel: String?
     /// A query listing the streams at open from a table that keeps one row per stream (Marten's
     /// `mt_streams`), selecting what the grouped query over the events table selects, in the
-    /// same order (`$1` is the high-water mark); nil groups the events table. Why: grouping
-    /// 10 M events takes seconds, two index probes per stream do not.
+    /// same order (`$1` is the high-water mark; `$2` and `$3` select the streams whose
+    /// `hashtext(id)` modulo `$2` is `$3`, so `CatalogLoader` can read it in parts at once); nil
+    /// groups the events table. Why: grouping 10 M events takes seconds, two index probes per
+    /// stream do not.
     public var catalogQuery: String?
     /// The data as `jsonb` (the column itself, for `StoreFilter`'s data conditions), or nil when
     /// it is stored otherwise (then those conditions are not pushed down).

@@ -77,7 +77,8 @@ public enum MartenMapping {
     /// changes nothing. A stream with events but no `mt_streams` row (Marten writes both in one
     /// transaction; only a table written by hand can lack it) is not listed at open; rows past
     /// the mark still reach the catalog through `refresh()`. Without an `mt_streams` table, or
-    /// with one whose `id` is not of `stream_id`'s type, nil: the grouped query runs.
+    /// with one whose `id` is not of `stream_id`'s type, nil: the grouped query runs. `$2` and
+    /// `$3` pick a part of the streams by `hashtext(id)` (`CatalogLoader` reads two at once).
     static func catalogQuery(_ columns: SchemaColumns, schema: String, events: [SchemaColumns.Column], guid: Bool) throws -> String? {
         guard let streams = columns.columns(schema, "mt_streams"),
               let id = streams.first(where: { $0.name == "id" }), let streamID = events.first(where: { $0.name == "stream_id" }),
@@ -97,6 +98,7 @@ public enum MartenMapping {
             CROSS JOIN LATERAL (SELECT e.seq_id, e.version, e."timestamp"\(tenants ? ", e.tenant_id" : "")\(eventNames.contains("is_archived") ? ", e.is_archived" : "") \
             FROM \(q).mt_events e WHERE e.stream_id = s.id\(tenantMatch) AND e.seq_id <= $1 ORDER BY e.version DESC LIMIT 1) l \
             CROSS JOIN LATERAL (SELECT e.seq_id FROM \(q).mt_events e WHERE e.stream_id = s.id\(tenantMatch) ORDER BY e.version LIMIT 1) f \
+            WHERE (hashtext(s.id::text) & 2147483647) % $2::int8 = $3::int8 \
             ORDER BY f.seq_id
             """
     }
