@@ -40,7 +40,10 @@ public struct EventImporter {
         let total = source.totalBytes
         var planner = ImportPlanner(log: log, maxReasons: maxReasons)
         var reportedAt = 0
-        var writer: BatchWriter?
+        var writer: ImportWriterThread?
+        var chunk = ImportWriterThread.Chunk()
+        /// Per stream (the planner's index): whether a chunk has named it to the writer.
+        var named: [Bool] = []
         do {
             try source.scan { record, bytes in
                 // The event is taken out of its record once: each copy of a record retains and
@@ -53,13 +56,28 @@ public struct EventImporter {
                 if let problem = e.problem() {
                     try planner.add(.invalid(RecordError(e.location, problem)))
                 } else if let place = try planner.add(event: e), planner.fatal.isEmpty, skipInvalid || planner.errorCount == 0 {
-                    if writer == nil { writer = BatchWriter(transaction: try log.beginImport(), maxEvents: batchEvents, maxBytes: batchBytes) }
-                    try writer?.add(e.event, stream: e.stream, at: place)
+                    if writer == nil { writer = try ImportWriterThread.start(log: log, maxEvents: batchEvents, maxBytes: batchBytes) }
+                    let s = Int(place.stream)
+                    if s >= named.count { named.append(contentsOf: repeatElement(false, count: s + 1 - named.count)) }
+                    if !named[s] {
+                        named[s] = true
+                        chunk.newStreams.append((place.stream, e.stream))
+                    }
+                    chunk.append(e.event, at: place)
+                    if chunk.events.count >= ImportWriterThread.chunkEvents || chunk.bytes >= batchBytes {
+                        try writer?.send(chunk)
+                        chunk = ImportWriterThread.Chunk()
+                    }
                 }
                 if let progress, planner.eventRecords - reportedAt >= 1024 {
                     reportedAt = planner.eventRecords
                     progress(Progress(phase: .checking, bytesDone: bytes, bytesTotal: total, events: planner.eventRecords))
                 }
+            }
+            if let writer {
+                // An append that failed is reported before the checks, as when it was made at once.
+                if !chunk.isEmpty { try writer.send(chunk) }
+                try writer.drain()
             }
             progress?(Progress(phase: .checking, bytesDone: total, bytesTotal: total, events: planner.eventRecords))
             if !planner.fatal.isEmpty {
@@ -75,67 +93,20 @@ public struct EventImporter {
             summary.invalidReasons = planner.errors
             summary.ignored = planner.ignoredCount
             summary.ignoredKinds = planner.ignored
-            guard var w = writer else { return summary }
+            guard let w = writer else { return summary }
             summary.streams = planner.streamsReceiving
             progress?(Progress(phase: .writing, bytesDone: total, bytesTotal: total, events: 0, eventsTotal: planner.toImport))
-            try w.flush()
-            try w.transaction.commit()
-            writer = w
-            summary.events = UInt64(w.written)
-            summary.firstPosition = w.firstPosition
-            summary.lastPosition = w.lastPosition
-            progress?(Progress(phase: .writing, bytesDone: total, bytesTotal: total, events: w.written, eventsTotal: planner.toImport))
+            let written = try w.commit()
+            writer = nil
+            summary.events = UInt64(written.events)
+            summary.firstPosition = written.firstPosition
+            summary.lastPosition = written.lastPosition
+            progress?(Progress(phase: .writing, bytesDone: total, bytesTotal: total, events: written.events, eventsTotal: planner.toImport))
             return summary
         } catch {
-            try? writer?.transaction.rollback()
+            writer?.rollback()
             throw error
         }
     }
 
-}
-
-/// Queues an import's events in groups (`ImportBatches`): consecutive events of one stream make
-/// a batch, and each group of batches is one call into the transaction.
-private struct BatchWriter {
-    /// Events and bytes of a group: a bank file interleaves its accounts, so a group holds
-    /// thousands of one-event batches.
-    static let groupEvents = 4096
-    let transaction: ImportTransaction
-    let maxBytes: Int
-    private var group: ImportBatches
-    /// The transaction's handle of each stream, by the planner's stream index.
-    private var handles: [ImportStream?] = []
-    private(set) var written = 0
-    private(set) var firstPosition: UInt64 = 0
-    private(set) var lastPosition: UInt64 = 0
-
-    init(transaction: ImportTransaction, maxEvents: Int, maxBytes: Int) {
-        self.transaction = transaction
-        self.maxBytes = maxBytes
-        group = ImportBatches(maxRunEvents: maxEvents, maxRunBytes: maxBytes)
-    }
-
-    mutating func add(_ event: consuming NewEvent, stream name: String, at place: ImportPlanner.Placement) throws {
-        let s = Int(place.stream)
-        if s >= handles.count { handles.append(contentsOf: repeatElement(nil, count: s + 1 - handles.count)) }
-        let handle: ImportStream
-        if let known = handles[s] {
-            handle = known
-        } else {
-            handle = try transaction.stream(name)
-            handles[s] = handle
-        }
-        group.append(event, to: handle, version: place.version)
-        written += 1
-        if group.count >= Self.groupEvents || group.bytes >= maxBytes { try flush() }
-    }
-
-    mutating func flush() throws {
-        guard !group.isEmpty else { return }
-        if let positions = try transaction.append(group) {
-            if firstPosition == 0 { firstPosition = positions.lowerBound }
-            lastPosition = positions.upperBound
-        }
-        group.removeAll()
-    }
 }
