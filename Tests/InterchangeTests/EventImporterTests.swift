@@ -65,6 +65,53 @@ struct EventImporterTests {
         }
     }
 
+    /// The appends run on a thread of their own while the input is read, through a queue of a
+    /// few chunks: with dozens of chunks written before it, a bad record at the end still
+    /// writes nothing, and so does an id found late in a stream read from the log; the good
+    /// input then imports in order with the progress a one-thread import reports.
+    @Test func theWriterThreadKeepsTheImportAllOrNothingAndInOrder() throws {
+        let scratch = ImportScratch()
+        let log = try scratch.log()
+        defer { log.close() }
+        let pad = String(repeating: "q", count: 200)
+        let count = 60_000
+        let good = (0..<count).map { Self.line("acct-\($0 % 53)", "Booked", data: "{\"n\":\($0),\"pad\":\"\(pad)\"}") }
+        let bad = (good + [Self.line("acct-2", "Booked", version: 9)]).joined(separator: "\n")
+        let failure = #expect(throws: ImportFailure.self) { try Self.run(bad, into: log, in: scratch) }
+        #expect(failure?.badRecords == 1 && failure?.errors.first?.location == .line(count + 1))
+        #expect(log.head == 0 && log.streams().isEmpty)
+
+        var importer = EventImporter()
+        let source = try ImportFormat.jsonl.source(path: try scratch.write("good", good.joined(separator: "\n")), options: ImportOptions())
+        var checked: [Int] = []
+        var written: [Int] = []
+        let summary = try importer.run(source, named: "good", into: log) { p in
+            switch p.phase {
+            case .checking: checked.append(p.events)
+            case .writing: written.append(p.events)
+            }
+        }
+        #expect(summary.events == UInt64(count) && summary.firstPosition == 1 && summary.lastPosition == UInt64(count))
+        #expect(checked.last == count && checked == checked.sorted() && written == [0, count])
+        for s in [0, 52] {
+            let events = try log.events(in: "acct-\(s)")
+            #expect(events.map(\.version) == Array(1...UInt64(events.count)))
+            let numbers = events.map { String(String(decoding: $0.data, as: UTF8.self).split(separator: ",")[0]) }
+            #expect(numbers == stride(from: s, to: count, by: 53).map { "{\"n\":\($0)" })
+        }
+        importer.skipInvalid = true
+        #expect(try importer.run(ImportFormat.jsonl.source(path: scratch.path + "/good", options: ImportOptions()), named: "good", into: log).alreadyPresent == count)
+
+        // Line 1 is planned as new and appended long before line 30,002 makes the importer read
+        // stream late-1 from the log, which holds its id.
+        _ = try Self.run(Self.line("late-1", "A", id: Self.id(77)), into: log, in: scratch)
+        let head = log.head
+        let fatal = ([Self.line("new-1", "A", id: Self.id(77))] + (0..<30_000).map { Self.line("new-\($0 % 11)", "B", data: "{\"pad\":\"\(pad)\"}") } + [Self.line("late-1", "C")]).joined(separator: "\n")
+        let late = #expect(throws: ImportFailure.self) { try Self.run(fatal, into: log, in: scratch, skipInvalid: true) }
+        #expect(late?.skippable == false && late?.errors.first?.location == .line(1))
+        #expect(log.head == head && log.streams().count == 54)
+    }
+
     /// Stream names equal as strings but written with other bytes (a precomposed and a
     /// decomposed "é", the Kelvin sign and "K") are one stream, as the log's index has them.
     @Test func canonicallyEquivalentStreamNamesAreOneStream() throws {

@@ -101,7 +101,7 @@ final class ImportWriterThread: Sendable {
     /// Drops what is queued, rolls the transaction back, and waits for the thread to finish.
     func rollback() {
         state.update { $0.command = .rollback }
-        state.wait(until: { $0.finished })
+        _ = state.wait(until: { $0.finished })
     }
 
     private func run(log: EventLog, maxEvents: Int, maxBytes: Int) {
