@@ -5,8 +5,9 @@ import EventLog
 /// One pass reads the input once: each record is parsed, checked (`ImportPlanner`: bad records
 /// are reported with where they are and why, versions are checked, events whose id the log
 /// already holds are set aside as already present) and, while no record has been bad, queued
-/// at once inside an `ImportTransaction`, consecutive events of one stream batched with exact
-/// expected versions. At the end the transaction commits with one fsync (none with a `.noSync`
+/// for an `ImportWriterThread`, which appends them inside an `ImportTransaction` while the next
+/// lines are read (consecutive events of one stream batched with exact expected versions). At
+/// the end the transaction commits with one fsync (none with a `.noSync`
 /// log) — or, if any record was bad, rolls back: the log is cut back to where it was, so a bad
 /// record still writes nothing. `skipInvalid` writes the valid records and reports the rest.
 /// An input whose events are all already present never opens a transaction.
