@@ -2,7 +2,9 @@
 import Foundation
 import PostgresHarness
 import PostgresNIO
+import Platform
 import PostgresStore
+import Replay
 import Testing
 
 /// `rewind demo --postgres URL`: the demo copied into Marten's tables of a real PostgreSQL.
@@ -15,6 +17,9 @@ struct PostgresDemoTests {
         let db = try server.createDatabase("demo")
         var options = DemoSessionTests.quick("bank")
         options.postgres = server.url(database: db) + "&schema=bank_demo"
+        let state = try FileSystem.makeTemporaryDirectory(prefix: "/tmp/rewind-demo-state-") + "/nested"
+        defer { try? FileSystem.removeTree(state) }
+        options.postgresStateDirectory = state
         let session = try DemoSession(options: options)
         defer { session.stop() }
         try session.start()
@@ -38,6 +43,24 @@ struct PostgresDemoTests {
         #expect(streamVersions == copied)
         #expect(try scalar("SELECT count(*) FROM bank_demo.mt_event_progression WHERE name LIKE '%:All'") >= 4)
         #expect(session.status.contains { $0.hasPrefix("postgres: copying") && !$0.contains(server.password) })
+        // The sample's rewind.toml is where `rewind open URL --state-dir STATE` reads it: its sagas and projections.
+        let config = try RewindConfig.load(forLog: state, configPath: nil)
+        #expect(config.sagas.map(\.name) == ["transfer"] && config.projections.count >= 4)
+        #expect(session.status.contains { $0.contains("rewind open") && $0.contains(state + "/rewind.toml") && $0.contains("written now") })
+    }
+
+    @Test func aRewindTomlAlreadyInTheStateDirectoryIsKept() throws {
+        let state = try FileSystem.makeTemporaryDirectory(prefix: "/tmp/rewind-demo-state-")
+        defer { try? FileSystem.removeTree(state) }
+        let mine = "# mine\n[projections.mine]\nfrom = \"$all\"\ninit = 0\non.\"*\" = \". + 1\"\n"
+        try FileSystem.writeAtomically(Array(mine.utf8), to: state + "/rewind.toml")
+        let placed = try DemoSession.placeConfig("# the sample's\n", in: state)
+        #expect(placed.path == state + "/rewind.toml" && !placed.written)
+        #expect(try FileSystem.readFile(state + "/rewind.toml") == Array(mine.utf8))
+        let fresh = state + "/a/b"
+        let written = try DemoSession.placeConfig("# the sample's\n", in: fresh)
+        let bytes = try FileSystem.readFile(fresh + "/rewind.toml")
+        #expect(written.written && bytes == Array("# the sample's\n".utf8))
     }
 
     @Test func demoRefusesTablesOfAnotherShapeAndTablesWithEvents() throws {

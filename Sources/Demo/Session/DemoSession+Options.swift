@@ -21,6 +21,10 @@ extension DemoSession {
         /// A PostgreSQL URL to copy the demo into, as Marten's tables (`rewind demo --postgres`):
         /// created when absent, refused when they exist with another shape or hold events.
         public var postgres: String?
+        /// With `postgres`: the local state directory of that database, where the sample's
+        /// `rewind.toml` goes (nil: the directory every command uses for the URL,
+        /// `StateDirectory.default`; `rewind demo --state-dir`).
+        public var postgresStateDirectory: String?
 
         public init(sample: String = "bank", rate: Double = 20, keep: Bool = false, directory: String? = nil, initialEvents: Int? = nil) {
             self.sample = sample

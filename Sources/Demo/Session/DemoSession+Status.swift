@@ -48,6 +48,11 @@ extension DemoSession {
             var line = "postgres: copying the log into Marten's tables at \(mirror.redactedURL) (mt_events, mt_streams, mt_event_progression); \(stats.copied) events copied"
             if let failure = stats.failure { line += "; stopped: \(failure)" }
             lines.append(line)
+            if let config = postgresConfig {
+                lines.append("postgres: rewind open \(mirror.redactedURL) reads " + (config.written
+                    ? "the sample's projections, aggregates and sagas from \(config.path) (written now)"
+                    : "\(config.path) (yours, kept as it is)"))
+            }
         }
         lines.append("external consumer \(consumerName): writes \(ExternalCheckpoints.directory(logPath: logPath))/\(consumerName).json every \(Self.number(timing.consumerInterval)) s, about one interval behind")
         if options.directory != nil {

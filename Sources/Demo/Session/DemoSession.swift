@@ -40,6 +40,9 @@ public final class DemoSession: Sendable {
     private let removesDirectory: Bool
     /// The copy into PostgreSQL (`options.postgres`), if asked for.
     let postgresMirror: PostgresMirror?
+    /// With `postgresMirror`: the `rewind.toml` that `rewind open URL` reads (the sample's
+    /// projections, aggregates and sagas), and whether this demo wrote it or found one there.
+    let postgresConfig: (path: String, written: Bool)?
     private let stopSignal = StopSignal()
     private let mirrorStop = StopSignal()
     private let running: Monitor<Running>
@@ -76,7 +79,13 @@ public final class DemoSession: Sendable {
         do { sample = try SampleCatalog.named(options.sample) } catch { throw DemoError(error.description) }
         self.options = options
         // Connect and check the tables first: a database that cannot take the demo fails fast.
-        postgresMirror = try options.postgres.map { try PostgresMirror(url: $0) }
+        let mirror = try options.postgres.map { try PostgresMirror(url: $0) }
+        postgresMirror = mirror
+        if let mirror {
+            postgresConfig = try Self.placeConfig(sample.config, in: options.postgresStateDirectory ?? mirror.defaultStateDirectory)
+        } else {
+            postgresConfig = nil
+        }
 
         let root: String
         if let given = options.directory {
@@ -117,6 +126,21 @@ public final class DemoSession: Sendable {
 
     deinit {
         stop()
+    }
+
+    /// Puts the sample's `rewind.toml` in a database's local state directory, so that
+    /// `rewind open URL` shows the demo's projections and sagas; a file already there (the
+    /// user's) is kept as it is.
+    static func placeConfig(_ config: String, in stateDirectory: String) throws -> (path: String, written: Bool) {
+        let path = RewindConfig.defaultPath(forLog: stateDirectory)
+        if FileSystem.exists(path) { return (path, false) }
+        do {
+            try FileSystem.makeDirectory(stateDirectory)
+            try FileSystem.writeAtomically(Array(config.utf8), to: path)
+        } catch {
+            throw DemoError("cannot write the sample's rewind.toml to \(path) (\(error)); give another state directory with --state-dir")
+        }
+        return (path, true)
     }
 
     /// The sample's configuration, parsed (every jq expression compiled and checked) once per

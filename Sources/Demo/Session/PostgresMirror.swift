@@ -22,6 +22,8 @@ final class PostgresMirror: Sendable {
 
     let writer: MartenDemoWriter
     let redactedURL: String
+    /// The local state directory every command uses for this URL (without `--state-dir`).
+    let defaultStateDirectory: String
     private let current = Mutex(Stats())
 
     /// Connects and prepares the tables (see `MartenDemoWriter`); nothing is copied yet.
@@ -29,6 +31,7 @@ final class PostgresMirror: Sendable {
         let parsed: PostgresURL
         do { parsed = try PostgresURL(parsing: url) } catch let e as PostgresStoreError { throw DemoError(e.message) }
         redactedURL = parsed.redacted
+        defaultStateDirectory = StateDirectory.default(for: PostgresEndpoint(url: parsed), schema: parsed.schema)
         do { writer = try MartenDemoWriter(url: parsed) } catch let e as PostgresStoreError { throw DemoError(e.message) }
     }
 

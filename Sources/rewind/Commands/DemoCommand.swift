@@ -31,6 +31,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "No dashboard: print the status and a lag table every second.") var headless = false
     @Option(name: .long, help: "Stop after this many seconds (default: run until Ctrl-C).") var seconds: Double?
     @Option(name: .long, help: "Also copy the demo into Marten's tables of this PostgreSQL database (postgresql://user:pass@host/db?schema=NAME): created when absent, never dropped; then 'rewind open URL'.") var postgres: String?
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("With --postgres: where the sample's rewind.toml goes for 'rewind open URL' (default: the state directory every command uses for that URL; a rewind.toml already there is kept).", valueName: "dir")) var stateDir: String?
     @Option(name: .long, help: "The dashboard's theme: dark, light, high-contrast, monochrome, or a theme file.") var theme: String?
 
     func validate() throws {
@@ -39,6 +40,9 @@ struct DemoCommand: ParsableCommand {
         if let events { guard events >= 0 else { throw ValidationError("--events needs a whole number ≥ 0") } }
         if !headless {
             do { _ = try ThemeLoader.resolve(theme) } catch { throw ValidationError("\(error)") }
+        }
+        if stateDir != nil && postgres == nil {
+            throw ValidationError("--state-dir goes with --postgres (the demo's own log keeps its rewind.toml inside it)")
         }
         guard DemoSession.samples.contains(sample) else {
             throw ValidationError("there is no sample named '\(sample)'; choose one of \(DemoSession.samples.joined(separator: ", "))")
@@ -53,6 +57,7 @@ struct DemoCommand: ParsableCommand {
         var options = DemoSession.Options(sample: sample, rate: rate, keep: keep)
         options.initialEvents = events
         options.postgres = postgres
+        options.postgresStateDirectory = stateDir
         // Ctrl-C, SIGTERM and a closed terminal stop the demo and clean up; so does a reader of
         // its output going away (SIGPIPE ignored: the write fails, and the view notices).
         let interrupt = SignalCatcher(signals: [.interrupt, .terminate, .hangup]) {}
