@@ -28,7 +28,7 @@ extension EventLog {
         let limits = index.segments.map(\.length)
         for i in order {
             let p = positions[i]
-            if p >= 1, p <= head, let k = index.segment(holding: p) {
+            if positionsOnly, p >= 1, p <= head, let k = index.segment(holding: p) {
                 do { try loadLazyOffsets(k) } catch {
                     monitor.unlock()
                     throw error

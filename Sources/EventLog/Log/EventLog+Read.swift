@@ -140,7 +140,7 @@ extension EventLog {
         guard limit > 0 else { return }
         monitor.lock()
         let head = visibleHead
-        if position <= head, let k = index.segment(holding: max(position, 1)) {
+        if positionsOnly, position <= head, let k = index.segment(holding: max(position, 1)) {
             do { try loadLazyOffsets(k) } catch {
                 monitor.unlock()
                 throw error
