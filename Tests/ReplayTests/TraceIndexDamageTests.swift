@@ -23,22 +23,10 @@ struct TraceIndexDamageTests {
             + (1...UInt64(3 * transfers)).compactMap { try index.trace(of: $0) }
     }
 
-    /// Makes every checksum of a (forged) file right again: each page's, then the directory's.
-    /// Counts that do not fit the file are left as they are (the checks must refuse them).
+    /// Makes every checksum of a (forged) file right again: each page's, then the directory's
+    /// (the fuzz target's helper; the magic and format it also sets are left intact here).
     static func recomputeCRC(_ bytes: inout [UInt8]) {
-        guard bytes.count >= TraceIndexFile.headerSize else { return }
-        let pages = Int(TraceIndexFile.u32(bytes, 56)), entries = Int(TraceIndexFile.u32(bytes, 60))
-        let directoryEnd = TraceIndexFile.headerSize + 8 * pages + 4
-        guard directoryEnd <= bytes.count else { return }
-        for p in 0..<pages {
-            let from = directoryEnd + 8 * TraceIndexFile.pageEntries * p
-            let to = min(directoryEnd + 8 * min(TraceIndexFile.pageEntries * (p + 1), entries), bytes.count)
-            guard from < to else { break }
-            let crc = Checksum.crc32c(Array(bytes[from..<to]))
-            withUnsafeBytes(of: crc.littleEndian) { for i in 0..<4 { bytes[TraceIndexFile.headerSize + 8 * p + 4 + i] = $0[i] } }
-        }
-        let crc = Checksum.crc32c(Array(bytes[0..<(directoryEnd - 4)]))
-        withUnsafeBytes(of: crc.littleEndian) { for i in 0..<4 { bytes[directoryEnd - 4 + i] = $0[i] } }
+        bytes = TraceIndexFileCheck.withValidChecksums(bytes)
     }
 
     @Test(arguments: Damage.allCases)

@@ -167,9 +167,7 @@ public final class TraceIndex: Sendable {
             if let note { s.notes.append(note) }
             kept.append(table)
             // The checkpoint of a segment now sealed is of no more use.
-            if log.fileOnlyRefusal == nil, FileSystem.exists(log.path + "/" + checkpointName(seg.number)) {
-                try? FileJail(root: log.path).remove(checkpointName(seg.number))
-            }
+            if log.fileOnlyRefusal == nil { try? FileJail(root: log.path).remove(checkpointName(seg.number)) }
         }
         for t in s.sealed where !kept.contains(where: { $0.describes(t.summary) }) {
             t.table.source.close()
