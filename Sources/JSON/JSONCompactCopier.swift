@@ -170,20 +170,7 @@ public struct JSONCompactCopier {
     @inline(__always)
     static func utf8CharacterEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Int? {
         let lead = p[i]
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return nil
-        }
-        guard i + length <= n else { return nil }
+        guard let (length, low, high) = UTF8Validation.sequence(lead: lead), i + length <= n else { return nil }
         let second = p[i + 1]
         guard second >= low, second <= high else { return nil }
         switch length {

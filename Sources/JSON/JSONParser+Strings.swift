@@ -178,6 +178,23 @@ extension JSONParser {
 
 /// UTF-8 well-formedness as RFC 3629 defines it (no overlongs, surrogates or values past U+10FFFF).
 enum UTF8Validation {
+    /// What a lead byte of a well-formed UTF-8 sequence (RFC 3629) promises: the sequence's
+    /// length and the range its second byte must lie in (excluding overlongs, surrogates and
+    /// code points past U+10FFFF); nil for a byte that cannot lead one (ASCII included).
+    @inline(__always)
+    static func sequence(lead: UInt8) -> (length: Int, low: UInt8, high: UInt8)? {
+        switch lead {
+        case 0xC2...0xDF: return (2, 0x80, 0xBF)
+        case 0xE0: return (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: return (3, 0x80, 0xBF)
+        case 0xED: return (3, 0x80, 0x9F)
+        case 0xF0: return (4, 0x90, 0xBF)
+        case 0xF1...0xF3: return (4, 0x80, 0xBF)
+        case 0xF4: return (4, 0x80, 0x8F)
+        default: return nil
+        }
+    }
+
     /// The offset of the first byte that does not begin a well-formed sequence, or nil if none.
     ///
     /// Only used to locate an error after the standard library has refused the bytes.
@@ -189,19 +206,8 @@ enum UTF8Validation {
                 index += 1
                 continue
             }
-            let length: Int
-            var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; secondRange = 0xA0...0xBF
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; secondRange = 0x80...0x9F
-            case 0xF0: length = 4; secondRange = 0x90...0xBF
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; secondRange = 0x80...0x8F
-            default: return index
-            }
-            guard index + length <= bytes.count, secondRange.contains(bytes[index + 1]) else { return index }
+            guard let (length, low, high) = sequence(lead: lead), index + length <= bytes.count,
+                  bytes[index + 1] >= low, bytes[index + 1] <= high else { return index }
             for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 {
                 return index
             }
