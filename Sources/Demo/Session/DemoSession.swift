@@ -136,7 +136,9 @@ public final class DemoSession: Sendable {
         if FileSystem.exists(path) { return (path, false) }
         do {
             try FileSystem.makeDirectory(stateDirectory)
-            try FileSystem.writeAtomically(Array(config.utf8), to: path)
+            // Through the directory's jail, as every other write of derived data: a link
+            // planted where the file goes is refused, never followed.
+            try FileJail(root: stateDirectory).writeAtomically(Array(config.utf8), to: "rewind.toml")
         } catch {
             throw DemoError("cannot write the sample's rewind.toml to \(path) (\(error)); give another state directory with --state-dir")
         }
