@@ -149,7 +149,7 @@ struct LogIndex {
         guard count > 0 else { return nil }
         return StreamInfo(
             name: s.name, category: StreamName.category(of: s.name), count: UInt64(count),
-            firstPosition: s.positions[0], lastPosition: s.positions[count - 1],
+            lastPosition: s.positions[count - 1],
             lastRecordedMicros: s.lastRecordedMicros)
     }
 

@@ -65,7 +65,6 @@ public struct StreamInfo: Sendable, Equatable {
     /// The number of events, which is also the last version (versions start at 1, no gaps).
     public var count: UInt64
     public var lastVersion: UInt64 { count }
-    public var firstPosition: UInt64
     public var lastPosition: UInt64
     public var lastRecordedMicros: Int64
     /// True for a stream its store has archived (Marten's `is_archived`): still readable, no
@@ -73,13 +72,12 @@ public struct StreamInfo: Sendable, Equatable {
     public var isArchived: Bool = false
 
     public init(
-        name: String, category: String, count: UInt64, firstPosition: UInt64, lastPosition: UInt64,
+        name: String, category: String, count: UInt64, lastPosition: UInt64,
         lastRecordedMicros: Int64, isArchived: Bool = false
     ) {
         self.name = name
         self.category = category
         self.count = count
-        self.firstPosition = firstPosition
         self.lastPosition = lastPosition
         self.lastRecordedMicros = lastRecordedMicros
         self.isArchived = isArchived

@@ -26,7 +26,9 @@ public protocol EventStore: AnyObject, Sendable {
     /// How many streams this handle sees.
     var streamCount: Int { get }
 
-    /// Every stream, in the order they first appeared.
+    /// Every stream, in the order they were created: a file log's order of first appearance; a
+    /// database's own record where it keeps one (Marten's `mt_streams.created`), else the order
+    /// of their first events.
     func streams() -> [StreamInfo]
     /// One stream's summary, or nil when it does not exist.
     func streamInfo(_ name: String) -> StreamInfo?

@@ -102,12 +102,14 @@ public final class SQLEventStore: FilteringEventStore {
             """
     }
 
-    /// Loads every stream with events at or below `mark`, in the order they first appeared:
-    /// from the mapping's per-stream table when it has one (`TableMapping.catalogQuery`, in two
+    /// Loads every stream with events at or below `mark`, in the order they were created: from
+    /// the mapping's per-stream table when it has one (`TableMapping.catalogQuery`, in two
     /// halves at once: `CatalogLoader`), else by grouping the events table.
     private func loadCatalog(through mark: UInt64) throws {
         var catalog = StoreCatalog()
-        for entry in try CatalogLoader.load(connection, mapping, mark: mark, grouped: Self.groupedCatalogQuery(mapping)) {
+        let entries = try CatalogLoader.load(connection, mapping, mark: mark, grouped: Self.groupedCatalogQuery(mapping))
+        catalog.reserve(entries.count)
+        for entry in entries {
             catalog.add(entry.info, key: entry.key)
         }
         state.withLock { $0.catalog = catalog }

@@ -34,7 +34,6 @@ struct StoreCatalog {
             var info = infos[i]
             if version > info.count { info.count = version }
             if position > info.lastPosition { info.lastPosition = position; info.lastRecordedMicros = micros }
-            if position < info.firstPosition { info.firstPosition = position }
             if archived { info.isArchived = true }
             infos[i] = info
         } else {
@@ -42,12 +41,20 @@ struct StoreCatalog {
             keys.append(key)
             names[key] = name
             infos.append(StreamInfo(
-                name: name, category: StreamName.category(of: name), count: version, firstPosition: position,
+                name: name, category: StreamName.category(of: name), count: version,
                 lastPosition: position, lastRecordedMicros: micros, isArchived: archived))
         }
     }
 
-    /// Adds a whole stream as the grouped query at open found it.
+    /// Makes room for `n` more streams (the catalog at open), so the tables grow once.
+    mutating func reserve(_ n: Int) {
+        infos.reserveCapacity(infos.count + n)
+        keys.reserveCapacity(keys.count + n)
+        byName.reserveCapacity(byName.count + n)
+        names.reserveCapacity(names.count + n)
+    }
+
+    /// Adds a whole stream as the catalog query at open found it.
     mutating func add(_ info: StreamInfo, key: Key) {
         if let i = byName[info.name] {
             // Two keys that print the same name (a stream id that spells another tenant's

@@ -65,20 +65,25 @@ public enum MartenMapping {
             jsonbData: events.first { $0.name == "data" }?.type == "jsonb" ? "data" : nil, martenMetadata: clientMetadata)
     }
 
-    /// The stream list from `mt_streams`: one row per stream there, and for each its first and
-    /// last event at or below the mark found by two probes of the `(stream_id, version)` index,
-    /// instead of grouping every row of `mt_events`.
+    /// The stream list from `mt_streams`: one row per stream there, and for each its last event
+    /// at or below the mark, found by one probe of the `(stream_id, version)` index, instead of
+    /// grouping every row of `mt_events`.
     ///
-    /// It selects exactly what the grouped query selects, given what Marten guarantees: a stream's
-    /// events are appended in version order (so its first version has its lowest `seq_id` and its
-    /// highest version at or below the mark its highest `seq_id` and latest time), and archiving
-    /// flags all of a stream's events at once (the last one's flag is the stream's). Versions,
-    /// positions, times and flags come from `mt_events`, so an `mt_streams.version` that lags
-    /// changes nothing. A stream with events but no `mt_streams` row (Marten writes both in one
-    /// transaction; only a table written by hand can lack it) is not listed at open; rows past
-    /// the mark still reach the catalog through `refresh()`. Without an `mt_streams` table, or
-    /// with one whose `id` is not of `stream_id`'s type, nil: the grouped query runs. `$2` and
-    /// `$3` pick a part of the streams by `hashtext(id)` (`CatalogLoader` reads two at once).
+    /// It selects what the grouped query selects, given what Marten guarantees: a stream's
+    /// events are appended in version order (so its highest version at or below the mark has its
+    /// highest `seq_id` and latest time), and archiving flags all of a stream's events at once
+    /// (the last one's flag is the stream's). Versions, positions, times and flags come from
+    /// `mt_events`, so an `mt_streams.version` that lags changes nothing. The order is Marten's
+    /// own record of when each stream was created, `mt_streams.created` (the fourth column, the
+    /// rank; ties by id, then tenant, in byte order, as `CatalogLoader` merges the parts): a
+    /// second probe per stream for its first `seq_id` would double the server's work for an
+    /// order no reader needs exactly. Without a `created` column, that second probe gives the
+    /// rank (the order streams first appeared). A
+    /// stream with events but no `mt_streams` row (Marten writes both in one transaction; only a
+    /// table written by hand can lack it) is not listed at open; rows past the mark still reach
+    /// the catalog through `refresh()`. Without an `mt_streams` table, or with one whose `id` is
+    /// not of `stream_id`'s type, nil: the grouped query runs. `$2` and `$3` pick a part of the
+    /// streams by `hashtext(id)` (`CatalogLoader` reads two at once).
     static func catalogQuery(_ columns: SchemaColumns, schema: String, events: [SchemaColumns.Column], guid: Bool) throws -> String? {
         guard let streams = columns.columns(schema, "mt_streams"),
               let id = streams.first(where: { $0.name == "id" }), let streamID = events.first(where: { $0.name == "stream_id" }),
@@ -91,15 +96,18 @@ public enum MartenMapping {
         let tenantMatch = tenants && streamNames.contains("tenant_id") ? " AND e.tenant_id = s.tenant_id" : ""
         let archived = eventNames.contains("is_archived") ? "coalesce(l.is_archived, false)" : "false"
         let label = !guid ? "NULL::text" : streamNames.contains("type") ? "s.type::text" : "NULL::text"
+        let created = streamNames.contains("created")
+        let rank = created ? "s.created" : "f.seq_id::int8"
+        let tenant = tenants ? "l.tenant_id::text" : "NULL::text"
+        let first = created ? "" : "CROSS JOIN LATERAL (SELECT e.seq_id FROM \(q).mt_events e WHERE e.stream_id = s.id\(tenantMatch) ORDER BY e.version LIMIT 1) f "
         return """
-            SELECT s.id::text, \(tenants ? "l.tenant_id::text" : "NULL::text"), l.version::int8, f.seq_id::int8, l.seq_id::int8, \
+            SELECT s.id::text, \(tenant), l.version::int8, \(rank), l.seq_id::int8, \
             l."timestamp", \(archived), \(label) \
             FROM \(q).mt_streams s \
             CROSS JOIN LATERAL (SELECT e.seq_id, e.version, e."timestamp"\(tenants ? ", e.tenant_id" : "")\(eventNames.contains("is_archived") ? ", e.is_archived" : "") \
             FROM \(q).mt_events e WHERE e.stream_id = s.id\(tenantMatch) AND e.seq_id <= $1 ORDER BY e.version DESC LIMIT 1) l \
-            CROSS JOIN LATERAL (SELECT e.seq_id FROM \(q).mt_events e WHERE e.stream_id = s.id\(tenantMatch) ORDER BY e.version LIMIT 1) f \
-            WHERE (hashtext(s.id::text) & 2147483647) % $2::int8 = $3::int8 \
-            ORDER BY f.seq_id
+            \(first)WHERE (hashtext(s.id::text) & 2147483647) % $2::int8 = $3::int8 \
+            ORDER BY \(rank), s.id::text COLLATE "C", \(tenant) COLLATE "C"
             """
     }
 
