@@ -38,6 +38,10 @@ public final class PostgresConnection: Sendable {
     private let current: Mutex<PostgresNIO.PostgresConnection?>
 
     static let logger = Logger(label: "rewind.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// How often a waiting statement looks whether its connection was closed, and how long it
+    /// then still waits for the statement's own answer.
+    static let lostPoll: DispatchTimeInterval = .milliseconds(100)
+    static let lostGrace: DispatchTimeInterval = .milliseconds(200)
     private static let ids = Atomic<Int>(0)
 
     /// Connects to `url` (gaps filled by ``PostgresEndpoint``).
@@ -317,7 +321,13 @@ public final class PostgresConnection: Sendable {
         }
     }
 
-    /// Blocks until `future` completes, or `timeout` passes (then throws `.timeout`).
+    /// Blocks until `future` completes, or `timeout` passes (then throws `.timeout`), or
+    /// `connection` has been closed for `lostGrace` without an answer (then `.connectionLost`).
+    ///
+    /// The closed connection is noticed by looking every `lostPoll`, not by a callback on its
+    /// close future: such a callback lives until the connection closes and keeps what it
+    /// captured, so one per statement on a long session (a dashboard polling, a whole-table
+    /// read of 500 pages) kept every page's rows alive: 5.6 GB at 10 M events.
     static func wait<T: Sendable>(
         _ future: EventLoopFuture<T>, timeout: Duration?, endpoint: PostgresEndpoint, connecting: Bool = false,
         closing connection: PostgresNIO.PostgresConnection? = nil
@@ -328,32 +338,32 @@ public final class PostgresConnection: Sendable {
             box.withLock { $0 = result }
             done.signal()
         }
-        if let connection {
-            let lost = PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
-            connection.closeFuture.whenComplete { _ in
-                connection.eventLoop.scheduleTask(in: .milliseconds(200)) {
-                    let first = box.withLock { value in
-                        if value != nil { return false }
-                        value = .failure(lost)
-                        return true
-                    }
-                    if first { done.signal() }
-                }
-            }
-        }
-        if let timeout {
+        let deadline = timeout.map { timeout in
             let ns = Int(min(Int64(Int.max / 2), timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
-            if done.wait(timeout: .now() + .nanoseconds(max(0, ns))) == .timedOut {
+            return DispatchTime.now() + .nanoseconds(max(0, ns))
+        }
+        var closedAt: DispatchTime?
+        while true {
+            var until = deadline ?? .distantFuture
+            if connection != nil { until = min(until, .now() + lostPoll) }
+            if done.wait(timeout: until) == .success { break }
+            let now = DispatchTime.now()
+            if let deadline, now >= deadline {
                 throw PostgresStoreError(
                     .timeout,
                     connecting
-                        ? "connecting to \(endpoint.redacted) timed out after \(timeout); is the server at \(endpoint.place) answering?"
-                        : "the server at \(endpoint.redacted) did not answer within \(timeout)")
+                        ? "connecting to \(endpoint.redacted) timed out after \(timeout ?? .zero); is the server at \(endpoint.place) answering?"
+                        : "the server at \(endpoint.redacted) did not answer within \(timeout ?? .zero)")
             }
-        } else {
-            done.wait()
+            if let connection, connection.isClosed {
+                // The statement's own error gets the first chance to arrive.
+                guard let since = closedAt else { closedAt = now; continue }
+                if now >= since + lostGrace {
+                    throw PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
+                }
+            }
         }
-        guard let result = box.withLock({ $0 }) else {
+        guard let result = box.withLock({ value in defer { value = nil }; return value }) else {
             throw PostgresStoreError(.closed, "no answer from \(endpoint.redacted)")
         }
         switch result {
