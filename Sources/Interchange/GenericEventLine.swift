@@ -106,13 +106,43 @@ public enum GenericEventLine {
         return Decoded(stream: stream, event: event, version: version, hasExplicitID: hasExplicitID)
     }
 
-    /// Encodes a stored event as one line (no newline).
+    /// Encodes a stored event as one line (no newline): `object`'s members, printed.
     /// - Parameter position: include the global position (export and `read --json` do).
     public static func encode(_ e: EventView, position: Bool = true) -> [UInt8] {
-        JSONValue.object(object(e, position: position)).serializedBytes()
+        var writer = JSONObjectWriter()
+        return encode(e, position: position, into: &writer) { $0 }
     }
 
-    /// The members of `encode`'s line, for a command that adds its own (`rewind trace`).
+    /// `encode` through a writer the caller keeps (no allocation per line once it has grown):
+    /// the same bytes as printing `object(e)`, without building it (`JSONObjectWriter`).
+    public static func encode<R>(_ e: EventView, position: Bool = true, into writer: inout JSONObjectWriter, _ body: ([UInt8]) throws -> R) rethrows -> R {
+        writer.begin()
+        writer.string("stream", e.stream)
+        writer.string("type", e.type)
+        var binary = e.contentType == .binary
+        if binary || !writer.json("data", e.data) {
+            binary = true
+            writer.string("data", Data(e.data).base64EncodedString())
+        }
+        if e.metadata.isEmpty {
+            writer.value("metadata", .object([:]))
+        } else if !writer.json("metadata", e.metadata) {
+            writer.value("metadata", .object(["undecodable": .string(Data(e.metadata).base64EncodedString())]))
+        }
+        writer.string("id", e.id.description)
+        writer.string("time", RFC3339.format(microsecondsSinceEpoch: e.originalMicros))
+        writer.integer("version", Int64(e.version))
+        writer.integer("schemaVersion", Int64(e.schemaVersion))
+        if position { writer.integer("position", Int64(e.position)) }
+        if e.recordedMicros != e.originalMicros {
+            writer.string("recordedTime", RFC3339.format(microsecondsSinceEpoch: e.recordedMicros))
+        }
+        if binary { writer.string("contentType", "binary") }
+        return try writer.finish(body)
+    }
+
+    /// The members of `encode`'s line, for a command that adds its own (`rewind trace`). Keep
+    /// the two alike: a test compares them on every kind of event.
     public static func object(_ e: EventView, position: Bool = true) -> JSONObject {
         var object = JSONObject()
         object["stream"] = .string(e.stream)

@@ -102,8 +102,18 @@ struct JSONPrinter {
         for _ in 0..<indent * 2 { output.append(UInt8(ascii: " ")) }
     }
 
-    private mutating func append(_ literal: StaticString) {
+    mutating func append(_ literal: StaticString) {
         output.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Appends bytes that are already JSON text in the printer's form.
+    mutating func append(raw bytes: [UInt8]) {
+        output.append(contentsOf: bytes)
+    }
+
+    /// Empties the output, keeping its storage.
+    mutating func clear() {
+        output.removeAll(keepingCapacity: true)
     }
 
     // MARK: Numbers

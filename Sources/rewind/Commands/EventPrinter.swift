@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Replay
 import Interchange
+import JSON
 import SafeText
 
 /// How `read`, `tail` and `export` print events: JSON Lines (the generic shape with position)
@@ -14,6 +15,8 @@ struct EventPrinter {
     /// Applies `--upcast` and `--redact`; nil shows the stored bytes.
     var rewriter: EventRewriter?
     private var headerPrinted = false
+    /// The line buffer of `--json`, kept from one event to the next.
+    private var writer = JSONObjectWriter()
 
     init(json: Bool, rewriter: EventRewriter? = nil) {
         self.json = json
@@ -23,7 +26,7 @@ struct EventPrinter {
     /// Prints the event as stored (a printer without a rewriter cannot fail).
     mutating func print(_ e: EventView) {
         if json {
-            Output.standard.line(bytes: GenericEventLine.encode(e))
+            GenericEventLine.encode(e, into: &writer) { Output.standard.line(bytes: $0) }
         } else {
             printRow(e, data: nil, schemaVersion: e.schemaVersion)
         }

@@ -1,0 +1,116 @@
+import EventLog
+import JSON
+import Testing
+@testable import Interchange
+
+/// `GenericEventLine.encode` (member by member, data copied without building it) prints exactly
+/// what printing `GenericEventLine.object` prints, for every kind of event `rewind export` meets.
+@Suite("export: the JSON Lines writer")
+struct GenericEventLineEncodeTests {
+    /// Data texts: compact, PostgreSQL's jsonb spacing, and every shape the compact copier
+    /// refuses (escapes, fractions, exponents, -0, long integers, repeated keys, deep nesting,
+    /// terminal hazards), and texts that are not JSON at all.
+    static let data: [String] = [
+        #"{"n":1,"sku":"SKU-1","qty":2}"#,
+        #"{"n": 1, "amount": 12.5, "note": "event number 1", "tags": [1, 2, {"a": null}]}"#,
+        "  [ true , false , null ]\n",
+        #""just text""#, "42", "-7", "0", "-0", "1.0", "1e3", "123456789012345678901234",
+        #"{"x":"\u00e9\n\"q\""}"#, #"{"x":1,"x":2}"#,
+        #"{"k":"Zürich 東京 😀"}"#,
+        String(repeating: "[", count: 70) + String(repeating: "]", count: 70),
+        "{" + (0..<20).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}",
+        "{\"bidi\":\"a\u{202E}b\",\"c1\":\"\u{85}\"}",
+        "", "{", "[1 2]", "nope", "{\"a\":1} trailing", "\u{FEFF}{}",
+    ]
+    static let metadata: [String] = [
+        "", "{}", #"{"correlationId":"c-1","causationId":null}"#, #"{ "a" : [ 1 ] }"#, "not json", "[]",
+    ]
+    static let names: [String] = ["account-1", "a \"quoted\" \\ name", "tab\there", "Łódź-7", "esc\u{1B}[31m", "rtl\u{202E}x"]
+
+    static func expected(_ e: EventView, position: Bool) -> [UInt8] {
+        JSONValue.object(GenericEventLine.object(e, position: position)).serializedBytes()
+    }
+
+    @Test func everyLineIsWhatPrintingTheObjectGives() throws {
+        var encoder = EventViewEncoder()
+        var writer = JSONObjectWriter()  // one writer for every line, as export keeps it
+        var count = 0
+        for (d, data) in Self.data.enumerated() {
+            for (m, metadata) in Self.metadata.enumerated() {
+                let name = Self.names[(d + m) % Self.names.count]
+                let binary = (d * 7 + m) % 11 == 0
+                let imported = m % 2 == 1
+                try encoder.withView(
+                    stream: name, version: UInt64(d + 1), position: UInt64(d * 100 + m + 1),
+                    id: EventID(high: UInt64(d), low: UInt64(m)), type: Self.names[m % Self.names.count],
+                    recordedMicros: 1_780_000_000_000_000 + Int64(d), originalMicros: imported ? 1_700_000_000_000_000 : 1_780_000_000_000_000 + Int64(d),
+                    schemaVersion: UInt32(m), contentType: binary ? .binary : .json,
+                    metadata: Array(metadata.utf8), data: Array(data.utf8)
+                ) { view in
+                    for position in [true, false] {
+                        let line = GenericEventLine.encode(view, position: position, into: &writer) { $0 }
+                        #expect(line == Self.expected(view, position: position), "data \(data.debugDescription), metadata \(metadata.debugDescription)")
+                        #expect(GenericEventLine.encode(view, position: position) == line)
+                        #expect((try? JSONValue.parse(line)) != nil)
+                        count += 1
+                    }
+                }
+            }
+        }
+        #expect(count == Self.data.count * Self.metadata.count * 2)
+    }
+
+    /// Random JSON texts with random whitespace: the copy and the printed value agree.
+    @Test func randomDataPrintsAlike() throws {
+        var rng = SplitMix(seed: 0x5EED)
+        var encoder = EventViewEncoder()
+        var writer = JSONObjectWriter()
+        for i in 0..<2_000 {
+            let text = Self.randomJSON(&rng, depth: 0)
+            try encoder.withView(
+                stream: "s-\(i)", version: 1, position: UInt64(i + 1), id: EventID(high: 1, low: UInt64(i)), type: "T",
+                recordedMicros: 0, originalMicros: 0, metadata: [UInt8](), data: Array(text.utf8)
+            ) { view in
+                let line = GenericEventLine.encode(view, into: &writer) { $0 }
+                #expect(line == Self.expected(view, position: true), "\(text)")
+            }
+        }
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static func space(_ rng: inout SplitMix) -> String {
+        ["", "", "", " ", "\n", "\t ", "  "][rng.below(7)]
+    }
+
+    static func randomJSON(_ rng: inout SplitMix, depth: Int) -> String {
+        let w = space(&rng)
+        switch rng.below(depth > 4 ? 6 : 9) {
+        case 0: return w + "null"
+        case 1: return w + (rng.below(2) == 0 ? "true" : "false")
+        case 2: return w + String(Int64(bitPattern: rng.next()) >> rng.below(64))
+        case 3: return w + ["1.5", "-0", "0.1", "1e-7", "2E+3", "100.0", "-12.25e1"][rng.below(7)]
+        case 4: return w + ["\"plain\"", "\"é ü\"", "\"q\\\"x\"", "\"\\u0041\"", "\"tab\\t\"", "\"\u{2028}\"", "\"\""][rng.below(7)]
+        case 5: return w + "\"k\(rng.below(1000))\""
+        case 6, 7:
+            let n = rng.below(5)
+            let keys = (0..<n).map { _ in "\"" + ["a", "b", "c", "d", "é", "x y"][rng.below(6)] + "\"" }
+            let members = keys.map { $0 + space(&rng) + ":" + randomJSON(&rng, depth: depth + 1) }
+            return w + "{" + members.joined(separator: space(&rng) + ",") + space(&rng) + "}"
+        default:
+            let n = rng.below(5)
+            return w + "[" + (0..<n).map { _ in randomJSON(&rng, depth: depth + 1) }.joined(separator: ",") + space(&rng) + "]"
+        }
+    }
+}
