@@ -76,9 +76,13 @@ public final class TmuxSession {
         try capture().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
+    /// The default wait: long, because a wait ends as soon as its condition holds, so only a
+    /// failing test pays it; a short one failed tests under a loaded 2-core machine's full suite.
+    public static let defaultTimeout: Double = 30
+
     /// Polls the screen every 20 ms until `condition` holds; returns that screen.
     @discardableResult
-    public func waitUntil(_ what: String, timeout: Double = 10, history: Bool = false, _ condition: (String) -> Bool) throws -> String {
+    public func waitUntil(_ what: String, timeout: Double = TmuxSession.defaultTimeout, history: Bool = false, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
@@ -91,12 +95,12 @@ public final class TmuxSession {
 
     /// Waits until `text` is on the screen.
     @discardableResult
-    public func waitFor(_ text: String, timeout: Double = 10, history: Bool = false) throws -> String {
+    public func waitFor(_ text: String, timeout: Double = TmuxSession.defaultTimeout, history: Bool = false) throws -> String {
         try waitUntil("'\(text)'", timeout: timeout, history: history) { $0.contains(text) }
     }
 
     /// The exit status the wrapper echoed, waiting for it.
-    public func exitStatus(timeout: Double = 10) throws -> Int {
+    public func exitStatus(timeout: Double = TmuxSession.defaultTimeout) throws -> Int {
         let screen = try waitUntil("the program to exit", timeout: timeout, history: true) { $0.contains("__EXIT=") }
         guard let range = screen.range(of: "__EXIT=") else { throw TmuxError("no exit status") }
         let digits = screen[range.upperBound...].prefix { $0.isNumber }
