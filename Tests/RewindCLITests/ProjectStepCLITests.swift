@@ -143,4 +143,53 @@ struct ProjectStepCLITests {
         #expect(step.stdout.contains("partition '" + HostileTextCLITests.osc52Shown), "\(step.stdout)")
         #expect(compare.stdout.contains("partition '" + HostileTextCLITests.osc52Shown), "\(compare.stdout)")
     }
+
+    /// `project step` and `project diff` start from the states `project state` keeps in
+    /// LOG/cache/project-state/ and add to them, with the same answers as without.
+    @Test func stepAndDiffShareTheStateCacheWithProjectState() throws {
+        // Past 4,096 positions: files are kept every 4,096 (the smallest file stride).
+        let events = F.events(9000, seed: 23, accounts: 30)
+        let (dir, log) = try makeLog(events)
+        _ = dir
+        let cache = log + "/cache/project-state/balances"
+        let stepped = try steps([log, "balances", "--position", "8500", "--count", "3"])
+        #expect(stepped.count == 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache).sorted() == ["00000000000000004096.ckpt", "00000000000000008192.ckpt"])
+        // project state starts from what step left.
+        let state = try CLIRunner.rewind(["project", "state", log, "balances", "--position", "8300"])
+        #expect(state.status == 0 && state.lines.first?.contains("from the cached state at 8192") == true)
+        // The same steps again (from the cache), and without it.
+        #expect(try steps([log, "balances", "--position", "8500", "--count", "3"]) == stepped)
+        #expect(try steps([log, "balances", "--position", "8500", "--count", "3", "--no-cache"]) == stepped)
+        let first = events.indices.first { $0 >= 8499 && events[$0].stream.hasPrefix("account-") } ?? 0
+        let e = events[first]
+        #expect(stepped.first?["position"]?.int64Value == Int64(first + 1))
+        #expect(stepped.first?["before"]?.int64Value == Self.balance(events, e.stream, before: first))
+        // diff, both ways round, from the cache and without, against the independent fold.
+        let expected = JSONValue.diff(from: F.expectedBalances(Array(events.prefix(8200))), to: F.expectedBalances(Array(events.prefix(8700))))
+        #expect(!expected.isEmpty)
+        for arguments in [["--from", "8200", "--to", "8700"], ["--from", "8700", "--to", "8200"], ["--from", "8200", "--to", "8700", "--no-cache"]] {
+            let r = try CLIRunner.rewind(["project", "diff", log, "balances"] + arguments + ["--json"])
+            #expect(r.status == 0 && r.stderr.isEmpty)
+            let changes = try JSONValue.parse(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["changes"]?.arrayValue ?? []
+            let reversed = arguments[1] == "8700"
+            #expect(changes.count == expected.count, "\(arguments)")
+            if !reversed {
+                let shaped: [JSONValue] = expected.map { c in
+                    var o: JSONObject = ["op": .string(c.kind == .added ? "added" : c.kind == .removed ? "removed" : "changed"), "path": .string(c.path.description)]
+                    if let old = c.oldValue { o["old"] = old }
+                    if let new = c.newValue { o["new"] = new }
+                    return .object(o)
+                }
+                #expect(changes == shaped, "\(arguments)")
+            }
+        }
+        // --no-cache writes nothing.
+        try FileManager.default.removeItem(atPath: log + "/cache")
+        _ = try steps([log, "balances", "--position", "8500", "--no-cache"])
+        let diff = try CLIRunner.rewind(["project", "diff", log, "balances", "--from", "10", "--no-cache"])
+        #expect(diff.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: log + "/cache"))
+        #expect(!FileManager.default.fileExists(atPath: log + "/projections"))
+    }
 }

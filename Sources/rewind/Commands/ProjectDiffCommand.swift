@@ -10,8 +10,10 @@ extension ProjectCommand {
         static let configuration = CommandConfiguration(
             commandName: "diff", abstract: "Show what changed in a projection's state between two positions or instants.",
             discussion: """
-                The states at --from and --to are folded in memory, in one pass, exactly as 'project state' \
-                folds them (nothing is written), and compared structurally: each path added, removed or \
+                The states at --from and --to are folded exactly as 'project state' folds them, starting from \
+                the nearest state cached in LOG/cache/project-state/NAME/ (derived files that 'project state', \
+                'project step' and this command share and extend; --no-cache neither reads nor writes them; \
+                LOG/projections/ is never written), and compared structurally: each path added, removed or \
                 changed, with the old and new value. --from and --to take a global position (1200 or @1200) \
                 or an instant (RFC 3339, or a UTC date and time); --to defaults to the head. With a partitioned \
                 projection, --key K compares that partition's state only. --json prints \
@@ -27,6 +29,7 @@ extension ProjectCommand {
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: .long, help: "Print one JSON object.") var json = false
         @Flag(name: .customLong("from-start"), help: "Fold from the first event even when a saved state could be used.") var fromStart = false
+        @Flag(name: .customLong("no-cache"), help: "Neither read nor write the derived states in LOG/cache/project-state/.") var noCache = false
 
         /// A point as given: a position or an instant.
         enum Point {
@@ -76,10 +79,16 @@ extension ProjectCommand {
                 }
                 let a = try position(from, option: "--from")
                 let b = try position(to, option: "--to")
-                let results = try ProjectionStateAt.fold(
+                let files = noCache ? nil : ProjectionCheckpointFiles(logPath: eventLog.path, projection: definition.name)
+                let timeline = try ProjectionTimeline(
                     log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
-                    at: [a, b], useSaved: !fromStart)
-                guard results.count == 2 else { throw CLIError("projection \(SafeText.escape(name)): no state was folded") }
+                    options: .init(useSaved: !fromStart), files: files)
+                defer { for note in files?.takeNotes() ?? [] { Console.note(note) } }
+                // The lower point first: the fold then goes on to the higher one.
+                let (low, high) = (min(a, b), max(a, b))
+                let first = try timeline.state(at: low, key: key)
+                let second = try timeline.state(at: high, key: key)
+                let results = a <= b ? [first, second] : [second, first]
                 let old = key.map { results[0].partitions[$0] ?? .null } ?? results[0].state
                 let new = key.map { results[1].partitions[$0] ?? .null } ?? results[1].state
                 let changes = JSONValue.diff(from: old, to: new)

@@ -15,7 +15,9 @@ extension ProjectCommand {
                 rewind.toml: the event type or $any), the state before and after (the event's partition's, for \
                 a partitioned projection) and the diff before → after. --key K shows only the events of \
                 partition K (the others are still applied). The state before P is folded exactly as 'project \
-                state' folds it; nothing is written. A handler error shows the error and the state it left \
+                state' folds it, from the nearest state cached in LOG/cache/project-state/NAME/ (derived files \
+                shared with 'project state' and 'project diff'; --no-cache neither reads nor writes them; \
+                LOG/projections/ is never written). A handler error shows the error and the state it left \
                 intact, and ends the steps (exit status 0: the fault is what is shown). --json prints one JSON \
                 array of {"position","stream","version","type","schemaVersion","data","key","handler","before",\
                 "after","changes","fault"}.
@@ -29,6 +31,8 @@ extension ProjectCommand {
         @Option(name: .long, help: "For a partitioned projection: only the events of this partition.") var key: String?
         @Option(name: .long, help: "The rewind.toml to use (default: LOG/rewind.toml).") var config: String?
         @Flag(name: .long, help: "Print one JSON array of steps.") var json = false
+        @Flag(name: .customLong("from-start"), help: "Fold from the first event even when a saved state could be used.") var fromStart = false
+        @Flag(name: .customLong("no-cache"), help: "Neither read nor write the derived states in LOG/cache/project-state/.") var noCache = false
 
         func validate() throws {
             guard position >= 1 else { throw ValidationError("--position needs a global position ≥ 1 (the first event is 1)") }
@@ -45,9 +49,12 @@ extension ProjectCommand {
                 guard position <= head else {
                     throw CLIError("--position \(position) is past the head of \(StoreOpener.shown(log)) (\(head)); give 1…\(head)")
                 }
-                let result = try ProjectionSteps.run(
+                let files = noCache ? nil : ProjectionCheckpointFiles(logPath: eventLog.path, projection: definition.name)
+                let timeline = try ProjectionTimeline(
                     log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
-                    from: position, count: count, key: key)
+                    options: .init(useSaved: !fromStart), files: files)
+                defer { for note in files?.takeNotes() ?? [] { Console.note(note) } }
+                let result = try timeline.steps(from: position, count: count, key: key)
                 if let fault = result.faultBefore {
                     throw CLIError("projection \(SafeText.escape(name)) faults before the events shown: \(SafeText.escape(fault.description))\n"
                         + "fix the handler in rewind.toml, or step from that event: rewind project step \(StoreOpener.shown(log)) \(SafeText.escape(name)) --position \(fault.position ?? position)")
