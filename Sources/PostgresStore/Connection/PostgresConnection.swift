@@ -200,7 +200,7 @@ public final class PostgresConnection: Sendable {
     // MARK: - Internals
 
     /// Runs `body` on a live connection (connecting again if the last one was lost).
-    private func withSession<T: Sendable>(_ body: (PostgresNIO.PostgresConnection) throws -> T) throws -> T {
+    func withSession<T: Sendable>(_ body: (PostgresNIO.PostgresConnection) throws -> T) throws -> T {
         if MultiThreadedEventLoopGroup.currentEventLoop != nil {
             throw PostgresStoreError(.unsupported, "PostgresConnection was called from inside an event loop; call it from a worker thread")
         }

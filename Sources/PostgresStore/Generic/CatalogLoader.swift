@@ -11,7 +11,7 @@ import Synchronization
 /// process (PostgreSQL runs neither lateral probes nor a cursor in parallel); two halves use two
 /// server processes, about halving the wait on a machine with a core to spare. The halves are
 /// the streams whose `hashtext(id)` is even and odd (`$2` is the number of parts, `$3` the part),
-/// each ordered by first position, so the merge gives exactly the single query's list. When the
+/// each in the list's order, so the merge gives exactly the single query's list. When the
 /// second session cannot be opened (a connection limit, say), the first runs the whole list.
 ///
 /// The order is each row's rank (its fourth column): the first position for the grouped
