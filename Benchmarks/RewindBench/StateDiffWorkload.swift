@@ -26,19 +26,7 @@ enum StateDiffWorkload {
 
     /// The change list as `project diff --json` prints it.
     static func json(_ changes: [JSONChange]) -> [UInt8] {
-        let array: JSONValue = .array(changes.map { change in
-            var object = JSONObject()
-            switch change.kind {
-            case .added: object["op"] = "added"
-            case .removed: object["op"] = "removed"
-            case .changed: object["op"] = "changed"
-            }
-            object["path"] = .string(change.path.description)
-            if let old = change.oldValue { object["old"] = old }
-            if let new = change.newValue { object["new"] = new }
-            return .object(object)
-        })
-        return array.serializedBytes()
+        JSONChange.report(changes).serializedBytes()
     }
 
     static func run(fields: Int, runs: Int) throws -> [WorkloadResult] {

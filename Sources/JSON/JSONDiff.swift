@@ -20,6 +20,24 @@ public struct JSONChange: Sendable, Equatable {
         self.oldValue = oldValue
         self.newValue = newValue
     }
+
+    /// The changes as Rewind's commands print them in JSON (`state --diff`, `project diff`,
+    /// `project step`, `project compare`): `[{"op":"added"|"removed"|"changed","path":".a.b[2]",
+    /// "old":…,"new":…}]`; `old` is absent for an added path and `new` for a removed one.
+    public static func report(_ changes: [JSONChange]) -> JSONValue {
+        .array(changes.map { change in
+            var object = JSONObject()
+            switch change.kind {
+            case .added: object["op"] = "added"
+            case .removed: object["op"] = "removed"
+            case .changed: object["op"] = "changed"
+            }
+            object["path"] = .string(change.path.description)
+            if let old = change.oldValue { object["old"] = old }
+            if let new = change.newValue { object["new"] = new }
+            return .object(object)
+        })
+    }
 }
 
 extension JSONValue {

@@ -175,13 +175,7 @@ struct ProjectStepCLITests {
             let reversed = arguments[1] == "8700"
             #expect(changes.count == expected.count, "\(arguments)")
             if !reversed {
-                let shaped: [JSONValue] = expected.map { c in
-                    var o: JSONObject = ["op": .string(c.kind == .added ? "added" : c.kind == .removed ? "removed" : "changed"), "path": .string(c.path.description)]
-                    if let old = c.oldValue { o["old"] = old }
-                    if let new = c.newValue { o["new"] = new }
-                    return .object(o)
-                }
-                #expect(changes == shaped, "\(arguments)")
+                #expect(.array(changes) == JSONChange.report(expected), "\(arguments)")
             }
         }
         // --no-cache writes nothing.

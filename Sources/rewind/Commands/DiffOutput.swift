@@ -5,21 +5,9 @@ import SafeText
 /// implementation the dashboard's "what changed" marks use too): lines of text through
 /// SafeText, or one JSON object.
 enum DiffOutput {
-    /// `[{"op":"added"|"removed"|"changed","path":".a.b[2]","old":…,"new":…}]`; `old` is
-    /// absent for an added path and `new` for a removed one.
+    /// See `JSONChange.report`.
     static func json(_ changes: [JSONChange]) -> JSONValue {
-        .array(changes.map { change in
-            var object = JSONObject()
-            switch change.kind {
-            case .added: object["op"] = "added"
-            case .removed: object["op"] = "removed"
-            case .changed: object["op"] = "changed"
-            }
-            object["path"] = .string(change.path.description)
-            if let old = change.oldValue { object["old"] = old }
-            if let new = change.newValue { object["new"] = new }
-            return .object(object)
-        })
+        JSONChange.report(changes)
     }
 
     /// One line per change (`+ path: new`, `- path: old`, `~ path: old → new`, values
