@@ -61,27 +61,8 @@ public struct LineReader {
         return line
     }
 
+    /// Keeps the partial line, grows the buffer when one line fills it, reads more.
     private mutating func refill() throws {
-        // Keep the partial line, grow the buffer when one line fills it.
-        let partial = end - start
-        if start > 0 {
-            buffer.withUnsafeMutableBytes { raw in
-                guard let base = raw.baseAddress else { return }
-                base.copyMemory(from: base + start, byteCount: partial)
-            }
-        }
-        start = 0
-        end = partial
-        if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-        let room = buffer.count - end
-        let offset = fileOffset
-        let filled = end
-        let got = try buffer.withUnsafeMutableBytes { raw -> Int in
-            guard let base = raw.baseAddress else { return 0 }
-            return try handle.read(into: base + filled, count: room, at: offset)
-        }
-        fileOffset += got
-        end += got
-        if got == 0 { atEOF = true }
+        try ChunkedRead.refill(handle, &buffer, start: &start, end: &end, fileOffset: &fileOffset, atEOF: &atEOF)
     }
 }

@@ -116,27 +116,8 @@ struct JSONValueReader {
     /// more; returns how far the bytes moved.
     @discardableResult
     private mutating func refill() throws -> Int {
-        let shift = start
-        let partial = end - start
-        if shift > 0 {
-            buffer.withUnsafeMutableBytes { raw in
-                guard let p = raw.baseAddress else { return }
-                p.copyMemory(from: p + shift, byteCount: partial)
-            }
-        }
+        let shift = try ChunkedRead.refill(handle, &buffer, start: &start, end: &end, fileOffset: &fileOffset, atEOF: &atEOF)
         base += shift
-        start = 0
-        end = partial
-        if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-        let room = buffer.count - end
-        let (offset, filled) = (fileOffset, end)
-        let got = try buffer.withUnsafeMutableBytes { raw -> Int in
-            guard let p = raw.baseAddress else { return 0 }
-            return try handle.read(into: p + filled, count: room, at: offset)
-        }
-        fileOffset += got
-        end += got
-        if got == 0 { atEOF = true }
         return shift
     }
 }
