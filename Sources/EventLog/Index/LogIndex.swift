@@ -75,12 +75,7 @@ struct LogIndex {
         lastRecordedMicros: Int64, offset: Int, frameLength: Int, trackStreams: Bool
     ) throws {
         if positionsOnly {
-            guard firstPosition == head + 1 else {
-                throw Inconsistency(reason: "batch starts at position \(firstPosition) but the log's head is \(head)")
-            }
-            guard let off = UInt32(exactly: offset) else {
-                throw Inconsistency(reason: "batch offset \(offset) is past the largest segment size")
-            }
+            let off = try checkedOffset(offset, continuing: firstPosition)
             let last = segments.count - 1
             segments[last].batchOffsets.append(contentsOf: repeatElement(off, count: count))
             segments[last].length = offset + frameLength
@@ -97,15 +92,10 @@ struct LogIndex {
         streamID id: Int32, firstPosition: UInt64, firstVersion: UInt64, count: Int,
         lastRecordedMicros: Int64, offset: Int, frameLength: Int, trackStreams: Bool
     ) throws {
-        guard firstPosition == head + 1 else {
-            throw Inconsistency(reason: "batch starts at position \(firstPosition) but the log's head is \(head)")
-        }
+        let off = try checkedOffset(offset, continuing: firstPosition)
         let current = streams[Int(id)].count
         guard firstVersion == current + 1 else {
             throw Inconsistency(reason: "batch of stream '\(streams[Int(id)].name)' starts at version \(firstVersion) but the stream is at version \(current)")
-        }
-        guard let off = UInt32(exactly: offset) else {
-            throw Inconsistency(reason: "batch offset \(offset) is past the largest segment size")
         }
         let last = segments.count - 1
         for i in 0..<count {
@@ -116,6 +106,18 @@ struct LogIndex {
         segments[last].length = offset + frameLength
         streams[Int(id)].lastRecordedMicros = lastRecordedMicros
         head = firstPosition + UInt64(count) - 1
+    }
+
+    /// What every added batch must be: the next positions after the head, at an offset the
+    /// index can hold. Returns the offset as stored.
+    private func checkedOffset(_ offset: Int, continuing firstPosition: UInt64) throws -> UInt32 {
+        guard firstPosition == head + 1 else {
+            throw Inconsistency(reason: "batch starts at position \(firstPosition) but the log's head is \(head)")
+        }
+        guard let off = UInt32(exactly: offset) else {
+            throw Inconsistency(reason: "batch offset \(offset) is past the largest segment size")
+        }
+        return off
     }
 
     /// The segment (array index) holding `position`, by base positions alone.
