@@ -5,8 +5,8 @@
 /// again. This copier handles the common text fast and refuses (returns nil) anything where
 /// the printer could differ from the input or where the strict parser's verdict needs the
 /// parser: strings with escapes or controls, malformed UTF-8, characters the printer escapes
-/// for terminals, keys beyond printable ASCII, numbers with a fraction or an
-/// exponent, `-0`, integers over 18 digits, objects over 16 members or with a repeated key,
+/// for terminals, keys beyond printable ASCII, numbers with an exponent or a fraction the
+/// printer would write otherwise (`1.50`, `2.0`, more than 15 digits), `-0`, integers over 18 digits, objects over 16 members or with a repeated key,
 /// nesting deeper than 64. The caller then parses and prints as before, which also gives the
 /// error when the text is not JSON. What it accepts is valid JSON.
 public struct JSONCompactCopier {
@@ -79,7 +79,7 @@ public struct JSONCompactCopier {
                 guard let end = Self.literal(p, n, i, "null") else { return nil }
                 i = end
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                guard let end = Self.integerEnd(p, n, i) else { return nil }
+                guard let end = Self.integerEnd(p, n, i) ?? Self.decimalEnd(p, n, i) else { return nil }
                 i = end
             default:
                 return nil
@@ -236,6 +236,51 @@ public struct JSONCompactCopier {
     /// The index after a canonical integer at `i` (`-?(0|[1-9][0-9]*)`, at most 18 digits, not
     /// `-0`, not followed by a fraction or an exponent): printed back exactly as written.
     @inline(__always)
+    /// The end of a number with a fraction that the printer writes back exactly as it is
+    /// written: `-?(0|[1-9][0-9]*)\.[0-9]+`, no exponent, at most 15 digits in all (so the
+    /// parser reads it exactly, by one division of exact doubles), not integral, and spelled as
+    /// `Double.description` spells the value (`JSONPrinter.writeDouble`): `12.5` and `0.001` are
+    /// copied, `12.50`, `2.0` and `0.00001` (printed `1e-05`) are not. Amounts in event data
+    /// are mostly such numbers.
+    static func decimalEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int? {
+        var i = start
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        let first = i
+        var significand: UInt64 = 0
+        while i < n, p[i] &- UInt8(ascii: "0") < 10 {
+            significand = significand &* 10 &+ UInt64(p[i] &- UInt8(ascii: "0"))
+            i += 1
+        }
+        let integerDigits = i - first
+        guard integerDigits >= 1, integerDigits <= 15, i < n, p[i] == UInt8(ascii: ".") else { return nil }
+        if p[first] == UInt8(ascii: "0") && integerDigits > 1 { return nil }
+        i += 1
+        let fractionStart = i
+        while i < n, p[i] &- UInt8(ascii: "0") < 10 {
+            significand = significand &* 10 &+ UInt64(p[i] &- UInt8(ascii: "0"))
+            i += 1
+        }
+        let fractionDigits = i - fractionStart
+        guard fractionDigits >= 1, integerDigits + fractionDigits <= 15 else { return nil }
+        if i < n, p[i] | 0x20 == UInt8(ascii: "e") { return nil }
+        // The parser's value (Clinger's fast path: both operands exact), and the printer's text.
+        let magnitude = Double(significand) / exactPowersOfTen[fractionDigits]
+        let value = negative ? -magnitude : magnitude
+        guard value != value.rounded(.towardZero) else { return nil }
+        var text = value.description
+        let length = i - start
+        let same = text.withUTF8 { t in
+            guard t.count == length, let q = t.baseAddress else { return false }
+            return memcmp(q, p + start, length) == 0
+        }
+        return same ? i : nil
+    }
+
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ]
+
     public static func integerEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int? {
         var i = start
         let negative = p[i] == UInt8(ascii: "-")

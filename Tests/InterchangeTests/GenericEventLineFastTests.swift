@@ -34,6 +34,8 @@ struct GenericEventLineFastTests {
         #"{"type":"T","data":[],"stream":"a-1","contentType":"json","extra":{"deep":[[[[1]]]]}}"#,
         #"{"stream":"a-1","type":"T","data":"text","metadata":{}}"#,
         #"{"stream":"a-1","type":"T","data":123456789012345678}"#,
+        // Fractions written as the printer writes them are copied.
+        #"{"stream":"a-1","type":"T","data":{"amount":887.38,"rate":-0.5,"tiny":0.001,"x":1.5,"pi":3.14159265358979}}"#,
         // Text beyond ASCII in values is copied as written (2-, 3- and 4-byte characters).
         #"{"stream":"a-1","type":"T","data":{"owner":"Tomás Müller","city":"Zürich","note":"東京 ✓ 😀"},"metadata":{"actor":"customer:Łukasz Ørsted"}}"#,
     ]
@@ -44,7 +46,7 @@ struct GenericEventLineFastTests {
 
     static let refusedOrWrong = [
         #"{"stream":"a-1","type":"T","data":{"note":"rent, \"june\""}}"#,
-        #"{"stream":"a-1","type":"T","data":{"x":1.5}}"#,
+        #"{"stream":"a-1","type":"T","data":{"x":1.50}}"#,
         #"{"stream":"a-1","type":"T","data":{"x":1e3}}"#,
         #"{"stream":"a-1","type":"T","data":{"x":-0}}"#,
         #"{"stream":"a-1","type":"T","data":{"x":01}}"#,
@@ -91,6 +93,47 @@ struct GenericEventLineFastTests {
         }
         // Those the parser reads but the fast path must not copy as written.
         for line in Self.refusedOrWrong.prefix(8) { #expect(Self.fast(line) == nil, "\(line)") }
+    }
+
+    /// Numbers with a fraction: copied exactly when the printer would write them the same way
+    /// (checked against parsing and printing for many spellings), else left to the parser.
+    @Test func fractionsAreCopiedOnlyWhenThePrinterWritesThemAlike() throws {
+        var copier = JSONCompactCopier()
+        var texts = ["0.1", "-0.1", "0.5", "12.5", "12.50", "2.0", "0.0", "-0.0", "0.001", "0.0001", "0.00001", "1.25e2",
+                     "123456789012345.6", "12345678901234.5", "1234567890.12345", "0.30000000000000004", "0.3", "100.01",
+                     "9007199254740993.5", "00.5", "-01.5", "1.", ".5", "5.5.5", "1.5E3"]
+        var state: UInt64 = 0x5EED
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let integer = (state >> 40) % [1, 10, 1_000, 1_000_000, 10_000_000_000][Int((state >> 20) % 5)]
+            let digits = Int((state >> 8) % 9) + 1
+            var fraction = String((state >> 28) % 1_000_000_000)
+            while fraction.count < digits { fraction = "0" + fraction }
+            texts.append((state & 1 == 0 ? "-" : "") + "\(integer)." + fraction.prefix(digits))
+        }
+        var copied = 0
+        for text in texts {
+            var input = "[" + text + "]"
+            copier.output.removeAll()
+            let end = input.withUTF8 { copier.copyValue($0.baseAddress!, count: $0.count, from: 0) }
+            let printed = (try? JSONValue.parse(input))?.serializedBytes()
+            if end != nil {
+                copied += 1
+                #expect(copier.output == printed, "\(text)")
+            }
+        }
+        // Most of them are written as the printer writes them (the others end in a zero, say).
+        #expect(copied > texts.count / 2)
+        for text in ["12.5", "0.001", "-0.5", "887.38"] {
+            var input = text
+            copier.output.removeAll()
+            #expect(input.withUTF8 { copier.copyValue($0.baseAddress!, count: $0.count, from: 0) } != nil, "\(text)")
+        }
+        for text in ["12.50", "2.0", "0.00001", "1234567890.1234567", "1.5e3", "-0.0"] {
+            var input = text
+            copier.output.removeAll()
+            #expect(input.withUTF8 { copier.copyValue($0.baseAddress!, count: $0.count, from: 0) } == nil, "\(text)")
+        }
     }
 
     @Test func textTheTerminalPrinterEscapesIsLeftToTheParser() throws {
