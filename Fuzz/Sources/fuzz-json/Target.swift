@@ -8,14 +8,28 @@ import JSON
 ///   equal value;
 /// - printing that value again gives the same bytes (the printer is a function of the value);
 /// - the structural diff between the two is empty.
+///
+/// And `JSONCompactCopier`, which import and export use to skip the parser: whatever input it
+/// takes whole (one value, then only whitespace) must parse, and its copy must be the bytes
+/// the compact printer gives for the parsed value.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    var copier = JSONCompactCopier()
+    var copied: [UInt8]?
+    if let data, size > 0, let end = copier.copyValue(data, count: size, from: 0), JSONCompactCopier.skipSpace(data, size, end) == size {
+        copied = copier.output
+    }
     let value: JSONValue
     do throws(JSONParseError) {
         value = try JSONValue.parse(UnsafeRawBufferPointer(start: data, count: size))
     } catch {
         _ = error.description
+        FuzzFailure.require(copied == nil, "the compact copier took input the parser refuses (\(error))")
         return 0
+    }
+    if let copied {
+        let printed = value.serializedBytes()
+        FuzzFailure.require(copied == printed, "the compact copy differs from the printer: \(String(decoding: copied, as: UTF8.self)) against \(String(decoding: printed, as: UTF8.self))")
     }
     for (pretty, sorted) in [(false, false), (true, false), (false, true)] {
         let printed = value.serializedBytes(pretty: pretty, sortedKeys: sorted)
