@@ -16,11 +16,7 @@ extension EventLog {
         let recorded = Self.nowMicros()
         monitor.lock()
         defer { monitor.unlock() }
-        guard !isClosed else { throw EventLogError.closed }
-        guard let w = writer else { throw EventLogError.readOnly(log: path) }
-        try waitForSealedSegmentCheck(w)
-        guard !isClosed else { throw EventLogError.closed }
-        if let failure = w.failure { throw failure }
+        let w = try writableWriter()
         if let open = w.transaction, open != transaction {
             throw EventLogError.invalidArgument("an import into \(path) is in progress in this process; append after it commits")
         }

@@ -64,11 +64,7 @@ public struct ImportBatches {
 extension EventLog {
     /// The writer of an open transaction `id` (monitor held), or why it cannot append.
     private func transactionWriter(_ id: ObjectIdentifier) throws -> WriterState {
-        guard !isClosed else { throw EventLogError.closed }
-        guard let w = writer else { throw EventLogError.readOnly(log: path) }
-        try waitForSealedSegmentCheck(w)
-        guard !isClosed else { throw EventLogError.closed }
-        if let failure = w.failure { throw failure }
+        let w = try writableWriter()
         guard w.transaction == id else { throw EventLogError.invalidArgument("this import transaction has already finished") }
         return w
     }

@@ -83,11 +83,7 @@ extension EventLog {
     public func beginImport() throws -> ImportTransaction {
         monitor.lock()
         defer { monitor.unlock() }
-        guard !isClosed else { throw EventLogError.closed }
-        guard let w = writer else { throw EventLogError.readOnly(log: path) }
-        try waitForSealedSegmentCheck(w)
-        guard !isClosed else { throw EventLogError.closed }
-        if let failure = w.failure { throw failure }
+        let w = try writableWriter()
         guard w.transaction == nil else { throw EventLogError.invalidArgument("an import into \(path) is already in progress") }
         // Everything queued becomes durable first, and no prefill may be writing.
         while w.flushing || w.prefillInFlight || !w.batches.isEmpty {

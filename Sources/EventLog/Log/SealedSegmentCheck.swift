@@ -162,6 +162,17 @@ extension EventLog {
         thread.start()
     }
 
+    /// The writer, once it may write (monitor held): the log is open and writable, the
+    /// sealed-segment walk has passed (waiting for it), and no earlier write failed.
+    func writableWriter() throws -> WriterState {
+        guard !isClosed else { throw EventLogError.closed }
+        guard let w = writer else { throw EventLogError.readOnly(log: path) }
+        try waitForSealedSegmentCheck(w)
+        guard !isClosed else { throw EventLogError.closed }
+        if let failure = w.failure { throw failure }
+        return w
+    }
+
     /// Waits (monitor held) for the sealed-segment walk; throws its damage.
     func waitForSealedSegmentCheck(_ w: WriterState) throws {
         while true {
