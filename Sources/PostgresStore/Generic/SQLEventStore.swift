@@ -304,18 +304,20 @@ public final class SQLEventStore: FilteringEventStore {
     /// The time column of the rows at `positions`. A stream's last position is answered from
     /// the catalog, which read that row's time (a store's recorded time is its events' own
     /// time), so `rewind streams` asks the server nothing; other positions are read in chunks.
+    /// The table built is of the positions asked for, not of the catalog: the dashboard asks
+    /// for the few streams that grew since its last reload, every reload.
     public func originalMicros(at positions: [UInt64]) throws -> [Int64?] {
         var result = [Int64?](repeating: nil, count: positions.count)
         guard let time = mapping.time, !positions.isEmpty else { return result }
-        let known = state.withLock { s in
-            var last: [UInt64: Int64] = [:]
-            last.reserveCapacity(s.catalog.count)
-            for info in s.catalog.infos { last[info.lastPosition] = info.lastRecordedMicros }
-            return last
-        }
         var wanted: [UInt64: [Int]] = [:]
-        for (i, p) in positions.enumerated() {
-            if let micros = known[p] { result[i] = micros } else { wanted[p, default: []].append(i) }
+        wanted.reserveCapacity(positions.count)
+        for (i, p) in positions.enumerated() { wanted[p, default: []].append(i) }
+        state.withLock { s in
+            for info in s.catalog.infos {
+                guard let indexes = wanted.removeValue(forKey: info.lastPosition) else { continue }
+                for i in indexes { result[i] = info.lastRecordedMicros }
+                if wanted.isEmpty { return }
+            }
         }
         guard !wanted.isEmpty else { return result }
         let all = Array(wanted.keys)
@@ -332,6 +334,12 @@ public final class SQLEventStore: FilteringEventStore {
             }
         }
         return result
+    }
+
+    /// The bytes of the metadata built on the client, else of the metadata cell.
+    private static func withMetadata<R>(_ built: [UInt8]?, _ cell: PostgresCell, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if let built { return try built.withUnsafeBytes(body) }
+        return try RowDecoder.withBytes(cell, body)
     }
 
     /// What decoding reuses from row to row: the view's buffer, and the metadata built on the client.
@@ -361,6 +369,9 @@ public final class SQLEventStore: FilteringEventStore {
         let micros = try RowDecoder.micros(cTime) ?? 0
         let id = try RowDecoder.uuid(cID) ?? EventID(high: 0, low: position)
         let type = RowDecoder.text(cType) ?? ""
+        // Marten's metadata is built here from its raw columns, unless the server built it (a
+        // row whose headers are an object to merge).
+        var built: [UInt8]?
         if mapping.martenMetadata != nil, cMeta.bytes == nil {
             guard let cCorrelation = it.next(), let cCausation = it.next(), let cDotnet = it.next(), let cArchived = it.next() else {
                 throw PostgresStoreError(.decoding, "a row of \(mapping.table) lacks Marten's metadata columns")
@@ -377,15 +388,9 @@ public final class SQLEventStore: FilteringEventStore {
                     }
                 }
             }
-            let metadata = scratch.metadata
-            try RowDecoder.withBytes(cData) { data in
-                try scratch.encoder.withView(
-                    stream: name, version: version, position: position, id: id, type: type, recordedMicros: micros,
-                    originalMicros: micros, metadata: metadata, data: data, body)
-            }
-            return
+            built = scratch.metadata
         }
-        try RowDecoder.withBytes(cMeta) { metadata in
+        try Self.withMetadata(built, cMeta) { metadata in
             try RowDecoder.withBytes(cData) { data in
                 try scratch.encoder.withView(
                     stream: name, version: version, position: position, id: id, type: type, recordedMicros: micros,
