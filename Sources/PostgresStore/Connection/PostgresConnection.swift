@@ -106,10 +106,7 @@ public final class PostgresConnection: Sendable {
     /// The order on the wire is the order given, so the query still runs inside the read-only
     /// transaction (and the session is read-only by default besides).
     private func inQueuedTransaction(_ conn: PostgresNIO.PostgresConnection, _ query: PostgresQuery, timeout: Duration?) throws -> [PostgresRow] {
-        if conn.isClosed {
-            throw PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
-        }
-        let begin = conn.query("START TRANSACTION READ ONLY", logger: Self.logger)
+        let begin = try send(conn, "START TRANSACTION READ ONLY")
         let result = conn.query(query, logger: Self.logger)
         let end = conn.query("ROLLBACK", logger: Self.logger)
         let rows: [PostgresRow]
@@ -159,10 +156,7 @@ public final class PostgresConnection: Sendable {
         if mode == .readOnly { try ReadOnlyStatementGuard.check(first.sql) }
         try withSession { conn in
             try self.inTransaction(conn) {
-                if conn.isClosed {
-                    throw PostgresStoreError(.connectionLost, "the connection to \(self.endpoint.redacted) was lost; the next request reconnects")
-                }
-                var pending = conn.query(first, logger: Self.logger)
+                var pending = try self.send(conn, first)
                 while true {
                     let rows = try Self.wait(pending, timeout: timeout, endpoint: self.endpoint, closing: conn).rows
                     let following = try next(rows)
@@ -284,16 +278,22 @@ public final class PostgresConnection: Sendable {
         return conn
     }
 
-    /// Runs one statement on `conn` and waits for all its rows.
-    ///
-    /// postgres-nio drops (never completes) a statement written to a connection that is already
-    /// closed, so a closed connection fails at once, and a close while waiting fails the wait
-    /// shortly after (giving the statement's own error the first chance).
+    /// Runs one statement on `conn` and waits for all its rows: a closed connection fails at
+    /// once (`send`), and a close while waiting fails the wait shortly after (`wait`).
     private func run(_ conn: PostgresNIO.PostgresConnection, _ query: PostgresQuery, timeout: Duration?) throws -> PostgresQueryResult {
-        if conn.isClosed {
-            throw PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
-        }
-        return try Self.wait(conn.query(query, logger: Self.logger), timeout: timeout, endpoint: endpoint, closing: conn)
+        try Self.wait(send(conn, query), timeout: timeout, endpoint: endpoint, closing: conn)
+    }
+
+    /// Writes `query` to `conn`, or fails at once when `conn` is closed: postgres-nio drops (never
+    /// completes) a statement written to a closed connection.
+    private func send(_ conn: PostgresNIO.PostgresConnection, _ query: PostgresQuery) throws -> EventLoopFuture<PostgresQueryResult> {
+        if conn.isClosed { throw Self.lost(endpoint) }
+        return conn.query(query, logger: Self.logger)
+    }
+
+    /// The error of a statement whose connection was lost.
+    static func lost(_ endpoint: PostgresEndpoint) -> PostgresStoreError {
+        PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
     }
 
     static func tls(for endpoint: PostgresEndpoint) throws -> PostgresNIO.PostgresConnection.Configuration.TLS {
@@ -358,9 +358,7 @@ public final class PostgresConnection: Sendable {
             if let connection, connection.isClosed {
                 // The statement's own error gets the first chance to arrive.
                 guard let since = closedAt else { closedAt = now; continue }
-                if now >= since + lostGrace {
-                    throw PostgresStoreError(.connectionLost, "the connection to \(endpoint.redacted) was lost; the next request reconnects")
-                }
+                if now >= since + lostGrace { throw lost(endpoint) }
             }
         }
         guard let result = box.withLock({ value in defer { value = nil }; return value }) else {
