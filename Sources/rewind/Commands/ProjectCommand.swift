@@ -125,7 +125,7 @@ struct ProjectCommand: ParsableCommand {
     }
 }
 
-/// Checks projection names given on the command line.
+/// Checks projection names given on the command line, and sets up the time travel over one.
 enum ProjectionNames {
     /// - Parameter log: where rewind.toml is looked for (a URL's state directory, never the URL: it may hold a password).
     static func check(_ names: [String], in config: RewindConfig, log: String) throws {
@@ -151,6 +151,24 @@ enum ProjectionNames {
             throw CLIError("projection \(SafeText.escape(name)) has no partition, so --key does not apply; run it without --key")
         }
         return definition
+    }
+
+    /// The time travel `project state`, `diff` and `step` fold with: from the saved state unless
+    /// `fromStart`, and with the derived states in LOG/cache/project-state/NAME/ unless `noCache`.
+    /// The caller prints the cache's notes when it is done (`printNotes`).
+    static func timeline(
+        _ log: any EventStore, _ definition: ProjectionDefinition, _ configuration: RewindConfig, fromStart: Bool, noCache: Bool
+    ) throws -> (ProjectionTimeline, ProjectionCheckpointFiles?) {
+        let files = noCache ? nil : ProjectionCheckpointFiles(logPath: log.path, projection: definition.name)
+        let timeline = try ProjectionTimeline(
+            log: log, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
+            options: .init(useSaved: !fromStart), files: files)
+        return (timeline, files)
+    }
+
+    /// What the cache files had to say (a damaged file rebuilt, a directory that could not be made).
+    static func printNotes(_ files: ProjectionCheckpointFiles?) {
+        for note in files?.takeNotes() ?? [] { Console.note(note) }
     }
 }
 

@@ -79,11 +79,8 @@ extension ProjectCommand {
                 }
                 let a = try position(from, option: "--from")
                 let b = try position(to, option: "--to")
-                let files = noCache ? nil : ProjectionCheckpointFiles(logPath: eventLog.path, projection: definition.name)
-                let timeline = try ProjectionTimeline(
-                    log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
-                    options: .init(useSaved: !fromStart), files: files)
-                defer { for note in files?.takeNotes() ?? [] { Console.note(note) } }
+                let (timeline, files) = try ProjectionNames.timeline(eventLog, definition, configuration, fromStart: fromStart, noCache: noCache)
+                defer { ProjectionNames.printNotes(files) }
                 // The lower point first: the fold then goes on to the higher one.
                 let (low, high) = (min(a, b), max(a, b))
                 let first = try timeline.state(at: low, key: key)

@@ -72,11 +72,8 @@ extension ProjectCommand {
                         through: target, useSaved: !fromStart)
                     whole = { result }
                 } else {
-                    let files = ProjectionCheckpointFiles(logPath: eventLog.path, projection: definition.name)
-                    let timeline = try ProjectionTimeline(
-                        log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
-                        options: .init(useSaved: !fromStart), files: files)
-                    defer { for note in files.takeNotes() { Console.note(note) } }
+                    let (timeline, files) = try ProjectionNames.timeline(eventLog, definition, configuration, fromStart: fromStart, noCache: false)
+                    defer { ProjectionNames.printNotes(files) }
                     result = try timeline.state(at: target, key: key)
                     if result.resumedFrom == 0 { cachedFrom = timeline.lastStart }
                     // The projector stays at the target: the whole state costs no fold.

@@ -49,11 +49,8 @@ extension ProjectCommand {
                 guard position <= head else {
                     throw CLIError("--position \(position) is past the head of \(StoreOpener.shown(log)) (\(head)); give 1…\(head)")
                 }
-                let files = noCache ? nil : ProjectionCheckpointFiles(logPath: eventLog.path, projection: definition.name)
-                let timeline = try ProjectionTimeline(
-                    log: eventLog, definition: definition, upcasters: configuration.upcasters, limits: configuration.limits,
-                    options: .init(useSaved: !fromStart), files: files)
-                defer { for note in files?.takeNotes() ?? [] { Console.note(note) } }
+                let (timeline, files) = try ProjectionNames.timeline(eventLog, definition, configuration, fromStart: fromStart, noCache: noCache)
+                defer { ProjectionNames.printNotes(files) }
                 let result = try timeline.steps(from: position, count: count, key: key)
                 if let fault = result.faultBefore {
                     throw CLIError("projection \(SafeText.escape(name)) faults before the events shown: \(SafeText.escape(fault.description))\n"
