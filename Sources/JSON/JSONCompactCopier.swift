@@ -265,7 +265,7 @@ public struct JSONCompactCopier {
         guard fractionDigits >= 1, integerDigits + fractionDigits <= 15 else { return nil }
         if i < n, p[i] | 0x20 == UInt8(ascii: "e") { return nil }
         // The parser's value (Clinger's fast path: both operands exact), and the printer's text.
-        let magnitude = Double(significand) / exactPowersOfTen[fractionDigits]
+        let magnitude = Double(significand) / JSONParser.exactPowersOfTen[fractionDigits]
         let value = negative ? -magnitude : magnitude
         guard value != value.rounded(.towardZero) else { return nil }
         var text = value.description
@@ -276,10 +276,6 @@ public struct JSONCompactCopier {
         }
         return same ? i : nil
     }
-
-    private static let exactPowersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ]
 
     public static func integerEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int? {
         var i = start
